@@ -1,0 +1,26 @@
+"""Home: what the workbench is, in three sentences, and the QR code phones scan to open it."""
+
+import streamlit as st
+
+from pages._frame import page_setup, t
+from workbench import network, qr
+
+page_setup()
+st.title(t("common.home.title"))
+for n in (1, 2, 3):
+    st.write(t(f"common.home.intro_{n}"))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("common.home.areas_title"))
+    for area in ("sandbox", "lessons", "workshop", "tracker"):
+        st.markdown("- " + t(f"common.home.area_{area}"))
+with right:
+    st.subheader(t("common.home.join_title"))
+    url = network.lan_url()
+    if url:
+        st.image(qr.png(url, box_size=8), width=260)
+        st.caption(t("common.home.join_caption", url=url))
+        st.code(url, language=None)
+    else:
+        st.warning(t("common.home.join_no_lan"))

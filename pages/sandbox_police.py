@@ -1,0 +1,9 @@
+"""sandbox_police: placeholder until its issue lands."""
+
+import streamlit as st
+
+from pages._frame import page_setup, placeholder, t
+
+page_setup(sandbox=True)
+st.title(t("common.nav.sandbox_police"))
+placeholder("common.nav.sandbox_police")

@@ -1,0 +1,9 @@
+"""sandbox_portal_account: placeholder until its issue lands."""
+
+import streamlit as st
+
+from pages._frame import page_setup, placeholder, t
+
+page_setup(sandbox=True)
+st.title(t("common.nav.sandbox_portal_account"))
+placeholder("common.nav.sandbox_portal_account")

@@ -1,0 +1,9 @@
+"""tracker_reports: placeholder until its issue lands."""
+
+import streamlit as st
+
+from pages._frame import page_setup, placeholder, t
+
+page_setup(sandbox=False)
+st.title(t("common.nav.tracker_reports"))
+placeholder("common.nav.tracker_reports")

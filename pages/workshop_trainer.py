@@ -1,0 +1,9 @@
+"""workshop_trainer: placeholder until its issue lands."""
+
+import streamlit as st
+
+from pages._frame import page_setup, placeholder, t
+
+page_setup(sandbox=False)
+st.title(t("common.nav.workshop_trainer"))
+placeholder("common.nav.workshop_trainer")

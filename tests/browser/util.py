@@ -1,0 +1,71 @@
+"""Helpers for browser journeys: start the app, wait for Streamlit, save screenshots."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = os.environ.get("CDS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(data_dir: Path, port: int | None = None, extra_env: dict | None = None):
+    """Start ``streamlit run app.py`` with demo data in ``data_dir``; return (process, base_url)."""
+    port = port or free_port()
+    env = {**os.environ, "CDS_DATA_DIR": str(data_dir), "CDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           **(extra_env or {})}
+    subprocess.run([sys.executable, "-m", "workbench", "init", "--port", str(port)], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    log = open(data_dir / f"streamlit-{port}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log.name}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("streamlit did not become healthy in 90 s")
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit is connected and the script has finished its run."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(150)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

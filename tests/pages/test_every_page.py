@@ -1,0 +1,52 @@
+"""Every page renders with no exception, in both languages; sandbox pages carry the banner,
+tracker pages never do."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
+
+
+def run_page(name: str, lang: str = "vi") -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
+    app.session_state["lang"] = lang
+    return app.run()
+
+
+def markdown_text(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_every_page_file_is_registered_in_app_py():
+    registered = (ROOT / "app.py").read_text(encoding="utf-8")
+    for name in PAGES:
+        assert f'"pages/{name}"' in registered, name
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_page_renders_without_exception(name, lang):
+    app = run_page(name, lang)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title or app.header or app.subheader, f"{name} has no title"
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("sandbox_")])
+def test_sandbox_pages_show_the_banner(name):
+    assert "MÔ PHỎNG — SANDBOX" in markdown_text(run_page(name))
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if not p.startswith("sandbox_")])
+def test_other_pages_never_show_the_banner(name):
+    assert 'class="cds-sandbox-banner"' not in markdown_text(run_page(name))
+
+
+def test_language_switch_turns_the_home_page_english():
+    app = run_page("home.py")
+    assert app.title[0].value == "Công dân số Workbench"
+    app.sidebar.radio(key="language_switch").set_value("en").run()
+    assert app.title[0].value == "Digital Citizen Workbench"
+    assert app.session_state["lang"] == "en"

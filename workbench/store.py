@@ -1,0 +1,296 @@
+"""SQLite storage: where the two databases live, how every connection is opened,
+and the one way to write.
+
+Two databases, never one (DESIGN.md): ``sandbox.db`` holds fake practice data and may be
+reset at any time; ``tracker.db`` holds real citizens' progress and is never deleted or
+recreated by this code.
+
+Why a helper for writes: Python's sqlite3 normally opens a *deferred* transaction before
+the first write. Under WAL, a deferred transaction that reads and then writes fails with
+"database is locked" as soon as another connection committed in between — the busy timeout
+cannot help, because waiting cannot make its snapshot current. ``write()`` starts every
+transaction with ``BEGIN IMMEDIATE``, which takes the write lock first and waits politely.
+Connections are opened in autocommit mode and ``Database.atomic()`` is routed through the
+same helper, so a deferred transaction cannot be written by accident.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 10_000
+DATA_DIR_ENV = "CDS_DATA_DIR"
+
+SANDBOX = "sandbox"
+TRACKER = "tracker"
+
+# Migration sets, by database, in the order they are applied. Each entry names a module
+# that defines ``migrations = Migrations("<name>")``. A module that does not exist yet is
+# skipped, so a capability can add its tables without touching this file's logic.
+MIGRATION_MODULES = {
+    SANDBOX: [
+        "workbench.events",
+        "workbench.clock",
+        "workbench.personas",
+        "workbench.phone",
+        "workbench.eid",
+        "workbench.portal",
+        "workbench.dossiers",
+        "workbench.payments",
+        "workbench.lessons",
+        "workbench.workshop",
+    ],
+    TRACKER: [
+        "workbench.tracker_schema",
+    ],
+}
+
+
+class StoreError(Exception):
+    """A problem with the data folder or a database file that the user must act on.
+
+    ``key`` names the locale string that explains it; ``params`` fill it in. Pages and the
+    CLI show that message instead of a stack trace.
+    """
+
+    def __init__(self, key: str, **params):
+        self.key = key
+        self.params = params
+        super().__init__(f"{key}: {params}")
+
+
+class DataDirNotWritable(StoreError):
+    pass
+
+
+class CorruptDatabase(StoreError):
+    pass
+
+
+class NewerSchema(StoreError):
+    pass
+
+
+def default_data_dir() -> Path:
+    """Outside the source tree, so a ``git clean`` or a new checkout never touches real data."""
+    if os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+        return base / "CongDanSo"
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "congdanso"
+
+
+def data_dir() -> Path:
+    value = os.environ.get(DATA_DIR_ENV)
+    return Path(value).expanduser() if value else default_data_dir()
+
+
+def db_path(kind: str) -> Path:
+    if kind not in (SANDBOX, TRACKER):
+        raise ValueError(f"unknown database {kind!r}")
+    return data_dir() / f"{kind}.db"
+
+
+def ensure_data_dir() -> Path:
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise DataDirNotWritable(
+            "store.error.data_dir_not_writable", path=str(folder), reason=error.strerror or str(error)
+        ) from error
+    return folder
+
+
+class StoreDatabase(sqlite_utils.Database):
+    """A sqlite-utils Database whose transactions are always ``BEGIN IMMEDIATE``."""
+
+    @contextlib.contextmanager
+    def atomic(self):
+        with write(self):
+            yield self
+
+    def begin(self) -> None:
+        self.execute("BEGIN IMMEDIATE")
+
+
+def open_connection(path: Path | str) -> StoreDatabase:
+    """Open one connection with the project's pragmas. Prefer ``sandbox()``/``tracker()``."""
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,  # autocommit: no hidden deferred BEGIN
+        check_same_thread=True,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise CorruptDatabase("store.error.corrupt", path=str(path), reason=str(error)) from error
+    if str(path) != ":memory:" and mode.lower() != "wal":
+        conn.close()
+        raise CorruptDatabase("store.error.corrupt", path=str(path), reason=f"journal_mode={mode}")
+    return StoreDatabase(conn, execute_plugins=False)
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a read-then-write unit of work in a ``BEGIN IMMEDIATE`` transaction.
+
+    Nested calls join the outer transaction through a savepoint, so domain functions can
+    each use ``write()`` and still compose into one atomic step.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        name = f"sp_{threading.get_ident()}_{id(conn)}_{_depth(conn)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+_savepoint_counter = threading.local()
+
+
+def _depth(conn) -> int:
+    value = getattr(_savepoint_counter, "n", 0) + 1
+    _savepoint_counter.n = value
+    return value
+
+
+# --- migrations -------------------------------------------------------------------------
+
+def migration_sets(kind: str) -> list[Migrations]:
+    sets = []
+    for module_name in MIGRATION_MODULES[kind]:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue
+            raise
+        found = getattr(module, "migrations", None)
+        if isinstance(found, Migrations):
+            sets.append(found)
+    return sets
+
+
+def migrate(db: sqlite_utils.Database, kind: str) -> None:
+    """Apply pending migrations; refuse a database written by a newer version of the app."""
+    sets = migration_sets(kind)
+    try:
+        known = {(s.name, m.name) for s in sets for m in s._migrations}
+        if db["_sqlite_migrations"].exists():
+            applied = {
+                (row["migration_set"], row["name"])
+                for row in db.query("select migration_set, name from _sqlite_migrations")
+            }
+            unknown = applied - known
+            if unknown:
+                raise NewerSchema(
+                    "store.error.newer_schema",
+                    path=_db_filename(db),
+                    migration=sorted(f"{a}.{b}" for a, b in unknown)[0],
+                )
+        with write(db):
+            for migration_set in sets:
+                migration_set.apply(db)
+    except sqlite3.DatabaseError as error:
+        raise CorruptDatabase("store.error.corrupt", path=_db_filename(db), reason=str(error)) from error
+
+
+def _db_filename(db) -> str:
+    row = db.execute("PRAGMA database_list").fetchone()
+    return row[2] if row else "?"
+
+
+# --- per-thread connections -------------------------------------------------------------
+
+_local = threading.local()
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def connect(kind: str) -> StoreDatabase:
+    """This thread's connection to the sandbox or tracker database, migrated on first use."""
+    path = db_path(kind)
+    key = str(path)
+    cache = getattr(_local, "dbs", None)
+    if cache is None:
+        cache = _local.dbs = {}
+    db = cache.get(key)
+    if db is not None and path.exists():
+        return db
+    ensure_data_dir()
+    if kind == TRACKER and path.exists() and path.stat().st_size == 0:
+        raise CorruptDatabase("store.error.corrupt", path=key, reason="empty file")
+    db = open_connection(path)
+    with _migrate_lock:
+        if key not in _migrated:
+            try:
+                migrate(db, kind)
+            except BaseException:
+                db.close()
+                raise
+            _migrated.add(key)
+    cache[key] = db
+    return db
+
+
+def sandbox() -> StoreDatabase:
+    return connect(SANDBOX)
+
+
+def tracker() -> StoreDatabase:
+    return connect(TRACKER)
+
+
+def forget_connections() -> None:
+    """Drop cached connections and migration marks (tests, and after a sandbox reset)."""
+    for db in getattr(_local, "dbs", {}).values():
+        with contextlib.suppress(Exception):
+            db.close()
+    _local.dbs = {}
+    with _migrate_lock:
+        _migrated.clear()
+
+
+def reset_sandbox() -> None:
+    """Delete the disposable sandbox database. Never touches ``tracker.db``."""
+    forget_connections()
+    path = db_path(SANDBOX)
+    for suffix in ("", "-wal", "-shm"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            candidate.unlink()
