@@ -17,6 +17,8 @@ def pytest_configure(config):
     folder = tempfile.mkdtemp(prefix="cds-test-")
     os.environ["CDS_DATA_DIR"] = folder
     os.environ.pop("CDS_PUBLIC_URL", None)
+    # notebooks run in a kernel whose working folder is notebooks/: let it import workbench
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
 def pytest_collection_finish(session):

@@ -276,19 +276,27 @@ def tracker() -> StoreDatabase:
     return connect(TRACKER)
 
 
-def forget_connections() -> None:
-    """Drop cached connections and migration marks (tests, and after a sandbox reset)."""
-    for db in getattr(_local, "dbs", {}).values():
-        with contextlib.suppress(Exception):
-            db.close()
-    _local.dbs = {}
+def forget_connections(kind: str | None = None) -> None:
+    """Drop this thread's cached connections and the migration marks (tests; a sandbox reset).
+
+    With ``kind``, only that database's connection is dropped.
+    """
+    paths = {str(db_path(kind))} if kind else None
+    cache = getattr(_local, "dbs", {})
+    for key in list(cache):
+        if paths is None or key in paths:
+            with contextlib.suppress(Exception):
+                cache.pop(key).close()
     with _migrate_lock:
-        _migrated.clear()
+        if paths is None:
+            _migrated.clear()
+        else:
+            _migrated.difference_update(paths)
 
 
 def reset_sandbox() -> None:
     """Delete the disposable sandbox database. Never touches ``tracker.db``."""
-    forget_connections()
+    forget_connections(SANDBOX)
     path = db_path(SANDBOX)
     for suffix in ("", "-wal", "-shm"):
         candidate = Path(str(path) + suffix)
