@@ -73,6 +73,7 @@ def page_setup(*, sandbox: bool = False) -> str:
     language_switch()
     if sandbox:
         sandbox_banner()
+        sandbox_db()  # a broken data folder or database shows its message here, then stops
     return lang
 
 

@@ -50,3 +50,16 @@ def test_language_switch_turns_the_home_page_english():
     app.sidebar.radio(key="language_switch").set_value("en").run()
     assert app.title[0].value == "Digital Citizen Workbench"
     assert app.session_state["lang"] == "en"
+
+
+def test_a_broken_data_folder_shows_a_clear_message_not_a_traceback(tmp_path, monkeypatch):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("CDS_DATA_DIR", str(blocker / "data"))
+    from workbench import store
+
+    store.forget_connections()
+    app = run_page("sandbox_phone.py")
+    assert not app.exception
+    assert "CDS_DATA_DIR" in app.error[0].value
+    store.forget_connections()
