@@ -1,0 +1,206 @@
+"""One-time codes sent to the simulated phone, and the secret hashing every identity module uses.
+
+Like the real VNeID app and the national portal: 6 digits, valid for 5 minutes on the
+sandbox clock, 5 wrong tries lock the purpose for a while, "Gửi lại mã" sends a new one.
+The code is delivered with ``phone.receive_sms`` only — nothing leaves the app — and stored
+as a hash, so the inbox is the one place a learner (or a test) can read it.
+
+Refusals are committed *before* the error is raised: a wrong try must count even though
+the caller sees an exception, and the lesson must see ``otp.wrong``/``otp.expired``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlite_utils.migrations import Migrations
+
+from workbench import clock, events, phone, store
+from workbench.phone import IdentityError
+
+migrations = Migrations("otp")
+
+CODE_LENGTH = 6
+VALID_FOR = dt.timedelta(minutes=5)
+MAX_WRONG = 5
+LOCK_FOR = dt.timedelta(minutes=30)
+# Stripe-style fixed failure (sandbox_data/identity_scenarios.toml): this code is never issued,
+# so typing it is always a wrong code.
+ALWAYS_WRONG = "000000"
+
+SENDERS = {"eid_activation": "VNeID", "eid_new_device": "VNeID", "portal_register": "DVCQG",
+           "portal_login": "DVCQG"}
+
+EVENT_KINDS = {
+    "otp.sent": "a one-time code was sent by SMS to the simulated phone (payload: purpose)",
+    "otp.resent": "the persona asked for a new code (Gửi lại mã)",
+    "otp.wrong": "a wrong code was entered (payload: purpose, tries_left)",
+    "otp.expired": "an expired code was entered (more than 5 minutes on the sandbox clock)",
+    "otp.locked": "5 wrong codes: this purpose is locked for a while (or a try while locked)",
+    "otp.verified": "the right code was entered in time",
+}
+
+
+class OtpError(IdentityError):
+    pass
+
+
+@migrations()
+def m001_otp(db):
+    db["otp_codes"].create(
+        {
+            "id": int,
+            "persona_id": str,
+            "purpose": str,
+            "code_hash": str,
+            "sms_id": int,
+            "sent_at": str,
+            "expires_at": str,
+            "wrong": int,
+            "used": int,
+        },
+        pk="id",
+    )
+    db["otp_codes"].create_index(["persona_id", "purpose", "id"])
+    db["otp_locks"].create({"persona_id": str, "purpose": str, "until": str}, pk=("persona_id", "purpose"))
+
+
+# --- secrets ----------------------------------------------------------------------------
+
+# scrypt cost: the secrets are fake (sandbox), but they are stored the way real ones must be.
+# n=2**12 keeps a workshop of 40 phones and the property tests quick on a 2-core laptop.
+SCRYPT = {"n": 2**12, "r": 8, "p": 1}
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
+    return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def check_secret(secret: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, n, r, p, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt((secret or "").encode("utf-8"), salt=bytes.fromhex(salt), dklen=32,
+                               n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+# --- codes ------------------------------------------------------------------------------
+
+def sms_text(code: str, purpose: str) -> str:
+    if purpose.startswith("portal"):
+        return (f"Ma xac thuc cua ban tren Cong Dich vu cong quoc gia la {code}. "
+                f"Ma co hieu luc trong 5 phut. Khong cung cap ma nay cho bat ky ai.")
+    return (f"Ma OTP cua ban la {code}. Ma co hieu luc trong 5 phut. "
+            f"Tuyet doi KHONG cung cap ma OTP cho bat ky ai, ke ca nguoi tu xung la can bo cong an.")
+
+
+def locked_until(db, persona_id: str, purpose: str) -> dt.datetime | None:
+    row = db.execute("select until from otp_locks where persona_id = ? and purpose = ?",
+                     [persona_id, purpose]).fetchone()
+    if not row:
+        return None
+    until = dt.datetime.fromisoformat(row[0])
+    return until if until > clock.now(db) else None
+
+
+def _minutes_left(db, until: dt.datetime) -> int:
+    return max(1, -(-int((until - clock.now(db)).total_seconds()) // 60))
+
+
+def issue(db, persona_id: str, purpose: str, *, resend: bool = False) -> None:
+    """Send a fresh code by SMS. Earlier codes for the purpose stop working. Returns nothing secret."""
+    until = locked_until(db, persona_id, purpose)
+    if until:
+        events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="resend")
+        raise OtpError("otp.error.locked", minutes=_minutes_left(db, until))
+    with store.write(db):
+        phone.persona_or_raise(db, persona_id)
+        code = ALWAYS_WRONG
+        while code == ALWAYS_WRONG:
+            code = f"{secrets.randbelow(10**CODE_LENGTH):06d}"
+        db.execute("update otp_codes set used = 1 where persona_id = ? and purpose = ? and used = 0",
+                   [persona_id, purpose])
+        sms_id = phone.receive_sms(db, persona_id, SENDERS.get(purpose, "VNeID"), sms_text(code, purpose))
+        now = clock.now(db)
+        db["otp_codes"].insert({
+            "persona_id": persona_id, "purpose": purpose, "code_hash": hash_secret(code), "sms_id": sms_id,
+            "sent_at": now.isoformat(), "expires_at": (now + VALID_FOR).isoformat(), "wrong": 0, "used": 0,
+        })
+        events.record(db, "otp.resent" if resend else "otp.sent", persona_id=persona_id, purpose=purpose)
+
+
+def resend(db, persona_id: str, purpose: str) -> None:
+    """"Gửi lại mã": a new code, a new 5 minutes."""
+    issue(db, persona_id, purpose, resend=True)
+
+
+def _current(db, persona_id: str, purpose: str) -> dict | None:
+    rows = list(db["otp_codes"].rows_where("persona_id = ? and purpose = ? and used = 0", [persona_id, purpose],
+                                           order_by="id desc", limit=1))
+    return rows[0] if rows else None
+
+
+def has_pending(db, persona_id: str, purpose: str) -> bool:
+    return _current(db, persona_id, purpose) is not None
+
+
+def verify(db, persona_id: str, purpose: str, code: str) -> None:
+    """Accept the code or raise ``OtpError`` (wrong / expired / locked / format / none).
+
+    Call it outside any ``store.write`` block of your own: the wrong-try count and the event
+    are committed here before the error is raised.
+    """
+    code = (code or "").strip().replace(" ", "")
+    error: OtpError | None = None
+    with store.write(db):
+        until = locked_until(db, persona_id, purpose)
+        current = _current(db, persona_id, purpose)
+        if until:
+            events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="verify")
+            error = OtpError("otp.error.locked", minutes=_minutes_left(db, until))
+        elif current is None:
+            error = OtpError("otp.error.none")
+        elif not re.fullmatch(r"\d{6}", code):
+            error = OtpError("otp.error.format")
+        elif clock.now(db) > dt.datetime.fromisoformat(current["expires_at"]):
+            events.record(db, "otp.expired", persona_id=persona_id, purpose=purpose)
+            error = OtpError("otp.error.expired")
+        elif not check_secret(code, current["code_hash"]):
+            wrong = current["wrong"] + 1
+            db.execute("update otp_codes set wrong = ? where id = ?", [wrong, current["id"]])
+            if wrong >= MAX_WRONG:
+                until = clock.now(db) + LOCK_FOR
+                db["otp_locks"].upsert({"persona_id": persona_id, "purpose": purpose, "until": until.isoformat()},
+                                       pk=("persona_id", "purpose"))
+                db.execute("update otp_codes set used = 1 where id = ?", [current["id"]])
+                events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="verify")
+                error = OtpError("otp.error.locked", minutes=_minutes_left(db, until))
+            else:
+                events.record(db, "otp.wrong", persona_id=persona_id, purpose=purpose, tries_left=MAX_WRONG - wrong)
+                error = OtpError("otp.error.wrong", tries_left=MAX_WRONG - wrong)
+        else:
+            db.execute("update otp_codes set used = 1 where id = ?", [current["id"]])
+            events.record(db, "otp.verified", persona_id=persona_id, purpose=purpose)
+    if error:
+        raise error
+
+
+def expires_at(db, persona_id: str, purpose: str) -> dt.datetime | None:
+    current = _current(db, persona_id, purpose)
+    return dt.datetime.fromisoformat(current["expires_at"]) if current else None
+
+
+def latest_code_for_tests(db, persona_id: str, purpose: str) -> str:
+    """Read the newest code for ``purpose`` back from the SMS inbox (tests and lesson autoplay)."""
+    current = _current(db, persona_id, purpose)
+    if current is None:
+        raise LookupError(f"no pending code for {purpose}")
+    text = phone.get_sms(db, current["sms_id"])["text"]
+    return re.search(r"\b(\d{6})\b", text).group(1)

@@ -1,0 +1,98 @@
+"""Tables of ``tracker.db``: real citizens' progress toward the commune's targets (issue 8).
+
+Only what the issue allows is collected about a person: full name, birth year, gender, ethnic
+group, village, an optional phone number and the optional last four digits of the CCCD, with
+the consent (date and who took it). Milestones are dated events. The audit log names who
+changed what by ids and field names only, never a person's data, so deleting a citizen on
+request (Decree 13/2023, Law 91/2025) leaves nothing of them but one audit line.
+
+``citizens`` carries one date column per milestone (the first date it was reached) and the
+date the citizen became a "công dân số" under the current definition. They are kept in step
+with ``milestones`` inside the same transaction, so the dashboard aggregates one narrow table
+with plain ``count()``/``group by`` even at a province's 320,000 citizens.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("tracker")
+
+# Milestone ids, in funnel order; the citizens table has one ``m_<id>`` date column each.
+MILESTONES = ("sim", "vneid2", "dvc", "health_book", "bank", "wallet", "dossier")
+
+
+@migrations()
+def m001_tracker(db):
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["communes"].create({"id": int, "name": str, "district": str, "province": str}, pk="id")
+    db["villages"].create(
+        {"id": int, "commune_id": int, "code": str, "name": str, "name_folded": str,
+         "population": int, "households": int, "is_demo": int},
+        pk="id", foreign_keys=[("commune_id", "communes", "id")],
+    )
+    db["villages"].create_index(["commune_id", "code"], unique=True)
+    db["villages"].create_index(["name_folded"])
+    db["teams"].create(
+        {"id": int, "name": str, "name_folded": str, "village_id": int, "is_demo": int},
+        pk="id", foreign_keys=[("village_id", "villages", "id")],
+    )
+    db["team_members"].create(
+        {"id": int, "team_id": int, "full_name": str, "role": str, "is_demo": int},
+        pk="id", foreign_keys=[("team_id", "teams", "id")],
+    )
+    db["users"].create(
+        {"id": int, "username": str, "display_name": str, "role": str, "secret_hash": str,
+         "secret_kind": str, "team_id": int, "failed_count": int, "locked_until": str,
+         "active": int, "created_at": str},
+        pk="id",
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["user_villages"].create(
+        {"user_id": int, "village_id": int}, pk=("user_id", "village_id"),
+        foreign_keys=[("user_id", "users", "id"), ("village_id", "villages", "id")],
+    )
+    citizen_columns = {
+        "id": int, "full_name": str, "name_folded": str, "birth_year": int, "gender": str,
+        "ethnicity": str, "village_id": int, "team_id": int, "phone": str, "cccd_last4": str,
+        "consent_by": str, "consent_date": str, "source": str, "is_demo": int,
+        "created_at": str, "updated_at": str, "digital_date": str,
+    }
+    for milestone in MILESTONES:
+        citizen_columns[f"m_{milestone}"] = str
+    db["citizens"].create(
+        citizen_columns, pk="id",
+        foreign_keys=[("village_id", "villages", "id"), ("team_id", "teams", "id")],
+    )
+    db["citizens"].create_index(["name_folded", "birth_year", "village_id"])
+    db["citizens"].create_index(["village_id", "digital_date"])
+    db["citizens"].create_index(["digital_date"])
+    db["citizens"].create_index(["team_id"])
+    db["citizens"].create_index(["is_demo"])
+    db.execute(
+        """create table milestones (
+            id integer primary key,
+            citizen_id integer not null references citizens(id) on delete cascade,
+            milestone text not null,
+            date text not null,
+            helped_by text,
+            team_id integer references teams(id),
+            note text,
+            created_by text,
+            created_at text,
+            unique (citizen_id, milestone)
+        )"""
+    )
+    db["milestones"].create_index(["date"])
+    db["milestones"].create_index(["team_id", "date", "citizen_id"])
+    db["targets"].create(
+        {"id": int, "name": str, "metric": str, "kind": str, "value": float, "scope": str,
+         "scope_id": int, "deadline": str, "created_by": str},
+        pk="id",
+    )
+    db["audit"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "entity": str, "entity_id": int,
+         "detail": str},
+        pk="id",
+    )
+    db["audit"].create_index(["entity", "entity_id"])
