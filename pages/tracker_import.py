@@ -1,9 +1,11 @@
-"""tracker_import: placeholder until its issue lands."""
+"""tracker_import: placeholder until its issue lands; signed-in users only."""
 
 import streamlit as st
 
 from pages._frame import page_setup, placeholder, t
+from pages._tracker_session import require_tracker_user
 
 page_setup(sandbox=False)
 st.title(t("common.nav.tracker_import"))
+db, user = require_tracker_user("import")
 placeholder("common.nav.tracker_import")
