@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import socket
 import subprocess
@@ -69,3 +71,26 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextlib.contextmanager
+def app_sandbox(data_dir: Path):
+    """The running app's sandbox database, opened from the test process.
+
+    A journey that starts mid-way (a persona already at level 2, a dossier awaiting payment)
+    sets that state up through the domain functions here, then drives the browser. The test's
+    own data folder is restored afterwards.
+    """
+    from workbench import store
+
+    before = os.environ.get(store.DATA_DIR_ENV)
+    os.environ[store.DATA_DIR_ENV] = str(data_dir)
+    store.forget_connections()
+    try:
+        yield store.sandbox()
+    finally:
+        store.forget_connections()
+        if before is None:
+            os.environ.pop(store.DATA_DIR_ENV, None)
+        else:
+            os.environ[store.DATA_DIR_ENV] = before
