@@ -105,3 +105,14 @@ def tracker_db():
 
 def placeholder(what_key: str) -> None:
     st.info(t("common.placeholder.body", what=t(what_key)), icon=":material/construction:")
+
+
+def page_link(page: str, *, label: str, icon: str | None = None, **kwargs) -> None:
+    """``st.page_link`` that degrades to plain text when the page is not in the navigation
+    (a page script run alone, as AppTest does), instead of raising."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(page, label=label, icon=icon, **kwargs)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"**{label}**")
