@@ -46,7 +46,8 @@ def badge(row: dict) -> str:
     """Streamlit colour markdown for the dossier's status (Quá hạn wins over the stored status)."""
     label = status_label(row)
     if row["display_status"] == "overdue" and row["status"] != "submitted":
-        label = f"{label} · {t('dossiers.status.' + row['status'])}"
+        stored = t(f"dossiers.status.{row['status']}")
+        label = f"{label} · {stored}"
     return f":{STATUS_COLOURS.get(row['display_status'], 'gray')}-background[{label}]"
 
 
@@ -72,7 +73,8 @@ def message_text(message: dict) -> str:
 def show_messages(messages: list[dict]) -> None:
     for message in reversed(messages):
         when = message["at"][:16].replace("T", " ")
-        st.markdown(f"**{t('dossiers.actor.' + message['actor'])}** · {when}  \n{message_text(message)}")
+        actor = t(f"dossiers.actor.{message['actor']}")
+        st.markdown(f"**{actor}** · {when}  \n{message_text(message)}")
 
 
 def error_text(error: dossiers.DossierError) -> str:

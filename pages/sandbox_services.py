@@ -8,12 +8,15 @@ import streamlit as st
 
 from pages._dossier_ui import (CSS, date, document_picker, error_text, money, show_document_notices)
 from pages._frame import page_link, page_setup, sandbox_db, t
-from pages._persona import require_persona, require_portal_login
+from pages._persona import current_persona, require_persona, require_portal_login
 from workbench import catalogue, clock, dossiers, fees
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
 db = sandbox_db()
+persona = current_persona(db)
+if persona is None or st.session_state.get("portal_login") != persona["id"]:
+    st.title(t("catalogue.title"))
 persona = require_persona(db)
 require_portal_login(db, persona)
 pid = persona["id"]
