@@ -131,6 +131,13 @@ def m001_dossiers(db):
     db["dossier_messages"].create_index(["code"])
 
 
+@migrations()
+def m002_supplement_watermark(db):
+    # The last document id when a supplement was requested: a supplement must attach a newer
+    # one. Comparing times failed when both happened within the same second (issue 4).
+    db["dossiers"].add_column("supplement_doc_id", int)
+
+
 # --- working days ------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -568,8 +575,8 @@ def supplement(db, persona_id: str, code: str) -> dict:
     """Answer a supplement request after attaching the document again; the clock restarts."""
     with store.write(db):
         row = _own_row(db, persona_id, code, "supplement")
-        fresh = db.execute("select count(*) from dossier_documents where code = ? and superseded = 0 and at >= ?",
-                           [code, row["supplement_at"]]).fetchone()[0]
+        fresh = db.execute("select count(*) from dossier_documents where code = ? and superseded = 0 and id > ?",
+                           [code, row.get("supplement_doc_id") or 0]).fetchone()[0]
         if not fresh:
             _refuse(db, row, "supplement", "persona", "dossiers.error.nothing_supplemented")
         now = _now(db)
@@ -668,8 +675,9 @@ def request_supplement(db, code: str, note: str, actor: str = "desk") -> dict:
         row = _desk_row(db, code, "request_supplement", actor)
         if not (note or "").strip():
             _refuse(db, row, "request_supplement", actor, "dossiers.error.note_required")
+        last_doc = db.execute("select max(id) from dossier_documents").fetchone()[0] or 0
         _update(db, code, status="supplement_requested", supplement_note=note.strip(),
-                supplement_at=_now(db).isoformat(),
+                supplement_at=_now(db).isoformat(), supplement_doc_id=last_doc,
                 supplement_from="processing" if row["status"] == "processing" else "received")
         _message(db, code, actor, "dossiers.message.supplement_requested", note=note.strip())
         _log(db, "dossier.supplement_requested", row, actor, note=note.strip())

@@ -83,3 +83,85 @@ def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
     assert not app.exception
     assert code in text_of(app)
     assert dossiers.get(sandbox_db, code)["status"] == "submitted"
+
+
+def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
+    app = page("sandbox_fees.py").run()
+    assert not app.exception
+    shown = text_of(app)
+    assert "Thông tư 75/2022/TT-BTC" in shown and "Thông tư 226/2016/TT-BTC" in shown
+    app.number_input(key="fees.pages").set_value(250).run()
+    assert "200.000 đ" in text_of(app)  # capped a copy
+
+
+def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
+    dossiers.file_sample(sandbox_db, persona["id"], "thuong_tru")
+    app = page("sandbox_desk.py").run()
+    assert not app.exception
+    assert "Nộp trực tuyến" in [m.label for m in app.metric]
+    assert persona["full_name"] in text_of(app)
+
+
+def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(persona, sandbox_db):
+    filed = dossiers.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
+    desk = page("sandbox_desk.py").run()
+    button(desk, "Mở hồ sơ").click().run()
+    assert filed["code"] in text_of(desk)
+    button(desk, "Tiếp nhận hồ sơ").click().run()
+    assert "Đã tiếp nhận" in text_of(desk)
+    desk.text_area(key="supplement.note").input("").run()
+    button(desk, "Yêu cầu bổ sung").click().run()
+    assert "Hãy ghi rõ giấy tờ nào cần bổ sung" in text_of(desk)  # refused, nothing changed
+    desk.text_area(key="supplement.note").input("Ảnh Giấy chứng sinh bị mờ.")
+    button(desk, "Yêu cầu bổ sung").click().run()
+    assert dossiers.get(sandbox_db, filed["code"])["status"] == "supplement_requested"
+
+    citizen = page("sandbox_dossiers.py", persona["id"]).run()
+    button(citizen, "Xem chi tiết").click().run()
+    assert "Ảnh Giấy chứng sinh bị mờ." in text_of(citizen)
+    button(citizen, "Gửi bổ sung").click().run()
+    assert "Hãy đính kèm lại giấy tờ" in text_of(citizen)
+    ok = [b for b in citizen.button if b.key and b.key.endswith(".giay_chung_sinh.ok")][0]
+    ok.click().run()
+    button(citizen, "Gửi bổ sung").click().run()
+    assert "Đã gửi bổ sung" in text_of(citizen)
+    assert dossiers.get(sandbox_db, filed["code"])["status"] == "received"
+
+
+def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox_db):
+    code = dossiers.file_sample(sandbox_db, persona["id"], "khai_sinh")["code"]
+    for action in (dossiers.receive, dossiers.process, dossiers.approve, dossiers.return_result):
+        action(sandbox_db, code)
+    app = page("sandbox_dossiers.py", persona["id"])
+    app.query_params["code"] = code
+    app.run()
+    assert not app.exception
+    assert app.get("download_button"), "no download button for the result"
+    app.radio(key="rate.value").set_value(5)
+    app.button[-1].click().run()  # Gửi đánh giá (the form's submit)
+    assert "Bạn đã đánh giá" in text_of(app)
+    assert dossiers.get(sandbox_db, code)["rating"] == 5
+
+
+def test_someone_elses_dossier_code_answers_not_found(persona, sandbox_db):
+    other = personas.create(sandbox_db, seed=8)
+    code = dossiers.file_sample(sandbox_db, other["id"], "khai_sinh")["code"]
+    app = page("sandbox_dossiers.py", persona["id"])
+    app.query_params["code"] = code
+    app.run()
+    assert not app.exception
+    assert "Không tìm thấy hồ sơ" in text_of(app)
+    assert other["full_name"] not in text_of(app)
+
+
+def test_a_fee_due_offers_the_payment_page_with_the_dossier_code(persona, sandbox_db):
+    code = dossiers.file_sample(sandbox_db, persona["id"], "thuong_tru")["code"]
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    app.session_state["persona_id"] = persona["id"]
+    app.session_state["portal_login"] = persona["id"]
+    app.session_state["dos.code"] = code
+    app.switch_page("pages/sandbox_dossiers.py").run()
+    assert "10.000 đ" in text_of(app)
+    button(app, "Thanh toán").click().run()
+    assert not app.exception
+    assert app.query_params.get("dossier") in (code, [code])
