@@ -74,7 +74,15 @@ def page_setup(*, sandbox: bool = False) -> str:
     if sandbox:
         sandbox_banner()
         sandbox_db()  # a broken data folder or database shows its message here, then stops
+    _workshop_nudges()
     return lang
+
+
+def _workshop_nudges() -> None:
+    """A workshop trainer's message to this participant's phone, on whatever page it is (issue 7)."""
+    from pages import _workshop_nudge
+
+    _workshop_nudge.show()
 
 
 def show_store_error(error: store.StoreError) -> None:
