@@ -45,12 +45,12 @@ persona = require_persona(db)
 pid = persona["id"]
 ss = st.session_state
 
-if ss.get("phone_persona") != pid:  # another persona in this browser: its phone starts at home
+if ss.get("phone_persona") != pid:  # another persona in this browser: its phone starts at home, locked
     if ss.get("phone_persona"):
         ss["phone_screen"] = "home"
+        ss.pop("vneid_view", None)
     ss["phone_persona"] = pid
     ss.pop("vneid_session", None)
-    ss.pop("vneid_view", None)
 # The one-device rule: the trainer can make this browser "another phone" (tools, beside the phone).
 device = "another-phone" if ss.get("phone_other_device") else eid.DEFAULT_DEVICE
 
