@@ -56,5 +56,6 @@ def test_the_fee_table_cites_a_basis_and_a_rule_text_for_every_procedure():
         assert row["basis"]["vi"] and row["basis"]["en"]
         for lang in ("vi", "en"):
             assert i18n.has(row["rule_key"], lang), row["rule_key"]
-    for key in ("free", "free_on_time", "late", "flat", "flat_online", "flat_desk", "per_page", "per_page_capped"):
+    for key in ("free", "free_on_time", "late", "flat", "flat_online", "flat_desk", "flat_both", "per_page",
+                "per_page_capped"):
         assert i18n.has(f"fees.rule.{key}") and i18n.has(f"fees.rule.{key}", "en")
