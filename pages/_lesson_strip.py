@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from pages._frame import current_lang, t
+from pages._persona import current_persona_id
 from workbench import lessons, store
 
 CSS = """<style>
@@ -24,17 +25,18 @@ CSS = """<style>
 </style>"""
 
 
-def page_link(path: str, label: str, icon: str) -> None:
-    """``st.page_link``; run outside ``app.py``'s navigation (AppTest renders one page alone)
+def page_link(path: str, label: str, icon: str, persona_id: str | None = None) -> None:
+    """``st.page_link`` carrying the persona (``?p=``) so the next page, even reloaded, knows
+    who is practising. Run outside ``app.py``'s navigation (AppTest renders one page alone)
     there is no page to link to, so the label is shown as text instead."""
     try:
-        st.page_link(path, label=label, icon=icon)
+        st.page_link(path, label=label, icon=icon, query_params={"p": persona_id} if persona_id else None)
     except StreamlitAPIException:
         st.caption(label)
 
 
 def draw() -> None:
-    persona_id = st.session_state.get("persona_id") or st.query_params.get("p")
+    persona_id = current_persona_id()
     if not persona_id:
         return
     db = store.sandbox()
@@ -61,7 +63,7 @@ def _strip(persona_id: str) -> None:
     st.session_state["lesson_strip_step"] = now
     parts = []
     if seen and seen[0] == lesson.id and seen[1] != now[1]:
-        parts.append(f"✅ {html.escape(t('lessons.strip.just_done'))} ")
+        parts.append(f"<b>✓ {html.escape(t('lessons.strip.just_done'))}</b> ")
     if state.current is None:
         parts.append(f"<b>{html.escape(t('lessons.strip.quiz', number=lesson.number))}</b>")
     else:
@@ -71,6 +73,6 @@ def _strip(persona_id: str) -> None:
                   total=len(lesson.steps))
         parts.append(f"<b>{html.escape(where)}:</b> {html.escape(short)}")
         for hint in state.hints.get(state.current.id, []):
-            parts.append(f"<span class='cds-hint'>💡 {html.escape(hint[lang])}</span>")
+            parts.append(f"<span class='cds-hint'><b>{html.escape(t('lessons.hint_title'))}:</b> {html.escape(hint[lang])}</span>")
     st.markdown(f"<div class='cds-lesson-strip' role='status'>{''.join(parts)}</div>", unsafe_allow_html=True)
-    page_link("pages/lessons.py", t("lessons.strip.back"), ":material/school:")
+    page_link("pages/lessons.py", t("lessons.strip.back"), ":material/school:", persona_id)

@@ -40,22 +40,25 @@ def read_aloud(text: str) -> None:
     st.iframe(f"""
 <div style="font-family:sans-serif">
 <button id="say" type="button" style="min-height:3rem;min-width:9rem;font-size:1.05rem;border-radius:.5rem;
-  border:1px solid #1565c0;background:#e3f2fd;color:#0d47a1;cursor:pointer">🔊 {labels['read']}</button>
+  border:1px solid #1565c0;background:#e3f2fd;color:#0d47a1;cursor:pointer;display:inline-flex;align-items:center;gap:.4rem">
+  <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor"
+  d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>
+  <span id="label">{labels['read']}</span></button>
 <span id="note" style="font-size:.8rem;color:#555;margin-left:.5rem"></span></div>
 <script>
 const text = {json.dumps(text)}, want = {json.dumps(VOICES.get(lang, 'vi-VN'))}, labels = {json.dumps(labels)};
-const button = document.getElementById("say"), note = document.getElementById("note");
+const button = document.getElementById("say"), note = document.getElementById("note"), label = document.getElementById("label");
 const synth = window.speechSynthesis;
 if (!synth) {{ button.disabled = true; note.textContent = labels.no_voice; }}
 button.onclick = () => {{
-  if (synth.speaking) {{ synth.cancel(); button.textContent = "🔊 " + labels.read; return; }}
+  if (synth.speaking) {{ synth.cancel(); label.textContent = labels.read; return; }}
   const say = new SpeechSynthesisUtterance(text);
   say.lang = want; say.rate = 0.9;
   const voice = synth.getVoices().find(v => (v.lang || "").replace("_", "-").toLowerCase().startsWith(want.slice(0, 2)));
   if (voice) {{ say.voice = voice; }} else {{ note.textContent = labels.no_voice; }}
-  say.onend = () => {{ button.textContent = "🔊 " + labels.read; }};
+  say.onend = () => {{ label.textContent = labels.read; }};
   synth.speak(say);
-  button.textContent = "⏹ " + labels.stop;
+  label.textContent = labels.stop;
 }};
 </script>""", height=64)
 
@@ -171,7 +174,7 @@ def step_screen(lesson, state, persona) -> None:
     for hint in state.hints.get(step.id, []):
         st.warning(f"**{t('lessons.hint_title')}:** {hint[lang]}", icon=":material/lightbulb:")
     if step.page:
-        page_link(step.page, t("lessons.open_page"), ":material/open_in_new:")
+        page_link(step.page, t("lessons.open_page"), ":material/open_in_new:", persona["id"])
     with st.expander(t("lessons.why")):
         st.write(step.t("why", lang))
     with st.expander(t("lessons.mistake")):
@@ -192,7 +195,7 @@ def steps_overview(lesson, state) -> None:
     with st.expander(t("lessons.all_steps")):
         for number, step in enumerate(lesson.steps, start=1):
             done = state.done[step.id] == "done"
-            mark = "✅" if done else "⬜"
+            mark = ":material/check_circle:" if done else ":material/radio_button_unchecked:"
             status = t("lessons.done_mark") if done else t("lessons.pending_mark")
             st.markdown(f"{mark} {number}. {step.t('do', lang)[:90]}… — *{status}*")
 
