@@ -113,3 +113,14 @@ def tracker_db():
 
 def placeholder(what_key: str) -> None:
     st.info(t("common.placeholder.body", what=t(what_key)), icon=":material/construction:")
+
+
+def page_link(page: str, **kwargs) -> None:
+    """``st.page_link`` that also works when a page runs alone (AppTest runs a page file as its
+    own entry point, where the app's navigation is unknown): then the label is shown as text."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(page, **kwargs)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"→ {kwargs.get('label', page)}")
