@@ -81,7 +81,7 @@ if step == "find":
                 if row["phone"]:
                     st.caption(t("tracker.entry.phone_line", phone=row["phone"]))
                 if row["digital_date"]:
-                    st.caption("✓ " + t("tracker.entry.is_digital"))
+                    st.caption(":material/workspace_premium: " + t("tracker.entry.is_digital"))
                 if st.button(t("tracker.entry.choose"), key=f"entry_pick_{row['id']}", use_container_width=True):
                     go("milestones", entry_citizen_id=row["id"], entry_new=None)
     if not villages:
@@ -207,7 +207,7 @@ elif step == "milestones":
     for milestone in MILESTONES:
         label = t(f"tracker.milestone.{milestone}")
         if milestone in reached:
-            st.markdown(f"✅ **{label}** — {show_date(reached[milestone]['date'])}")
+            st.markdown(f":material/check_circle: **{label}** — {show_date(reached[milestone]['date'])}")
             continue
         ticked = st.checkbox(label, key=f"ms_{milestone}")
         if ticked:
@@ -253,7 +253,7 @@ elif step == "done":
             key = "tracker.entry.saved_new" if st.session_state.get("entry_was_new") else "tracker.entry.saved_more"
             st.write(t(key, count=st.session_state.get("entry_saved_count", 0)))
             if citizen["digital_date"]:
-                st.markdown("🏅 **" + t("tracker.entry.now_digital") + "**")
+                st.markdown(":material/workspace_premium: **" + t("tracker.entry.now_digital") + "**")
     st.write(t("tracker.entry.next_hint"))
     if st.button(t("tracker.entry.next_person"), key="entry_next", type="primary", use_container_width=True):
         restart()
