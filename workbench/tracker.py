@@ -49,19 +49,26 @@ class DuplicateCitizen(TrackerError):
 
 # --- text ---------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(value) -> str:
     """NFC, trimmed, single spaces: "Nguyễn  Văn A " typed in NFD is the same as in NFC."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value or ""))).strip()
+    # str.split() and re's \s agree on what whitespace is; split/join is the faster of the two.
+    return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+
+
+# Every combining mark of the Basic Multilingual Plane, removed in one str.translate (the
+# importer folds tens of thousands of names a second); marks beyond it take the slow path.
+_COMBINING = {cp: None for cp in range(0x300, 0x10000) if unicodedata.combining(chr(cp))}
 
 
 def fold(value) -> str:
     """Lower case without diacritics, so "nguyen van a" finds "Nguyễn Văn A"."""
     text = unicodedata.normalize("NFD", str(value or "").lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", text.replace("\u0111", "d")).strip()
+    text = text.translate(_COMBINING)
+    if not text.isascii() and any(ord(ch) > 0xFFFF for ch in text):
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.replace("\u0111", "d").split())
 
 
 def today() -> dt.date:

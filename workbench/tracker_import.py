@@ -183,6 +183,11 @@ def _gender(value: str) -> str:
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        # The readers already normalised every cell to NFC: trim, single spaces, formula guard.
+        if value[:1] == "'":
+            value = unneutralise(value)
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
