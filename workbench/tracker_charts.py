@@ -24,13 +24,24 @@ def _t(lang: str):
     return lambda key, **params: i18n.t(key, lang, **params)
 
 
-def _theme(chart: alt.Chart, width) -> alt.Chart:
+VI_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đ"]}
+
+
+def number(value, lang: str) -> str:
+    """1.234 and 19,5 in Vietnamese; 1,234 and 19.5 in English."""
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def _theme(chart: alt.Chart, width, lang: str = "vi") -> alt.Chart:
     if width == "container":
         # Fit the page's width only: Streamlit's default "fit" squeezes the height of a chart
         # with a legend under it until bars overlap and labels vanish.
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return (chart.properties(width=width)
-            .configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=170)
+    chart = chart.properties(width=width)
+    if lang == "vi":  # 1.000 and 19,5; configure() replaces the config, so it goes first
+        chart = chart.configure(locale=alt.Locale(number=VI_NUMBERS))
+    return (chart.configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=170)
             .configure_legend(orient="bottom", labelFontSize=13, titleFontSize=13, columns=1, labelLimit=300)
             .configure_title(fontSize=15, anchor="start")
             .configure_view(strokeWidth=0))
@@ -50,7 +61,7 @@ def cumulative(figures: dict, lang: str = "vi", width="container", height: int =
     layers = [alt.Chart(data).mark_line(strokeWidth=3, color=BLUE).encode(
         x=x, y=y, tooltip=[alt.Tooltip("week:T", title=t("tracker_dashboard.chart.week"), format="%d/%m/%Y"),
                            alt.Tooltip("digital:Q", title=series)])]
-    goal = pd.DataFrame([{"goal": head["goal"], "label": t("tracker_dashboard.chart.goal_label", goal=head["goal"])}])
+    goal = pd.DataFrame([{"goal": head["goal"], "label": t("tracker_dashboard.chart.goal_label", goal=number(head["goal"], lang))}])
     layers.append(alt.Chart(goal).mark_rule(color=RED, strokeDash=[6, 4], strokeWidth=2).encode(y="goal:Q"))
     layers.append(alt.Chart(goal).mark_text(align="left", dx=4, dy=-8, color=RED, fontSize=13).encode(
         y="goal:Q", x=alt.value(0), text="label:N"))
@@ -58,14 +69,14 @@ def cumulative(figures: dict, lang: str = "vi", width="container", height: int =
                               "label": t("tracker_dashboard.chart.deadline_label",
                                          date=i18n.format_date(dt.date.fromisoformat(head["deadline"])))}])
     layers.append(alt.Chart(deadline).mark_rule(color=RED, strokeWidth=2).encode(x="week:T"))
-    layers.append(alt.Chart(deadline).mark_text(align="right", dx=-4, y=12, color=RED, fontSize=13).encode(
+    layers.append(alt.Chart(deadline).mark_text(align="right", dx=-4, y=height - 10, color=RED, fontSize=13).encode(
         x="week:T", text="label:N"))
     if head["projected"] and head["digital"] < head["goal"]:
         end = figures["filters"]["end"]
         path = pd.DataFrame([{"week": end, "digital": head["digital"]}, {"week": head["projected"], "digital": head["goal"]}])
         layers.append(alt.Chart(path).mark_line(strokeDash=[3, 3], color=GREY, strokeWidth=2).encode(x="week:T", y="digital:Q"))
     chart = alt.layer(*layers).properties(height=height, title=t("tracker_dashboard.chart.cumulative_title"))
-    return _theme(chart, width)
+    return _theme(chart, width, lang)
 
 
 def funnel(figures: dict, lang: str = "vi", width="container") -> alt.Chart:
@@ -84,9 +95,9 @@ def funnel(figures: dict, lang: str = "vi", width="container") -> alt.Chart:
                             f"'{t('tracker_dashboard.chart.not_in_definition')}'"))),
         tooltip=[alt.Tooltip("label:N", title=t("tracker_dashboard.chart.milestone")),
                  alt.Tooltip("citizens:Q", title=t("tracker_dashboard.chart.citizens"), format=",")])
-    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=13).encode(x="citizens:Q", y=y, text="citizens:Q")
+    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=13).encode(x="citizens:Q", y=y, text=alt.Text("citizens:Q", format=","))
     return _theme((bars + text).properties(height=len(data) * 30, title=t("tracker_dashboard.chart.funnel_title")),
-                  width)
+                  width, lang)
 
 
 def villages(figures: dict, lang: str = "vi", width="container", limit: int = MAX_BARS) -> alt.Chart:
@@ -113,7 +124,7 @@ def villages(figures: dict, lang: str = "vi", width="container", limit: int = MA
         layers.append(alt.Chart(pd.DataFrame([{"x": threshold}])).mark_rule(color=RED, strokeDash=[4, 3]).encode(x="x:Q"))
     chart = alt.layer(*layers).properties(height=max(80, len(data) * 22),
                                           title=t("tracker_dashboard.chart.villages_title"))
-    return _theme(chart, width)
+    return _theme(chart, width, lang)
 
 
 def teams(figures: dict, lang: str = "vi", width="container", limit: int = MAX_BARS) -> alt.Chart:
@@ -126,9 +137,9 @@ def teams(figures: dict, lang: str = "vi", width="container", limit: int = MAX_B
         tooltip=[alt.Tooltip("name:N", title=t("tracker_dashboard.chart.team")),
                  alt.Tooltip("citizens:Q", title=t("tracker_dashboard.chart.helped"), format=","),
                  alt.Tooltip("milestones:Q", title=t("tracker_dashboard.chart.milestones"), format=",")])
-    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=12).encode(x="citizens:Q", y=y, text="citizens:Q")
+    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=12).encode(x="citizens:Q", y=y, text=alt.Text("citizens:Q", format=","))
     return _theme((bars + text).properties(height=max(80, len(data) * 22), title=t("tracker_dashboard.chart.teams_title")),
-                  width)
+                  width, lang)
 
 
 def groups(figures: dict, lang: str = "vi", width="container") -> alt.Chart:
@@ -157,7 +168,7 @@ def groups(figures: dict, lang: str = "vi", width="container") -> alt.Chart:
     text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=11).encode(
         x="share:Q", text=alt.Text("share:Q", format=".0%"), **encode)
     return _theme((bars + text).properties(height=len(figures["groups"]) * 50,
-                                           title=t("tracker_dashboard.chart.groups_title")), width)
+                                           title=t("tracker_dashboard.chart.groups_title")), width, lang)
 
 
 def weekly(figures: dict, lang: str = "vi", width="container", height: int = 200) -> alt.Chart:
@@ -177,7 +188,7 @@ def weekly(figures: dict, lang: str = "vi", width="container", height: int = 200
         tooltip=[alt.Tooltip("week:T", title=t("tracker_dashboard.chart.week"), format="%d/%m/%Y"),
                  alt.Tooltip("measure:N", title=" "), alt.Tooltip("value:Q", title=" ", format=",")],
     ).properties(height=height, title=t("tracker_dashboard.chart.weekly_title"))
-    return _theme(chart, width)
+    return _theme(chart, width, lang)
 
 
 def all_charts(figures: dict, lang: str = "vi", width="container") -> dict[str, alt.Chart]:

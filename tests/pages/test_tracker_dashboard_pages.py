@@ -120,3 +120,32 @@ def test_the_dashboard_in_english(commune, users):  # noqa: F811
     assert app.metric[0].label == "Digital citizens"
     specs = json.dumps(charts(app), ensure_ascii=False)
     assert "People who reached each milestone" in specs and "VNeID level 2" in specs
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["official", "viewer"])
+def test_officials_and_viewers_make_the_weekly_pdf(commune, users, role):  # noqa: F811
+    app = page("tracker_reports.py", users[role]).run()
+    assert not app.exception
+    assert app.text_input(key="report_author").value == {"official": "Chị Cán Bộ", "viewer": "Người Xem"}[role]
+    app.button(key="report_make").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.success
+    download = app.get("download_button")
+    assert len(download) == 1
+
+
+def test_the_report_needs_an_author(commune, users):  # noqa: F811
+    app = page("tracker_reports.py", users["official"]).run()
+    app.text_input(key="report_author").set_value("  ").run()
+    app.button(key="report_make").click().run()
+    assert "người lập báo cáo" in app.error[0].value
+    assert app.get("download_button") == []
+
+
+def test_volunteers_do_not_make_district_reports(commune, users):  # noqa: F811
+    app = page("tracker_reports.py", users["volunteer"]).run()
+    assert not app.exception
+    assert "không có quyền" in app.warning[0].value
+    assert [b for b in app.button if b.key == "report_make"] == []
