@@ -67,6 +67,9 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
     end = dt.date.today()
     start = end - dt.timedelta(days=2 * 365)
     stamp = tracker.now_iso()
+    # A throw-away bench database: a big page cache and no fsync make the bulk insert fast.
+    db.execute("PRAGMA cache_size = -262144")
+    db.execute("PRAGMA synchronous = OFF")
     with store.write(db):
         db.conn.executemany("insert into communes (id, name, district, province) values (?, ?, ?, ?)",
                             [(c + 1, f"Xã {c + 1:03d}", f"Huyện {c // 14 + 1}", "Tỉnh Mô Phỏng")
@@ -109,6 +112,8 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
                             "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", milestone_rows)
         tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
     db.execute("analyze")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA cache_size = -2000")  # back to SQLite's default: the pages measure as the app runs
     return {"citizens": citizens, "milestones": len(milestone_rows), "seconds": time.perf_counter() - started}
 
 
@@ -147,7 +152,7 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
 
     import altair  # noqa: F401  (a server imports these once; the first view should not pay for it)
     import pandas  # noqa: F401
-    from workbench import store, tracker_auth, tracker_charts  # noqa: F401
+    from workbench import store, tracker, tracker_auth, tracker_charts  # noqa: F401
 
     _fresh_data_dir()
     db = store.tracker()
@@ -167,10 +172,14 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
     _run(page("trivial"))  # Streamlit's own start-up, paid once for every page
     trivial = [_run(page("trivial")) for _ in range(repeats)]
     home = [_run(page("home.py")) for _ in range(repeats)]
-    cold = _run(page("tracker_dashboard.py"))
+    first = _run(page("tracker_dashboard.py"))  # also the process's first Altair chart, Styler, …
+    cold = []
+    for n in range(repeats):  # a volunteer saves something: the next view recomputes everything
+        tracker.set_setting(db, "bench.touch", n, actor="bench")
+        cold.append(_run(page("tracker_dashboard.py")))
     warm = [_run(page("tracker_dashboard.py")) for _ in range(repeats)]
     return {"phase": "dashboard", **made, "trivial_s": statistics.median(trivial), "home_s": statistics.median(home),
-            "dashboard_cold_s": cold,
+            "dashboard_first_s": first, "dashboard_cold_s": statistics.median(cold),
             "dashboard_warm_s": statistics.median(warm), "peak_rss_mb": peak_rss_mb()}
 
 
@@ -205,14 +214,19 @@ def phase_import(rows: int) -> dict:
     db = store.tracker()
     generate(db, 0)
     data = template_rows(rows)
-    started = time.perf_counter()
-    report = tracker_import.import_file(db, data, "bench.csv", actor="bench", consent_by="bench")
-    elapsed = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    plan = tracker_import.plan(db, data, "bench.csv")
+    plan_s, plan_cpu = time.perf_counter() - started, time.process_time() - cpu
+    tracker_import.apply(db, plan, actor="bench", consent_by="bench")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    counts = plan.counts()
+    report = {"created": counts["created"], "updated": counts["updated"], "errors": plan.issues}
     bad = len(report["errors"])
     started = time.perf_counter()
     again = tracker_import.import_file(db, data, "bench.csv", actor="bench", consent_by="bench")
     again_s = time.perf_counter() - started
     return {"phase": "import", "rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed,
+            "cpu_s": cpu, "cpu_rows_per_s": rows / cpu, "plan_s": plan_s, "plan_cpu_s": plan_cpu,
             "created": report["created"], "updated": report["updated"], "errors": bad,
             "reimport_created": again["created"], "reimport_updated": again["updated"],
             "reimport_rows_per_s": rows / again_s, "peak_rss_mb": peak_rss_mb()}
@@ -245,16 +259,18 @@ def main() -> int:
             raise SystemExit(done.returncode)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    print(f"tracker at scale: {COMMUNES} communes, {VILLAGES} villages; each figure in its own process")
+    print(f"tracker at scale: {COMMUNES} communes, {VILLAGES} villages; each figure in its own process; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     print("trivial = a signed-in tracker page drawing one line; home = pages/home.py (QR code); median of "
-          f"{args.repeats} runs; cold = first view after a change (cache empty), warm = later views")
-    print(f"{'citizens':>9} {'milestones':>10} {'generate':>9} {'trivial':>8} {'home':>7} {'dash cold':>10} "
+          f"{args.repeats} runs; first = the process's first view; cold = the first view after a change "
+          "(figures recomputed), warm = later views (cached)")
+    print(f"{'citizens':>9} {'milestones':>10} {'generate':>9} {'trivial':>8} {'home':>7} {'dash 1st':>9} {'dash cold':>10} "
           f"{'dash warm':>10} {'cold/triv':>9} {'warm/triv':>9} {'peak RSS':>9}")
     last = None
     for size in [int(s) for s in args.sizes.split(",") if s]:
         r = measure("--phase", "dashboard", "--citizens", str(size), "--repeats", str(args.repeats))
         print(f"{r['citizens']:>9,} {r['milestones']:>10,} {r['seconds']:>8.1f}s {r['trivial_s']:>7.3f}s "
-              f"{r['home_s']:>6.3f}s "
+              f"{r['home_s']:>6.3f}s {r['dashboard_first_s']:>8.3f}s "
               f"{r['dashboard_cold_s']:>9.3f}s {r['dashboard_warm_s']:>9.3f}s "
               f"{r['dashboard_cold_s'] / r['trivial_s']:>8.1f}x {r['dashboard_warm_s'] / r['trivial_s']:>8.1f}x "
               f"{r['peak_rss_mb']:>7.0f}MB", flush=True)
@@ -264,6 +280,8 @@ def main() -> int:
         print(f"import {r['rows']:,} CSV rows (full validation, then commit): {r['seconds']:.1f}s = "
               f"{r['rows_per_s']:,.0f} rows/s; created {r['created']:,}, updated {r['updated']:,}, "
               f"bad rows {r['errors']:,}; peak RSS {r['peak_rss_mb']:.0f}MB")
+        print(f"  of which checking (dry run) {r['plan_s']:.1f}s, writing {r['seconds'] - r['plan_s']:.1f}s; CPU time "
+              f"{r['cpu_s']:.1f}s = {r['cpu_rows_per_s']:,.0f} rows per CPU-second (less sensitive to a busy machine)")
         print(f"the same file again: created {r['reimport_created']}, updated {r['reimport_updated']} "
               f"({r['reimport_rows_per_s']:,.0f} rows/s)")
         print(f"target import >= 10,000 rows/s: {'met' if r['rows_per_s'] >= 10_000 else 'NOT met'}")

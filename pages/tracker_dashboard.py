@@ -29,7 +29,7 @@ def dashboard_view(path: str, version: int, start, end, village_ids, team_id, la
     figures = tracker.dashboard(store.tracker(), tracker.Filters(start, end, village_ids, team_id))
     if not figures["headline"]["recorded"]:
         return figures, {}
-    return figures, {name: chart.to_dict() for name, chart in tracker_charts.all_charts(figures, lang).items()}
+    return figures, {name: tracker_charts.spec(chart) for name, chart in tracker_charts.all_charts(figures, lang).items()}
 
 
 def day(iso: str | None) -> str:
@@ -37,9 +37,7 @@ def day(iso: str | None) -> str:
 
 
 def number(value) -> str:
-    """1.234 and 19,5 in Vietnamese; 1,234 and 19.5 in English."""
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+    return tracker_charts.number(value, lang)
 
 
 allowed = tracker_auth.dashboard_villages(user)  # None: the whole commune

@@ -34,17 +34,26 @@ def number(value, lang: str) -> str:
 
 
 def _theme(chart: alt.Chart, width, lang: str = "vi") -> alt.Chart:
+    """Size, fonts, legends under the chart, Vietnamese numbers. Set in place on a chart built
+    just now: each ``.properties()``/``.configure_*()`` would deep-copy it (and its data)."""
     if width == "container":
         # Fit the page's width only: Streamlit's default "fit" squeezes the height of a chart
         # with a legend under it until bars overlap and labels vanish.
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    chart = chart.properties(width=width)
-    if lang == "vi":  # 1.000 and 19,5; configure() replaces the config, so it goes first
-        chart = chart.configure(locale=alt.Locale(number=VI_NUMBERS))
-    return (chart.configure_axis(labelFontSize=13, titleFontSize=13, labelLimit=170)
-            .configure_legend(orient="bottom", labelFontSize=13, titleFontSize=13, columns=1, labelLimit=300)
-            .configure_title(fontSize=15, anchor="start")
-            .configure_view(strokeWidth=0))
+        chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    chart.width = width
+    chart.config = alt.Config(
+        locale=alt.Locale(number=VI_NUMBERS) if lang == "vi" else alt.Undefined,
+        axis=alt.AxisConfig(labelFontSize=13, titleFontSize=13, labelLimit=170),
+        legend=alt.LegendConfig(orient="bottom", labelFontSize=13, titleFontSize=13, columns=1, labelLimit=300),
+        title=alt.TitleConfig(fontSize=15, anchor="start"),
+        view=alt.ViewConfig(strokeWidth=0))
+    return chart
+
+
+def spec(chart: alt.Chart) -> dict:
+    """The Vega-Lite spec, without Altair's JSON-schema validation (a third of the time of a
+    dashboard view; the tests validate every chart)."""
+    return chart.to_dict(validate=False)
 
 
 def cumulative(figures: dict, lang: str = "vi", width="container", height: int = 260) -> alt.Chart:
@@ -201,4 +210,4 @@ def to_png(chart: alt.Chart, scale: float = 2.0) -> bytes:
     """A chart as a PNG, rendered offline by vl-convert (no browser, nothing fetched)."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+    return vl_convert.vegalite_to_png(spec(chart), scale=scale)
