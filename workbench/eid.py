@@ -333,14 +333,19 @@ def security_questions_of(db, persona_id: str) -> list[str]:
 
 # --- using the account --------------------------------------------------------------------
 
-def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAULT_DEVICE) -> str:
-    """Log in to VNeID. Returns ``"ok"``, or ``"new_device"`` when an OTP confirmation is needed."""
+def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAULT_DEVICE, channel: str = "app") -> str:
+    """Log in to VNeID. Returns ``"ok"``, or ``"new_device"`` when an OTP confirmation is needed.
+
+    The one-device rule is the app's: on the website (``channel="web"``) no device is bound."""
     persona = phone.persona_or_raise(db, persona_id)
     acc = account(db, persona_id)
     if not acc["password_hash"] or acc["level"] < 1:
         raise _refuse(db, persona_id, "eid.login_failed", "eid.error.no_account")
     if re.sub(r"\s", "", cccd or "") != persona["cccd"] or not otp.check_secret(password or "", acc["password_hash"]):
         raise _refuse(db, persona_id, "eid.login_failed", "eid.error.login_failed")
+    if channel == "web":
+        events.record(db, "eid.login", persona_id=persona_id, level=acc["level"], channel="web")
+        return "ok"
     if acc["device_id"] and device_id != acc["device_id"]:
         otp.issue(db, persona_id, "eid_new_device")
         with store.write(db):
