@@ -40,3 +40,12 @@ def test_every_recorded_event_kind_is_declared():
     assert len(recorded) > 30
     assert sorted(recorded - set(declared)) == []
 
+
+
+def test_the_identity_guide_lists_every_event_kind_and_error():
+    guide = (ROOT / "docs" / "identity.md").read_text(encoding="utf-8")
+    from workbench import health_book, otp, phone, scenarios
+    kinds = set()
+    for module in (phone, otp, eid, portal, scenarios, health_book):
+        kinds |= set(module.EVENT_KINDS)
+    assert sorted(k for k in kinds | raised_keys() if f"`{k}`" not in guide) == []
