@@ -23,7 +23,10 @@ PHONE_CSS = """
   .st-key-phone_frame { max-width: 400px; border: 10px solid #1f2328; border-radius: 28px; padding: 14px 12px 22px;
     background: #fff; box-shadow: 0 6px 18px rgba(0,0,0,.18); min-height: 640px; }
 }
-@media (max-width: 640px) { .st-key-phone_notes { display: none; } }
+/* On a real phone the phone's screens fill the page: no page title, no trainer notes. */
+@media (max-width: 640px) { .st-key-phone_notes, .st-key-phone_title { display: none; } }
+.cds-appbar { background:#c8102e; color:#fff; font-weight:800; border-radius:8px; padding:.4rem .7rem;
+  margin:.2rem 0 .6rem; letter-spacing:.03em; }
 .cds-statusbar { display:flex; justify-content:space-between; font-size:.8rem; color:#555; margin-bottom:.3rem; }
 .cds-sms { border-left: 4px solid #1565c0; background:#f3f7fc; padding:.45rem .6rem; border-radius:6px;
   margin:.2rem 0 .5rem; white-space: pre-wrap; word-break: break-word; font-size: .95rem; }
@@ -40,7 +43,8 @@ PHONE_CSS = """
 
 page_setup(sandbox=True)
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
-st.title(t("phone.title"))
+with st.container(key="phone_title"):
+    st.title(t("phone.title"))
 db = sandbox_db()
 persona = require_persona(db)
 pid = persona["id"]
@@ -200,7 +204,7 @@ def screen_health() -> None:
 # --- the VNeID app ------------------------------------------------------------------------------
 
 def vneid_header() -> None:
-    st.markdown(f"#### {t('eid.app_name')}")
+    st.markdown(f'<div class="cds-appbar">{t("eid.app_name")}</div>', unsafe_allow_html=True)
 
 
 def vneid_activation_start() -> None:

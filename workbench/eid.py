@@ -276,8 +276,10 @@ def set_password(db, persona_id: str, password: str, confirm: str) -> None:
         raise _refuse(db, persona_id, "eid.password_weak", f"eid.error.{problem}", rule=problem)
     if password != confirm:
         raise _refuse(db, persona_id, "eid.password_weak", "eid.error.password_confirm", rule="confirm")
+    password_hash = otp.hash_secret(password)  # before the write lock (see otp.issue)
     with store.write(db):
-        _save(db, persona_id, password_hash=otp.hash_secret(password), step="passcode")
+        _require_step(db, persona_id, "password")
+        _save(db, persona_id, password_hash=password_hash, step="passcode")
         events.record(db, "eid.password_set", persona_id=persona_id)
 
 
@@ -292,8 +294,10 @@ def set_passcode(db, persona_id: str, passcode: str, confirm: str) -> None:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
     if passcode != confirm:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
+    passcode_hash = otp.hash_secret(passcode)
     with store.write(db):
-        _save(db, persona_id, passcode_hash=otp.hash_secret(passcode), step="security")
+        _require_step(db, persona_id, "passcode")
+        _save(db, persona_id, passcode_hash=passcode_hash, step="security")
         events.record(db, "eid.passcode_set", persona_id=persona_id)
 
 
@@ -402,8 +406,9 @@ def reset_passcode(db, persona_id: str, answers: dict[str, str], new_passcode: s
         raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
     if new_passcode != confirm:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
+    passcode_hash = otp.hash_secret(new_passcode)
     with store.write(db):
-        _save(db, persona_id, passcode_hash=otp.hash_secret(new_passcode))
+        _save(db, persona_id, passcode_hash=passcode_hash)
         events.record(db, "eid.passcode_reset", persona_id=persona_id)
 
 
