@@ -128,6 +128,16 @@ elif screen == "vneid_wait":
         go("home")
     st.subheader(t("portal.vneid.wait_title"), anchor=False)
     st.info(t("portal.vneid.wait_body"), icon=":material/phonelink_ring:")
+
+    @st.fragment(run_every="3s")
+    def watch_the_phone() -> None:
+        """The portal on a laptop, the phone in the hand: notice the confirmation by itself.
+
+        A fragment rerun runs on another thread: it opens that thread's own connection."""
+        if eid.request_status(sandbox_db(), request_id) != "pending":
+            st.rerun()
+
+    watch_the_phone()
     if st.button(t("portal.vneid.open_app"), key="portal_open_vneid", type="primary", use_container_width=True,
                  icon=":material/smartphone:"):
         ss["phone_screen"] = "vneid"
