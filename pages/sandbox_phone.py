@@ -328,6 +328,7 @@ def vneid_home() -> None:
                                 icon=":material/lock_reset:"):
         go("vneid", "forgot")
     if st.button(t("eid.home.logout"), key="vneid_logout", use_container_width=True, icon=":material/logout:"):
+        eid.logout(db, pid)
         ss.pop("vneid_session", None)
         go("vneid", "login")
 

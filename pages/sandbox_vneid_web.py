@@ -44,6 +44,7 @@ elif view == "home":
     if level < 2:
         st.warning(t("eid.home.upgrade"), icon=":material/upgrade:")
     if st.button(t("eid.home.logout"), key="vneid_web_logout", use_container_width=True):
+        eid.logout(db, pid, channel="web")
         ss.pop("vneid_web_session", None)
         go("login")
 elif view == "done":

@@ -38,6 +38,7 @@ SECURITY_QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6")  # text in locales: ei
 PASSWORD_SPECIALS = "!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
 
 REGISTRATION_STATES = ("none", "submitted", "approved")
+REGISTRATION_DOCUMENTS = ("chip_card", "photo", "fingerprints")  # labels in locales: police.check.<id>
 ACTIVATION_STEPS = ("otp", "password", "passcode", "security", "done")
 TRANSITIONS = {
     ("none", "submit_registration"): "submitted",
@@ -54,6 +55,7 @@ REFUSALS = {
     "eid.error.not_approved": "level-2 registration not approved by the police yet",
     "eid.error.already_active": "the account is already activated",
     "eid.error.already_submitted": "a registration is already at the police",
+    "police.error.checklist": "the police desk did not tick chip CCCD, portrait photo and fingerprints",
     "eid.error.wrong_step": "that screen is not the current activation step",
     "eid.error.password_length": "password not 8–20 characters",
     "eid.error.password_digit": "password without a digit",
@@ -75,6 +77,8 @@ REFUSALS = {
 
 EVENT_KINDS = {
     "eid.registration_submitted": "level-2 registration taken at the commune police (CCCD, photo, fingerprints)",
+    "eid.registration_refused": "the police desk refused a registration with a document missing (payload: missing)",
+    "eid.logout": "logged out of the VNeID app or website",
     "eid.registration_approved": "the police approved level 2; the approval SMS is in the inbox",
     "eid.activation_started": "CCCD + phone accepted (Gửi yêu cầu); an OTP was sent",
     "eid.activation_refused": "activation refused because the registration is not approved yet",
@@ -173,12 +177,18 @@ def approval_sms(full_name: str) -> str:
             f"de kich hoat tai khoan")
 
 
-def submit_registration(db, persona_id: str, actor: str = "desk") -> None:
+def submit_registration(db, persona_id: str, actor: str = "desk", documents=None) -> None:
+    """The commune police take the level-2 registration. ``documents`` (when the desk page passes
+    what it ticked) must hold all of ``REGISTRATION_DOCUMENTS``: chip CCCD, portrait, fingerprints."""
     acc = account(db, persona_id)
     if acc["level"] == 2:
         raise _refuse(db, persona_id, "eid.already_active", "eid.error.already_active")
     if acc["registration"] != "none":
         raise EidError("eid.error.already_submitted")
+    missing = [d for d in REGISTRATION_DOCUMENTS if documents is not None and d not in documents]
+    if missing:
+        events.record(db, "eid.registration_refused", persona_id=persona_id, actor=actor, missing=missing)
+        raise EidError("police.error.checklist")
     with store.write(db):
         _save(db, persona_id, registration="submitted", submitted_at=clock.now(db).isoformat())
         events.record(db, "eid.registration_submitted", persona_id=persona_id, actor=actor)
@@ -361,6 +371,10 @@ def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAUL
             _save(db, persona_id, device_id=device_id)
         events.record(db, "eid.login", persona_id=persona_id, level=acc["level"], device=device_id)
     return "ok"
+
+
+def logout(db, persona_id: str, channel: str = "app") -> None:
+    events.record(db, "eid.logout", persona_id=persona_id, channel=channel)
 
 
 def unlock(db, persona_id: str, passcode: str, device_id: str = DEFAULT_DEVICE) -> None:
