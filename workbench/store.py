@@ -108,7 +108,9 @@ def ensure_data_dir() -> Path:
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
+        # One probe file per thread: 40 phones joining a workshop at once open their connections
+        # concurrently, and a shared name let one thread delete another's probe (bench/identity_workshop.py).
+        probe = folder / f".write-test-{os.getpid()}-{threading.get_ident()}"
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:
