@@ -417,3 +417,14 @@ def test_the_overdue_list_shows_the_longest_overdue_first(sandbox_db, persona, f
     rows, total = dossiers.desk_queue(sandbox_db, overdue_only=True)
     assert ([r["code"] for r in rows], total) == ([older, newer], 2)
     assert dossiers.status_counts(sandbox_db)["overdue"] == 2
+
+
+def test_the_kpi_fingerprint_changes_with_any_dossier_change_and_the_date(sandbox_db, persona, frozen):
+    code = filed(sandbox_db, persona, "tam_tru")
+    before = dossiers.kpi_fingerprint(sandbox_db)
+    assert dossiers.kpi_fingerprint(sandbox_db) == before
+    dossiers.receive(sandbox_db, code)
+    after_receive = dossiers.kpi_fingerprint(sandbox_db)
+    assert after_receive != before
+    clock.advance(sandbox_db, dt.timedelta(days=1))
+    assert dossiers.kpi_fingerprint(sandbox_db) != after_receive

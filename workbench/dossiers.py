@@ -1005,3 +1005,12 @@ def kpis(db, workshop_id: str | None = None) -> dict:
         "share_late": _share(late, resolved), "share_digitised": _share(digitised, total),
         "share_satisfied": _share(satisfied, rated),
     }
+
+
+def kpi_fingerprint(db) -> tuple:
+    """Changes whenever ``kpis`` could: every dossier change records an event (the last event
+    id), a reset or a workshop reset changes the count, and the sandbox date moves overdue
+    dossiers. Cheap at 100,000 dossiers, so a page can cache the KPIs by it."""
+    last_event = db.execute("select max(id) from events").fetchone()[0]
+    count = db.execute("select count(*) from dossiers").fetchone()[0]
+    return (last_event, count, _now(db).date().isoformat())
