@@ -48,10 +48,11 @@ def act(function, code: str, *args, **kwargs) -> None:
 
 
 @st.cache_data(ttl=120, max_entries=8, show_spinner=False)
-def cached_kpis(data_dir: str, fingerprint: tuple) -> dict:
-    """One aggregate over every dossier (~0.1 s at 100,000): computed again only when the
-    fingerprint says a dossier, the count or the sandbox date changed."""
-    return dossiers.kpis(store.sandbox())
+def cached_figures(data_dir: str, fingerprint: tuple) -> dict:
+    """The KPIs and the count by status: aggregates over every dossier (~0.1 s at 100,000),
+    computed again only when the fingerprint says a dossier, the count or the date changed."""
+    db = store.sandbox()
+    return {"kpis": dossiers.kpis(db), "counts": dossiers.status_counts(db)}
 
 
 def percent(value) -> str:
@@ -177,7 +178,8 @@ with st.expander(t("desk.clock.title"), expanded=False, icon=":material/schedule
 
 # --- the KPIs -------------------------------------------------------------------------------
 st.subheader(t("desk.kpi.title"))
-k = cached_kpis(str(store.data_dir()), dossiers.kpi_fingerprint(db))
+figures = cached_figures(str(store.data_dir()), dossiers.kpi_fingerprint(db))
+k = figures["kpis"]
 resolved_help = t("desk.kpi.resolved_help", count=k["resolved"])
 tiles = [
     (t("desk.kpi.online"), percent(k["share_online"]),
@@ -197,7 +199,7 @@ st.markdown(KPI_CSS + '<div class="cds-kpis">' + "".join(
     for label, value, help_text in tiles) + "</div>", unsafe_allow_html=True)
 
 # --- the queue ------------------------------------------------------------------------------
-counts = dossiers.status_counts(db)
+counts = figures["counts"]
 filters = [""] + dossiers.STATUSES + ["overdue"]
 left, right = st.columns(2)
 chosen = left.selectbox(t("desk.filter_status"), filters, key="desk.filter",
