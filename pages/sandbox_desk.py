@@ -202,9 +202,10 @@ st.markdown(KPI_CSS + '<div class="cds-kpis">' + "".join(
 counts = figures["counts"]
 filters = [""] + dossiers.STATUSES + ["overdue"]
 left, right = st.columns(2)
-chosen = left.selectbox(t("desk.filter_status"), filters, key="desk.filter",
-                        format_func=lambda s: f"{t('desk.all_statuses')}" if not s else
-                        f"{t(f'dossiers.status.{s}')} ({counts.get(s, 0)})")
+# Labels without the counts: an option's text must not change when a count does, or the
+# selectbox would forget the choice. Plain dicts as format_func (AppTest calls it outside the run).
+filter_labels = {s: t(f"dossiers.status.{s}") if s else t("desk.all_statuses") for s in filters}
+chosen = left.selectbox(t("desk.filter_status"), filters, key="desk.filter", format_func=filter_labels.get)
 search = right.text_input(t("desk.search_code"), key="desk.search", placeholder="DVC-…")
 if state.get("desk.last_filter") != (chosen, search):
     state["desk.last_filter"] = (chosen, search)
@@ -214,6 +215,7 @@ rows, total = dossiers.desk_queue(db, status=chosen if chosen not in ("", "overd
                                   overdue_only=chosen == "overdue", code=search or None,
                                   limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
 pages = max(1, -(-total // PAGE_SIZE))
+st.caption(" · ".join(f"{filter_labels[s]} {counts.get(s, 0)}" for s in filters if s and counts.get(s)))
 st.caption(t("desk.total", count=total) + " · " + t("desk.page", page=page_no + 1, pages=pages))
 if not rows:
     st.info(t("desk.none"), icon=":material/inbox:")
@@ -243,16 +245,15 @@ with st.expander(t("desk.trainer.title"), icon=":material/school:"):
         st.info(t("desk.trainer.no_personas"))
     else:
         with st.form("exercise"):
-            who = st.selectbox(t("desk.trainer.persona"), [p["id"] for p in people], key="exercise.persona",
-                               format_func=lambda i: next(p["display_name"] for p in people if p["id"] == i))
-            which = st.selectbox(t("desk.trainer.exercise"), [e["id"] for e in dossiers.exercises()],
-                                 key="exercise.id", format_func=lambda i: catalogue.text(dossiers.exercise(i)["label"], lang))
+            names = {p["id"]: p["display_name"] for p in people}
+            labels = {e["id"]: catalogue.text(e["label"], lang) for e in dossiers.exercises()}
+            who = st.selectbox(t("desk.trainer.persona"), list(names), key="exercise.persona", format_func=names.get)
+            which = st.selectbox(t("desk.trainer.exercise"), list(labels), key="exercise.id", format_func=labels.get)
             if st.form_submit_button(t("desk.trainer.file"), width="stretch"):
                 try:
                     made = dossiers.file_exercise(db, who, which)
                 except dossiers.DossierError as error:
                     state["desk.error"] = error_text(error)
                 else:
-                    name = next(p["display_name"] for p in people if p["id"] == who)
-                    state["desk.notice"] = t("desk.trainer.filed", code=made["code"], name=name)
+                    state["desk.notice"] = t("desk.trainer.filed", code=made["code"], name=names[who])
                 st.rerun()
