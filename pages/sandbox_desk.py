@@ -219,8 +219,10 @@ st.caption(" · ".join(f"{filter_labels[s]} {counts.get(s, 0)}" for s in filters
 st.caption(t("desk.total", count=total) + " · " + t("desk.page", page=page_no + 1, pages=pages))
 if not rows:
     st.info(t("desk.none"), icon=":material/inbox:")
-for item in rows:
-    with st.container(border=True):
+for n, item in enumerate(rows):
+    if n % 2 == 0:
+        pair = st.columns(2)  # two cards a row on a laptop; on a phone they stack in order
+    with pair[n % 2].container(border=True):
         due = t("desk.due", date=date(item["due_date"]))
         if item.get("apology_due_date"):
             due += " · " + t("desk.new_due", date=date(item["apology_due_date"]))
