@@ -7,14 +7,15 @@ import datetime as dt
 import streamlit as st
 
 from pages import _pay_ui as ui
-from pages._frame import current_lang, page_setup, sandbox_db, t
+from pages._frame import current_lang, page_link, page_setup, sandbox_db, t
+from pages._persona import require_persona
 from workbench import payments, scams
 
 page_setup(sandbox=True)
 ui.style()
 st.title(t("wallet.title"))
 db = sandbox_db()
-persona = ui.require_persona(db)
+persona = require_persona(db)
 pid = persona["id"]
 lang = current_lang()
 payments.ensure_accounts(db, pid)
@@ -88,7 +89,7 @@ with benefit:
                 payments.link_vneid(db, pid)
             except payments.PaymentError as error:
                 ui.show_error(error)
-                ui.link("pages/sandbox_phone.py", label=t("wallet.benefit.eid_link"),
+                page_link("pages/sandbox_phone.py", label=t("wallet.benefit.eid_link"),
                              icon=":material/smartphone:", query_params={"p": pid})
             else:
                 st.rerun()
