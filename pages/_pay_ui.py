@@ -30,6 +30,10 @@ CSS = """
 .cds-sms { background: #f3f5f7; border: 1px solid #c7ced4; border-radius: 12px; padding: .6rem .8rem;
   margin: .3rem 0 .8rem 0; font-family: monospace; font-size: .95rem; word-break: break-word; }
 .cds-sms b { font-family: sans-serif; }
+.cds-typed-code { font-family: monospace; font-size: 2.6rem; font-weight: 800; letter-spacing: .12em;
+  white-space: nowrap; line-height: 1.2; margin-bottom: .6rem; }
+/* Streamlit's own "Press Enter to submit form" hint is English on a Vietnamese page: hide it. */
+div[data-testid="InputInstructions"] { display: none; }
 </style>
 """
 
