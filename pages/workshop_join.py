@@ -65,8 +65,8 @@ if current is None:
 st.write(t("workshop.join.welcome", name=current["name"], place=current["place"]))
 st.caption(t("workshop.join.sandbox_note"))
 with st.form("join_form"):
-    name = st.text_input(t("workshop.field.display_name"), help=t("workshop.field.display_name_help"),
-                         max_chars=workshop.NAME_MAX, key="join_display_name")
+    name = st.text_input(t("workshop.field.display_name"), max_chars=workshop.NAME_MAX, key="join_display_name")
+    st.caption(t("workshop.field.display_name_help"))
     role = st.radio(t("workshop.field.role"), workshop.ROLES, format_func=lambda r: t(f"workshop.role.{r}"),
                     key="join_role")
     submitted = st.form_submit_button(t("workshop.join.submit"), type="primary", use_container_width=True)

@@ -11,6 +11,7 @@ from pages._frame import current_lang, page_setup, sandbox_db, t
 from workbench import clock, lessons, network, qr, scenarios, workshop
 
 REFRESH_SECONDS = 5
+DEFAULT_LESSON = "vneid_activation"  # the commonest evening in the seeds (VNeID level 2)
 CELL = {  # state -> (symbol, background, text colour): a symbol too, never colour alone
     "done": ("✓", "#1b7f3b", "#ffffff"),
     "working": ("●", "#ffe08a", "#1a1a1a"),
@@ -69,7 +70,7 @@ with st.expander(t("workshop.trainer.create_title"), expanded=not all_workshops,
         date = st.date_input(t("workshop.field.date"), value=clock.real_now().date(), format="DD/MM/YYYY",
                              key="new_date")
         planned = st.multiselect(t("workshop.field.lessons"), list(catalogue),
-                                 default=list(catalogue)[-1:] if catalogue else [],
+                                 default=[DEFAULT_LESSON] if DEFAULT_LESSON in catalogue else list(catalogue)[:1],
                                  format_func=lambda lid: f"{catalogue[lid].number}. {catalogue[lid].title[lang]}",
                                  key="new_lessons")
         states = [workshop.LESSON_STATE, *scenarios.STATES]
@@ -170,6 +171,8 @@ def live(workshop_id: str) -> None:
     now = dt.datetime.fromisoformat(board["now"])
     st.caption(t("workshop.dashboard.refreshing", seconds=REFRESH_SECONDS, time=now.strftime("%H:%M %d/%m/%Y")))
     rows = board["rows"]
+    if len(rows) != st.session_state.get("trainer_known_people", len(rows)):
+        st.rerun()  # someone joined: the whole page, so the helper below can choose them too
     joined, finished, working, stuck = st.columns(4)
     joined.metric(t("workshop.dashboard.joined"), len(rows))
     finished.metric(t("workshop.dashboard.finished"), board["totals"]["finished"])
@@ -195,8 +198,9 @@ def live(workshop_id: str) -> None:
 
 
 with live_tab:
-    live(chosen_id)
     people = workshop.participants(db, chosen_id)
+    st.session_state["trainer_known_people"] = len(people)
+    live(chosen_id)
     if people:
         st.subheader(t("workshop.dashboard.help_title"))
         names = {p["persona_id"]: p["display_name"] for p in people}
