@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import os
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -108,11 +109,11 @@ def ensure_data_dir() -> Path:
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        # One probe file per thread: 40 phones joining a workshop at once open their connections
-        # concurrently, and a shared name let one thread delete another's probe (bench/identity_workshop.py).
-        probe = folder / f".write-test-{os.getpid()}-{threading.get_ident()}"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe of its own per call: threads (browser sessions) connecting at the same moment
+        # must not delete each other's probe (seen in bench/payments.py, issue 5).
+        handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as error:
         raise DataDirNotWritable(
             "store.error.data_dir_not_writable", path=str(folder), reason=error.strerror or str(error)
