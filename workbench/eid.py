@@ -276,8 +276,9 @@ def set_password(db, persona_id: str, password: str, confirm: str) -> None:
         raise _refuse(db, persona_id, "eid.password_weak", f"eid.error.{problem}", rule=problem)
     if password != confirm:
         raise _refuse(db, persona_id, "eid.password_weak", "eid.error.password_confirm", rule="confirm")
+    hashed = otp.hash_secret(password)  # scrypt before taking the write lock: others wait less (issue 7)
     with store.write(db):
-        _save(db, persona_id, password_hash=otp.hash_secret(password), step="passcode")
+        _save(db, persona_id, password_hash=hashed, step="passcode")
         events.record(db, "eid.password_set", persona_id=persona_id)
 
 
@@ -292,8 +293,9 @@ def set_passcode(db, persona_id: str, passcode: str, confirm: str) -> None:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
     if passcode != confirm:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
+    hashed = otp.hash_secret(passcode)  # scrypt before taking the write lock: others wait less (issue 7)
     with store.write(db):
-        _save(db, persona_id, passcode_hash=otp.hash_secret(passcode), step="security")
+        _save(db, persona_id, passcode_hash=hashed, step="security")
         events.record(db, "eid.passcode_set", persona_id=persona_id)
 
 

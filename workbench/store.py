@@ -108,7 +108,9 @@ def ensure_data_dir() -> Path:
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
+        # One probe name per thread: two sessions checking at once must not delete each
+        # other's probe (a workshop hall opens dozens of sessions together, issue 7).
+        probe = folder / f".write-test-{os.getpid()}-{threading.get_ident()}"
         probe.write_text("ok")
         probe.unlink()
     except OSError as error:

@@ -482,7 +482,8 @@ def refresh_progress(db, workshop_id: str) -> int:
         if _evaluated.get((persona_id, lesson_id)) == newest:
             continue
         try:
-            lessons.evaluate(db, persona_id, lesson_id)
+            if _would_tick(db, persona_id, lessons.get(lesson_id)):
+                lessons.evaluate(db, persona_id, lesson_id)
         except lessons.LessonError:
             continue
         evaluated += 1
@@ -490,6 +491,23 @@ def refresh_progress(db, workshop_id: str) -> int:
         row = db.execute("select max(id) from events where persona_id = ?", [persona_id]).fetchone()
         _evaluated[(persona_id, lesson_id)] = row[0] or 0
     return evaluated
+
+
+def _would_tick(db, persona_id: str, lesson: lessons.Lesson) -> bool:
+    """Whether ``lessons.evaluate`` would tick a step now, found by reading only.
+
+    ``evaluate`` always takes the write lock; the dashboard asks for a whole hall every few
+    seconds, so it takes the lock only for someone whose step really ticks (issue 7 bench)."""
+    current_run = lessons.run(db, persona_id, lesson.id)
+    if current_run is None:
+        return False
+    saved = {row[0] for row in db.execute("select step_id from lesson_steps where persona_id = ? and lesson_id = ?",
+                                          [persona_id, lesson.id])}
+    pending = [step for step in lesson.steps if step.id not in saved and not step.manual]
+    if any(lessons._uses_dossiers(step.check) for step in pending):
+        return True  # dossier checks read the dossiers too: let evaluate decide
+    log = events.for_persona(db, persona_id, since_id=current_run["watermark"])
+    return any(lessons.evaluate_check(step.check, log, []) is not None for step in pending)
 
 
 def _minutes_between(start: str | None, end: dt.datetime) -> float:
