@@ -177,6 +177,7 @@ async def run_participant(person: Participant, browser, base: str, join_url: str
 async def run_trainer(browser, base: str, workshop_id: str, stop: asyncio.Event, errors: list) -> None:
     context = await browser.new_context(viewport=LAPTOP, locale="vi-VN")
     page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
     try:
         await page.goto(f"{base}/workshop?w={workshop_id}", wait_until="commit")
         await page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")

@@ -123,6 +123,16 @@ def test_an_ended_workshop_refuses_new_phones(sandbox_db, hall):
     assert caught.value.key == "workshop.error.ended"
 
 
+def test_only_participants_of_an_open_workshop_poll_for_messages(sandbox_db, hall):
+    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+    outsider = personas.create(sandbox_db, seed=9)
+    assert workshop.is_participant(sandbox_db, joined["persona_id"], open_only=True)
+    assert not workshop.is_participant(sandbox_db, outsider["id"])
+    workshop.end(sandbox_db, hall["id"])
+    assert not workshop.is_participant(sandbox_db, joined["persona_id"], open_only=True)
+    assert workshop.is_participant(sandbox_db, joined["persona_id"])
+
+
 def test_reopening_the_link_resumes_at_the_current_lesson(sandbox_db, hall):
     joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
     activate_up_to(sandbox_db, joined["persona_id"], 2)

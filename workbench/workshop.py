@@ -281,10 +281,13 @@ def participant(db, persona_id: str | None) -> dict | None:
     return {**row, "workshop": get(db, row["workshop_id"])}
 
 
-def is_participant(db, persona_id: str | None) -> bool:
+def is_participant(db, persona_id: str | None, *, open_only: bool = False) -> bool:
+    """Whether a persona joined a workshop (with ``open_only``, one that has not ended)."""
     if not persona_id or not db["workshop_participants"].exists():
         return False
-    return db.execute("select 1 from workshop_participants where persona_id = ?", [persona_id]).fetchone() is not None
+    sql = ("select 1 from workshop_participants p join workshops w on w.id = p.workshop_id "
+           "where p.persona_id = ?" + (" and w.status = 'open'" if open_only else ""))
+    return db.execute(sql, [persona_id]).fetchone() is not None
 
 
 def participants(db, workshop_id: str) -> list[dict]:
