@@ -687,21 +687,22 @@ def report(db, workshop_id: str) -> dict:
 CSV_COLUMNS = ["display_name", "role", "joined_at", "steps_done", "steps_total", "finished", "minutes", "mistakes"]
 
 
-def report_csv(db, workshop_id: str) -> str:
-    """The attendance table as CSV (UTF-8 with a BOM so Excel on Windows reads the diacritics)."""
+def report_csv(db, workshop_id: str, data: dict | None = None) -> str:
+    """The attendance table as CSV (UTF-8 with a BOM so Excel on Windows reads the diacritics).
+    ``data`` is a ``report()`` the caller already has."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for row in report(db, workshop_id)["attendance"]:
+    for row in (data or report(db, workshop_id))["attendance"]:
         writer.writerow({**row, "finished": int(row["finished"])})
     return "\ufeff" + out.getvalue()
 
 
-def report_pdf(db, workshop_id: str, lang: str = "vi") -> bytes:
+def report_pdf(db, workshop_id: str, lang: str = "vi", data: dict | None = None) -> bytes:
     """A printable one-document report (the trainer hands it to the commune office)."""
     from workbench import pdf
 
-    data = report(db, workshop_id)
+    data = data or report(db, workshop_id)
     workshop = data["workshop"]
     t = lambda key, **p: i18n.t(f"workshop.{key}", lang, **p)  # noqa: E731
     doc = pdf.new_document(sandbox=True, title=t("report.title"))
