@@ -132,3 +132,15 @@ def show_document_notices() -> None:
     notice = st.session_state.pop("doc_notice", None)
     if notice:
         st.success(notice, icon=":material/check_circle:")
+
+
+def scroll_to_top_on_change(area: str, token) -> None:
+    """A new step of a journey starts at the top of the screen, like a new web page: on a
+    phone, Streamlit would otherwise keep the scroll position of the form just sent."""
+    seen = f"{area}.scrolled_for"
+    if st.session_state.get(seen) == token:
+        return
+    st.session_state[seen] = token
+    st.html("<script>for (const s of ['[data-testid=stMain]', '[data-testid=stAppViewContainer]', 'section.main'])"
+            " { const e = document.querySelector(s); if (e) e.scrollTo(0, 0); } window.scrollTo(0, 0);"
+            f"/* {token} */</script>", unsafe_allow_javascript=True)

@@ -74,6 +74,7 @@ def page_setup(*, sandbox: bool = False) -> str:
     if sandbox:
         sandbox_banner()
         sandbox_db()  # a broken data folder or database shows its message here, then stops
+        lesson_strip()
     _workshop_nudges()
     return lang
 
@@ -83,6 +84,16 @@ def _workshop_nudges() -> None:
     from pages import _workshop_nudge
 
     _workshop_nudge.show()
+
+
+def lesson_strip() -> None:
+    """The current lesson step of this browser's persona, if it has a lesson going (issue 6)."""
+    from pages._lesson_strip import draw
+
+    try:
+        draw()
+    except Exception as error:  # a lesson problem must never break another team's sandbox page
+        print(f"[congdanso] lesson strip: {error!r}", flush=True)
 
 
 def show_store_error(error: store.StoreError) -> None:

@@ -8,21 +8,31 @@ The queue is one SQL page at a time (``dossiers.desk_queue``) and the KPIs one a
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import streamlit as st
 
 from pages._dossier_ui import (CSS, badge, date, document_name, error_text, money, procedure_name,
-                               show_messages)
+                               scroll_to_top_on_change, show_messages)
 from pages._frame import page_setup, sandbox_db, t
 from workbench import catalogue, clock, dossiers, personas
 
 PAGE_SIZE = 20
+KPI_CSS = """<style>
+.cds-kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .5rem; margin-bottom: 1rem; }
+@media (max-width: 640px) { .cds-kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+.cds-kpi { border: 1px solid #d0d0d0; border-radius: 6px; padding: .4rem .6rem; }
+.cds-kpi-label { font-size: .85rem; color: #444; }
+.cds-kpi-value { font-size: 1.6rem; font-weight: 800; line-height: 1.2; }
+.cds-kpi-help { font-size: .72rem; color: #666; }
+</style>"""
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
 db = sandbox_db()
 state = st.session_state
 st.title(t("desk.title"))
+st.caption(t("desk.intro"))
 dossiers.mark_overdue(db)
 
 
@@ -48,6 +58,7 @@ if state.get("desk.error"):
     st.error(state.pop("desk.error"), icon=":material/error:")
 
 code = state.get("desk.code")
+scroll_to_top_on_change("desk", code)
 row = dossiers.get(db, code) if code else None
 
 # --- one dossier ----------------------------------------------------------------------------
@@ -160,21 +171,23 @@ with st.expander(t("desk.clock.title"), expanded=False, icon=":material/schedule
 # --- the KPIs -------------------------------------------------------------------------------
 st.subheader(t("desk.kpi.title"))
 k = dossiers.kpis(db)
-first = st.columns(3)
-first[0].metric(t("desk.kpi.online"), percent(k["share_online"]),
-                help=t("desk.kpi.online_help", full=percent(k["share_online_full"]),
-                       partial=percent(k["share_online_partial"])))
-first[1].metric(t("desk.kpi.paid_online"), percent(k["share_paid_online"]), help=t("desk.kpi.paid_online_help"))
-first[2].metric(t("desk.kpi.digitised"), percent(k["share_digitised"]))
-second = st.columns(3)
 resolved_help = t("desk.kpi.resolved_help", count=k["resolved"])
-second[0].metric(t("desk.kpi.early"), percent(k["share_early"]), help=resolved_help)
-second[1].metric(t("desk.kpi.on_time"), percent(k["share_on_time"]), help=resolved_help)
-second[2].metric(t("desk.kpi.late"), percent(k["share_late"]), help=resolved_help)
-third = st.columns(3)
-third[0].metric(t("desk.kpi.satisfaction"), percent(k["share_satisfied"]),
-                help=t("desk.kpi.satisfaction_help", count=k["rated"], avg=k["rating_avg"] or "—"))
-third[1].metric(t("desk.kpi.overdue"), k["overdue_open"])
+tiles = [
+    (t("desk.kpi.online"), percent(k["share_online"]),
+     t("desk.kpi.online_help", full=percent(k["share_online_full"]), partial=percent(k["share_online_partial"]))),
+    (t("desk.kpi.paid_online"), percent(k["share_paid_online"]), t("desk.kpi.paid_online_help")),
+    (t("desk.kpi.digitised"), percent(k["share_digitised"]), t("desk.total", count=k["total"])),
+    (t("desk.kpi.early"), percent(k["share_early"]), resolved_help),
+    (t("desk.kpi.on_time"), percent(k["share_on_time"]), resolved_help),
+    (t("desk.kpi.late"), percent(k["share_late"]), resolved_help),
+    (t("desk.kpi.satisfaction"), percent(k["share_satisfied"]),
+     t("desk.kpi.satisfaction_help", count=k["rated"], avg=k["rating_avg"] or "—")),
+    (t("desk.kpi.overdue"), str(k["overdue_open"]), ""),
+]
+st.markdown(KPI_CSS + '<div class="cds-kpis">' + "".join(
+    f'<div class="cds-kpi"><div class="cds-kpi-label">{html.escape(label)}</div>'
+    f'<div class="cds-kpi-value">{html.escape(value)}</div><div class="cds-kpi-help">{html.escape(help_text)}</div></div>'
+    for label, value, help_text in tiles) + "</div>", unsafe_allow_html=True)
 
 # --- the queue ------------------------------------------------------------------------------
 counts = dossiers.status_counts(db)

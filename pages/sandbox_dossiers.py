@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._dossier_ui import (CSS, badge, date, document_name, document_picker, error_text, money,
-                               procedure_name, show_document_notices, show_messages)
+                               procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
 from pages._frame import page_link, page_setup, sandbox_db, t
 from pages._persona import current_persona, require_persona, require_portal_login
 from workbench import catalogue, dossiers
@@ -42,6 +42,7 @@ def record_download(code: str) -> None:
 
 
 code = state.get("dos.code")
+scroll_to_top_on_change("dos", code)
 row = None
 if code:
     try:

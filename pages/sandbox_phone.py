@@ -28,6 +28,7 @@ PHONE_CSS = """
   margin:.2rem 0 .5rem; white-space: pre-wrap; word-break: break-word; font-size: .95rem; }
 .cds-sms.unread { border-left-color:#d32f2f; background:#fff4f4; }
 .cds-sms b { display:block; font-size:.85rem; }
+.cds-notify b { display:block; font-size:.8rem; color:#cfd8dc; }
 .cds-notify { background:#263238; color:#fff; border-radius:10px; padding:.45rem .6rem; font-size:.88rem;
   white-space: pre-wrap; word-break: break-word; margin-bottom:.4rem; }
 .cds-level { display:inline-block; background:#1b5e20; color:#fff; border-radius:14px; padding:.15rem .7rem;
@@ -44,12 +45,12 @@ persona = require_persona(db)
 pid = persona["id"]
 ss = st.session_state
 
-if ss.get("phone_persona") != pid:  # another persona in this browser: its phone starts at home
+if ss.get("phone_persona") != pid:  # another persona in this browser: its phone starts at home, locked
     if ss.get("phone_persona"):
         ss["phone_screen"] = "home"
+        ss.pop("vneid_view", None)
     ss["phone_persona"] = pid
     ss.pop("vneid_session", None)
-    ss.pop("vneid_view", None)
 # The one-device rule: the trainer can make this browser "another phone" (tools, beside the phone).
 device = "another-phone" if ss.get("phone_other_device") else eid.DEFAULT_DEVICE
 
@@ -96,6 +97,7 @@ def screen_home() -> None:
             go("health")
     if "bank" in apps or "wallet" in apps:
         page_link("pages/sandbox_wallet.py", label=t("phone.app.wallet"), icon=":material/account_balance_wallet:")
+    page_link("pages/sandbox_portal_account.py", label=t("phone.app.browser"), icon=":material/public:")
     if st.button(t("phone.app.store"), key="phone_open_store", icon=":material/shop:", use_container_width=True):
         go("store")
     if st.button(t("phone.app.operator"), key="phone_open_shop", icon=":material/storefront:",
@@ -106,7 +108,7 @@ def screen_home() -> None:
 
 def screen_sms() -> None:
     home_button()
-    st.subheader(t("phone.sms.title"))
+    st.subheader(t("phone.sms.title"), anchor=False)
     if st.button(t("phone.sms.compose"), key="phone_compose", icon=":material/edit:", use_container_width=True):
         go("sms_compose")
     messages = phone.inbox(db, pid)
@@ -121,7 +123,7 @@ def screen_sms() -> None:
 def screen_sms_compose() -> None:
     if st.button(t("phone.back"), key="phone_compose_back", icon=":material/arrow_back:", type="tertiary"):
         go("sms")
-    st.subheader(t("phone.sms.compose_title"))
+    st.subheader(t("phone.sms.compose_title"), anchor=False)
     st.caption(t("phone.sms.compose_hint"))
     with st.form("phone_compose_form"):
         to = st.text_input(t("phone.sms.to"), value="1414", key="phone_sms_to")
@@ -138,7 +140,7 @@ def screen_sms_compose() -> None:
 
 def screen_store() -> None:
     home_button()
-    st.subheader(t("phone.store.title"))
+    st.subheader(t("phone.store.title"), anchor=False)
     apps = phone.installed_apps(db, pid)
     for app in ("vneid", "health_book"):
         with st.container(border=True):
@@ -153,7 +155,7 @@ def screen_store() -> None:
 
 def screen_shop() -> None:
     home_button()
-    st.subheader(t("phone.shop.title"))
+    st.subheader(t("phone.shop.title"), anchor=False)
     card = phone.sim(db, pid)
     st.write(t("phone.shop.number", phone=card["phone"]))
     if card["standardised"]:
@@ -168,7 +170,7 @@ def screen_shop() -> None:
 
 def screen_health() -> None:
     home_button()
-    st.subheader(t("phone.health.title"))
+    st.subheader(t("phone.health.title"), anchor=False)
     if not health_book.is_activated(db, pid):
         st.write(t("phone.health.login_intro"))
         with st.form("phone_health_login"):
@@ -203,7 +205,7 @@ def vneid_header() -> None:
 def vneid_activation_start() -> None:
     if st.button(t("phone.back"), key="vneid_act_back", icon=":material/arrow_back:", type="tertiary"):
         go("vneid", "login")
-    st.subheader(t("eid.activate.title"))
+    st.subheader(t("eid.activate.title"), anchor=False)
     st.caption(t("eid.activate.hint"))
     with st.form("vneid_activate_form"):
         cccd = st.text_input(t("eid.field.cccd"), key="vneid_act_cccd", max_chars=12)
@@ -248,11 +250,11 @@ def vneid_step(step: str) -> None:
     st.progress({"otp": 1, "password": 2, "passcode": 3, "security": 4}[step] / 5,
                 text=t(f"eid.step.{step}"))
     if step == "otp":
-        st.subheader(t("eid.otp.title"))
+        st.subheader(t("eid.otp.title"), anchor=False)
         otp_form("vneid_act", lambda code: eid.confirm_activation_otp(db, pid, code),
                  lambda: eid.resend_activation_otp(db, pid), "eid_activation")
     elif step == "password":
-        st.subheader(t("eid.password.title"))
+        st.subheader(t("eid.password.title"), anchor=False)
         st.markdown(t("eid.password.rules"))
         with st.form("vneid_password_form"):
             password = st.text_input(t("eid.field.password"), type="password", key="vneid_pw")
@@ -266,7 +268,7 @@ def vneid_step(step: str) -> None:
             else:
                 st.rerun()
     elif step == "passcode":
-        st.subheader(t("eid.passcode.title"))
+        st.subheader(t("eid.passcode.title"), anchor=False)
         st.write(t("eid.passcode.body"))
         with st.form("vneid_passcode_form"):
             passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_pc")
@@ -280,7 +282,7 @@ def vneid_step(step: str) -> None:
             else:
                 st.rerun()
     elif step == "security":
-        st.subheader(t("eid.security.title"))
+        st.subheader(t("eid.security.title"), anchor=False)
         st.write(t("eid.security.body"))
         questions = list(eid.SECURITY_QUESTIONS)
         with st.form("vneid_security_form"):
@@ -302,7 +304,7 @@ def vneid_step(step: str) -> None:
 
 
 def vneid_login() -> None:
-    st.subheader(t("eid.login.title"))
+    st.subheader(t("eid.login.title"), anchor=False)
     with st.form("vneid_login_form"):
         cccd = st.text_input(t("eid.field.username"), key="vneid_login_cccd", max_chars=12)
         password = st.text_input(t("eid.field.password"), type="password", key="vneid_login_pw")
@@ -324,7 +326,7 @@ def vneid_login() -> None:
 
 
 def vneid_unlock() -> None:
-    st.subheader(t("eid.unlock.title"))
+    st.subheader(t("eid.unlock.title"), anchor=False)
     st.write(t("eid.unlock.body", name=persona["full_name"]))
     with st.form("vneid_unlock_form"):
         passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_unlock_pc")
@@ -345,7 +347,7 @@ def vneid_unlock() -> None:
 
 
 def vneid_new_device() -> None:
-    st.subheader(t("eid.new_device.title"))
+    st.subheader(t("eid.new_device.title"), anchor=False)
     st.info(t("eid.new_device.body"), icon=":material/phonelink_lock:")
 
     def confirm(code: str) -> None:
@@ -392,7 +394,7 @@ def vneid_requests() -> None:
 
 def vneid_home() -> None:
     acc = eid.account(db, pid)
-    st.markdown(f"**{persona['full_name']}**")
+    st.markdown(f"**{persona['full_name']}**  \n{t('eid.home.id_number')}: {persona['cccd'][:4]}••••{persona['cccd'][-3:]}")
     level = int(acc["level"] or 0)
     css = "cds-level" if level == 2 else "cds-level l1"
     st.markdown(f'<span class="{css}">{t("eid.home.level", level=level)}</span>', unsafe_allow_html=True)
@@ -415,7 +417,7 @@ def vneid_home() -> None:
 def vneid_forgot() -> None:
     if st.button(t("phone.back"), key="vneid_forgot_back", icon=":material/arrow_back:", type="tertiary"):
         go("vneid", "home" if ss.get("vneid_session") == pid else "login")
-    st.subheader(t("eid.forgot.title"))
+    st.subheader(t("eid.forgot.title"), anchor=False)
     st.write(t("eid.forgot.body"))
     questions = eid.security_questions_of(db, pid)
     with st.form("vneid_forgot_form"):
@@ -477,14 +479,19 @@ with phone_col:
                     f'<span>{html.escape(persona["display_name"] or persona["full_name"])}</span></div>',
                     unsafe_allow_html=True)
         if screen != "sms":
+            # A heads-up notification for the newest unread message of the last 5 minutes, as on a real phone.
             newest = next((m for m in phone.inbox(db, pid) if not m["read"]), None)
-            if newest:
+            if newest and dt.datetime.fromisoformat(newest["at"]) >= now - dt.timedelta(minutes=5):
                 st.markdown(sms_html(newest, "cds-notify"), unsafe_allow_html=True)
+                if st.button(t("phone.notify_dismiss"), key="phone_dismiss_notify", type="tertiary",
+                             icon=":material/close:"):
+                    phone.mark_read(db, pid, newest["id"])
+                    st.rerun()
         SCREENS[screen]()
 
 with notes_col:
     with st.container(key="phone_notes"):
-        st.subheader(t("phone.notes.title"))
+        st.subheader(t("phone.notes.title"), anchor=False)
         note_key = f"phone.notes.{screen}"
         if screen == "vneid":
             step = eid.account(db, pid)["step"]

@@ -48,7 +48,7 @@ def show_error(error: IdentityError) -> None:
 
 def profile_panel() -> None:
     info = portal.profile(db, pid)
-    st.subheader(t("portal.profile.title"))
+    st.subheader(t("portal.profile.title"), anchor=False)
     rows = [
         (t("portal.profile.sim"), t("portal.profile.sim_yes") if info["sim_standardised"] else t("portal.profile.sim_no")),
         (t("portal.profile.vneid"), t("portal.profile.level", level=info["eid_level"]) if info["eid_level"]
@@ -83,7 +83,7 @@ elif screen == "start":
 
 elif screen == "login_choice":
     back("start")
-    st.subheader(t("portal.login.choice_title"))
+    st.subheader(t("portal.login.choice_title"), anchor=False)
     if st.button(t("portal.login.with_vneid"), key="portal_choose_vneid", type="primary", use_container_width=True,
                  icon=":material/badge:"):
         go("login_vneid")
@@ -93,7 +93,7 @@ elif screen == "login_choice":
 
 elif screen == "login_vneid":
     back("login_choice")
-    st.subheader(t("portal.vneid.title"))
+    st.subheader(t("portal.vneid.title"), anchor=False)
     st.caption(t("portal.vneid.hint"))
     with st.form("portal_vneid_form"):
         cccd = st.text_input(t("portal.field.cccd"), key="portal_vneid_cccd", max_chars=12)
@@ -126,7 +126,7 @@ elif screen == "vneid_wait":
         ss["portal_login"] = pid
         ss.pop("portal_request", None)
         go("home")
-    st.subheader(t("portal.vneid.wait_title"))
+    st.subheader(t("portal.vneid.wait_title"), anchor=False)
     st.info(t("portal.vneid.wait_body"), icon=":material/phonelink_ring:")
     if st.button(t("portal.vneid.open_app"), key="portal_open_vneid", type="primary", use_container_width=True,
                  icon=":material/smartphone:"):
@@ -142,7 +142,7 @@ elif screen == "vneid_wait":
 
 elif screen == "login_password":
     back("login_choice")
-    st.subheader(t("portal.password_login.title"))
+    st.subheader(t("portal.password_login.title"), anchor=False)
     with st.form("portal_password_form"):
         cccd = st.text_input(t("portal.field.username"), key="portal_login_cccd", max_chars=12)
         password = st.text_input(t("portal.field.password"), key="portal_login_password", type="password")
@@ -160,7 +160,7 @@ elif screen == "login_password":
 
 elif screen == "reg_method":
     back("start")
-    st.subheader(t("portal.reg.method_title"))
+    st.subheader(t("portal.reg.method_title"), anchor=False)
     if st.button(t("portal.reg.method_sim"), key="portal_reg_sim", type="primary", use_container_width=True,
                  icon=":material/sim_card:"):
         go("reg_details")
@@ -170,7 +170,7 @@ elif screen == "reg_method":
 
 elif screen == "reg_details":
     back("reg_method")
-    st.subheader(t("portal.reg.details_title"))
+    st.subheader(t("portal.reg.details_title"), anchor=False)
     reg = ss.setdefault("portal_reg", {})
     with st.form("portal_reg_form"):
         values = {
@@ -193,7 +193,7 @@ elif screen == "reg_details":
 elif screen == "reg_check":
     back("reg_details")
     reg = ss.get("portal_reg", {})
-    st.subheader(t("portal.reg.check_title"))
+    st.subheader(t("portal.reg.check_title"), anchor=False)
     for field in ("cccd", "full_name", "birth_date", "phone", "email"):
         label, value, change = st.columns([3, 4, 2], vertical_alignment="center")
         label.markdown(f"**{t(f'portal.field.{field}')}**")
@@ -220,7 +220,7 @@ elif screen == "reg_check":
                 st.switch_page("pages/sandbox_phone.py")
 
 elif screen == "reg_otp":
-    st.subheader(t("portal.reg.otp_title"))
+    st.subheader(t("portal.reg.otp_title"), anchor=False)
     st.write(t("portal.reg.otp_body", phone=persona["phone"][:3] + "****" + persona["phone"][-3:]))
     expires = otp.expires_at(db, pid, "portal_register")
     if expires:
@@ -245,7 +245,7 @@ elif screen == "reg_otp":
     page_link("pages/sandbox_phone.py", label=t("portal.reg.open_inbox"), icon=":material/sms:")
 
 elif screen == "reg_password":
-    st.subheader(t("portal.reg.password_title"))
+    st.subheader(t("portal.reg.password_title"), anchor=False)
     st.markdown(t("portal.reg.password_rules"))
     with st.form("portal_password_set"):
         password = st.text_input(t("portal.field.password"), type="password", key="portal_new_password")

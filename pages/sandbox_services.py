@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._dossier_ui import (CSS, date, document_picker, error_text, money, show_document_notices)
+from pages._dossier_ui import (CSS, date, document_picker, error_text, money, scroll_to_top_on_change,
+                               show_document_notices)
 from pages._frame import page_link, page_setup, sandbox_db, t
 from pages._persona import current_persona, require_persona, require_portal_login
 from workbench import catalogue, clock, dossiers, fees
@@ -27,6 +28,7 @@ state.setdefault("svc.step", "search")
 
 
 def go(step: str, **values) -> None:
+    state["svc.nav"] = state.get("svc.nav", 0) + 1
     state["svc.step"] = step
     state.update({f"svc.{k}": v for k, v in values.items()})
     state.pop("svc.errors", None)
@@ -59,6 +61,7 @@ def after_page(proc: dict, index: int) -> None:
 
 
 step = state["svc.step"]
+scroll_to_top_on_change("svc", state.get("svc.nav", 0))
 row = draft()
 if step not in ("search", "procedure") and (row is None or (row["status"] != "draft" and step != "done")):
     step = state["svc.step"] = "search" if row is None else "done"
@@ -153,10 +156,11 @@ elif step == "page":
             else:
                 if key not in state:
                     state[key] = "" if saved is None else str(saved)
-                help_text = t("dossiers.date_hint") if field["type"] == "date" else None
                 values[field["id"]] = st.text_input(
-                    label, key=key, disabled=bool(field.get("locked")), help=help_text,
+                    label, key=key, disabled=bool(field.get("locked")),
                     placeholder="dd/mm/yyyy" if field["type"] == "date" else None)
+                if field["type"] == "date":
+                    st.caption(t("dossiers.date_hint"))
                 if field.get("locked"):
                     st.caption(":material/lock: " + t("dossiers.locked"))
                 elif field.get("prefill"):
@@ -169,6 +173,7 @@ elif step == "page":
             dossiers.save_answers(db, pid, row["code"], page["id"], values)
         except dossiers.DossierError as error:
             state["svc.errors"] = error.errors or {"_": error.key}
+            state["svc.nav"] = state.get("svc.nav", 0) + 1  # up to the error summary
             st.rerun()
         after_page(proc, index)
 
@@ -262,7 +267,6 @@ elif step == "check":
 # --- confirmation ---------------------------------------------------------------------------
 elif step == "done":
     proc = catalogue.get(row["procedure_id"])
-    st.title(t("dossiers.done.title"))
     st.markdown(f'<div class="cds-panel" role="status"><h2>{t("dossiers.done.title")}</h2>'
                 f'<div>{t("dossiers.done.code")}</div><div class="cds-code">{row["code"]}</div></div>',
                 unsafe_allow_html=True)

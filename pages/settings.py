@@ -1,9 +1,12 @@
-"""Settings: language, where the data lives, the LAN address, and clearing the sandbox."""
+"""Settings: language, where the data lives, the LAN address, clearing the sandbox, and (for
+officials) backing up and restoring tracker.db."""
 
 import streamlit as st
 
 from pages._frame import page_setup, store_guard, t
-from workbench import network, store
+from pages._tracker_session import require_tracker_user
+from workbench import network, store, tracker_backup
+from workbench.tracker import TrackerError
 
 page_setup()
 st.title(t("settings.title"))
@@ -28,3 +31,34 @@ if st.button(t("settings.sandbox_reset"), disabled=not confirm, type="primary"):
         store.reset_sandbox()
         store.sandbox()
     st.success(t("settings.sandbox_done"))
+
+# --- tracker.db: backup and restore, officials only (issue 8) ----------------------------------
+# Last on the page: require_tracker_user() draws the sign-in form and stops when nobody allowed
+# is signed in, and nothing of the tracker is shown before it returns.
+st.divider()
+st.subheader(t("tracker.backup.title"))
+st.write(t("tracker.backup.body"))
+tracker_store, tracker_user = require_tracker_user("admin")
+if st.button(t("tracker.backup.prepare"), key="tracker_backup_prepare", use_container_width=True):
+    with store_guard():
+        st.session_state["tracker_backup"] = (tracker_backup.backup_filename(),
+                                              tracker_backup.backup_bytes(tracker_store, tracker_user["username"]))
+if "tracker_backup" in st.session_state:
+    name, payload = st.session_state["tracker_backup"]
+    st.download_button(t("tracker.backup.download", name=name), payload, file_name=name,
+                       mime="application/vnd.sqlite3", key="tracker_backup_download", use_container_width=True)
+st.markdown(f"**{t('tracker.backup.restore_title')}**")
+st.caption(t("tracker.backup.restore_body"))
+restore_file = st.file_uploader(t("tracker.backup.restore_file"), type=["db", "sqlite", "sqlite3"],
+                                key="tracker_restore_file")
+restore_sure = st.checkbox(t("tracker.backup.restore_confirm"), key="tracker_restore_sure")
+if st.button(t("tracker.backup.restore"), key="tracker_restore", type="primary",
+             disabled=restore_file is None or not restore_sure):
+    try:
+        with store_guard():
+            restored = tracker_backup.restore_bytes(tracker_store, restore_file.getvalue(), tracker_user["username"])
+    except TrackerError as error:
+        st.error(t(error.key, **error.params), icon=":material/error:")
+    else:
+        st.success(t("tracker.backup.restored", citizens=restored["citizens"], safety=restored["safety"]),
+                   icon=":material/check_circle:")

@@ -268,7 +268,7 @@ def _check(db, row: dict, action: str, actor: str) -> None:
     if who == "persona" and actor != "persona":
         _refuse(db, row, action, actor, "dossiers.error.citizen_only")
     if row["status"] not in allowed:
-        _refuse(db, row, action, actor, "dossiers.error.not_allowed", action=action, status=row["status"])
+        _refuse(db, row, action, actor, "dossiers.error.not_allowed", attempted=action, status=row["status"])
 
 
 def _update(db, code: str, **values) -> None:
@@ -726,7 +726,7 @@ def record_payment(db, code: str, payment_id: str, channel: str = "portal", acto
             _refuse(db, row, "record_payment", actor, "dossiers.error.payment_channel", channel=channel)
         if row["status"] not in TRANSITIONS["record_payment"][1]:
             _refuse(db, row, "record_payment", actor, "dossiers.error.not_allowed",
-                    action="record_payment", status=row["status"])
+                    attempted="record_payment", status=row["status"])
         if int(row.get("fee") or 0) <= 0:
             _refuse(db, row, "record_payment", actor, "dossiers.error.nothing_to_pay")
         values = {"paid_at": _now(db).isoformat(), "paid_channel": channel, "payment_id": payment_id}

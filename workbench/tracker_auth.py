@@ -149,23 +149,30 @@ def session_user(db, user_id: int) -> dict | None:
 
 
 def login(db, username: str, secret: str, now: dt.datetime | None = None) -> dict:
-    """Check a password or PIN; five failures in a row lock the account for 15 minutes."""
+    """Check a password or PIN; five failures in a row lock the account for 15 minutes.
+
+    A refusal is written (failure count, audit line) and committed *before* the error is
+    raised: raising inside ``store.write`` would roll the count back and nobody would ever
+    be locked out.
+    """
     now = now or dt.datetime.now()
     try:
         name = _clean_username(username)
     except TrackerError:
         raise TrackerError("tracker.error.login_wrong", field="secret") from None
+    refusal = None
     with store.write(db):
         rows = list(db.query("select * from users where username = ?", [name]))
         if not rows or not rows[0]["active"]:
             tracker.audit(db, name, "auth.login_failed", "user", None, reason="unknown")
-            raise TrackerError("tracker.error.login_wrong", field="secret")
-        user = rows[0]
-        if user["locked_until"] and user["locked_until"] > now.isoformat():
+            refusal = TrackerError("tracker.error.login_wrong", field="secret")
+        elif rows[0]["locked_until"] and rows[0]["locked_until"] > now.isoformat():
+            user = rows[0]
             minutes = max(1, int((dt.datetime.fromisoformat(user["locked_until"]) - now).total_seconds() // 60) + 1)
             tracker.audit(db, name, "auth.login_refused", "user", user["id"], reason="locked")
-            raise TrackerError("tracker.error.locked", field="secret", minutes=minutes)
-        if not check_secret(secret or "", user["secret_hash"]):
+            refusal = TrackerError("tracker.error.locked", field="secret", minutes=minutes)
+        elif not check_secret(secret or "", rows[0]["secret_hash"]):
+            user = rows[0]
             failures = (user["failed_count"] or 0) + 1
             locked = None
             if failures >= MAX_FAILURES:
@@ -173,11 +180,14 @@ def login(db, username: str, secret: str, now: dt.datetime | None = None) -> dic
                 failures = 0
             db.execute("update users set failed_count = ?, locked_until = ? where id = ?", [failures, locked, user["id"]])
             tracker.audit(db, name, "auth.login_failed", "user", user["id"], locked=bool(locked))
-            if locked:
-                raise TrackerError("tracker.error.locked", field="secret", minutes=LOCK_MINUTES)
-            raise TrackerError("tracker.error.login_wrong", field="secret", left=MAX_FAILURES - failures)
-        db.execute("update users set failed_count = 0, locked_until = null where id = ?", [user["id"]])
-        tracker.audit(db, name, "auth.login", "user", user["id"])
+            refusal = (TrackerError("tracker.error.locked", field="secret", minutes=LOCK_MINUTES) if locked
+                       else TrackerError("tracker.error.login_wrong", field="secret", left=MAX_FAILURES - failures))
+        else:
+            user = rows[0]
+            db.execute("update users set failed_count = 0, locked_until = null where id = ?", [user["id"]])
+            tracker.audit(db, name, "auth.login", "user", user["id"])
+    if refusal is not None:
+        raise refusal
     return session_user(db, user["id"])
 
 
@@ -239,3 +249,73 @@ def citizen_for(db, user: dict, citizen_id: int) -> dict:
     if not can(user, "see_phones"):
         citizen["phone"] = tracker.mask_phone(citizen["phone"])
     return citizen
+
+
+def save_entry(db, user: dict, *, citizen_id: int | None = None, citizen: dict | None = None,
+               milestones: dict | None = None, note: str = "", allow_duplicate: bool = False) -> int:
+    """``tracker.save_entry`` for a signed-in user, within the villages they may enter for; the
+    user is recorded as who helped, and (for a new person) as who took the consent unless the
+    entry names someone else."""
+    if citizen_id is not None:
+        found = tracker.get_citizen(db, citizen_id)
+        if found is None:
+            raise TrackerError("tracker.error.unknown_citizen")
+        require(user, "enter", found["village_id"])
+    elif citizen is not None:
+        citizen = dict(citizen)
+        citizen["village"] = tracker.resolve_village(db, citizen["village"])
+        require(user, "enter", citizen["village"])
+        citizen.setdefault("consent_by", user["display_name"])
+    else:
+        require(user, "enter")
+    return tracker.save_entry(db, actor=user["username"], helped_by=user["display_name"], citizen_id=citizen_id,
+                              citizen=citizen, milestones=milestones, note=note, allow_duplicate=allow_duplicate)
+
+
+def duplicates_for(db, user: dict, full_name: str, birth_year, village) -> list[dict]:
+    """Possible duplicates of a person about to be added (same name, birth year and village),
+    shown before saving so the volunteer chooses: never a silent merge."""
+    require(user, "enter")
+    try:
+        year = tracker.parse_birth_year(birth_year)
+        village_id = tracker.resolve_village(db, village)
+    except TrackerError:
+        return []
+    rows = tracker.find_duplicates(db, full_name, year, village_id)
+    return [citizen_for(db, user, row["id"]) for row in rows]
+
+
+def erase_citizen(db, user: dict, citizen_id: int) -> None:
+    """Delete a person on their request (Decree 13/2023, Law 91/2025): officials only."""
+    require(user, "erase")
+    tracker.delete_citizen(db, citizen_id, actor=user["username"])
+
+
+def export_citizen(db, user: dict, citizen_id: int) -> bytes:
+    """Everything held about one person, for them to take away: officials only."""
+    require(user, "export")
+    from workbench import tracker_export
+
+    return tracker_export.citizen_json(db, citizen_id, actor=user["username"])
+
+
+def set_villages(db, by: dict, user_id: int, village_ids) -> None:
+    """Which villages a volunteer enters for and sees."""
+    require(by, "admin")
+    with store.write(db):
+        db.execute("delete from user_villages where user_id = ?", [user_id])
+        for village_id in village_ids or ():
+            db["user_villages"].insert({"user_id": user_id, "village_id": int(village_id)}, ignore=True)
+        tracker.audit(db, by["username"], "user.villages_changed", "user", user_id,
+                      villages=sorted(int(v) for v in village_ids or ()))
+
+
+def set_role(db, by: dict, user_id: int, role: str) -> None:
+    require(by, "admin")
+    if role not in ROLES:
+        raise TrackerError("tracker.error.role", field="role")
+    if user_id == by["id"] and role != "official":
+        raise TrackerError("tracker.error.self_demote", field="role")
+    with store.write(db):
+        db.execute("update users set role = ? where id = ?", [role, user_id])
+        tracker.audit(db, by["username"], "user.role_changed", "user", user_id, role=role)

@@ -18,10 +18,10 @@ from workbench import i18n, store, tracker, tracker_export, tracker_import
 
 
 def _progress(done: int, total: int) -> None:
-    if total:
-        sys.stderr.write(f"\r{i18n.t('tracker.cli.progress', done=done)}\n")
-    else:
-        sys.stderr.write(f"\r{i18n.t('tracker.cli.progress', done=done)}")
+    """One line on stderr, rewritten in place; stdout stays the JSON object alone."""
+    sys.stderr.write(f"\r{i18n.t('tracker.cli.progress', done=done)}")
+    if total and done >= total:
+        sys.stderr.write("\n")
     sys.stderr.flush()
 
 

@@ -3,7 +3,7 @@
 The columns are the import template's (plus SIM, first online dossier and the CCCD's last
 four digits), so an export can be imported again. No cell is ever a formula: a value that
 starts with = + - @ tab or CR is written with a leading apostrophe (OWASP's advice), which
-the importer removes again.
+the importer removes again (a value starting with an apostrophe gets one more, so it survives).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import io
 import json
 
 from workbench import tracker
-from workbench.tracker_import import EXTRA_HEADERS, FORMULA_START, TEMPLATE_HEADERS
+from workbench.tracker_import import EXTRA_HEADERS, GUARDED_START, TEMPLATE_HEADERS
 
 HEADERS = TEMPLATE_HEADERS + EXTRA_HEADERS
 BATCH = 5000
@@ -21,7 +21,7 @@ BATCH = 5000
 
 def neutralise(value):
     """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(GUARDED_START):
         return "'" + value
     return value
 

@@ -55,7 +55,9 @@ REQUIRED = ("full_name", "birth_year", "gender", "ethnicity", "village")
 YES = {"x", "co", "1", "✓", "✔", "true", "yes", "y", "v", "roi", "da", "ok", "dat", "1.0"}
 NO = {"", "0", "khong", "no", "false", "n", "-", "chua", "0.0"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PROGRESS_EVERY = 5000
+# A value that itself starts with the guard's apostrophe is guarded too, so "'=x" survives a round trip.
+GUARDED_START = (*FORMULA_START, "'")
+PROGRESS_EVERY = 1000
 
 
 def header_key(text) -> str:
@@ -143,9 +145,17 @@ def read_rows(data: bytes, filename: str = "") -> Iterable[list]:
     return _csv_rows(data)
 
 
+def estimate_rows(data: bytes, filename: str = "") -> int:
+    """About how many data rows a file holds, for a progress bar (0 when unknown)."""
+    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return 0
+    newline = b"\n\x00" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\n"
+    return max(0, data.count(newline) - 1)
+
+
 def unneutralise(value):
     """An exported cell "'=…" (formula injection guard) reads back as "=…"."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in GUARDED_START:
         return value[1:]
     return value
 
@@ -173,6 +183,11 @@ def _gender(value: str) -> str:
 
 
 def _text(value) -> str:
+    if value.__class__ is str:
+        # The readers already normalised every cell to NFC: trim, single spaces, formula guard.
+        if value[:1] == "'":
+            value = unneutralise(value)
+        return " ".join(value.split())
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -190,11 +205,14 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     result = Plan()
     iterator = iter(rows)
     header = None
+    number = 0  # the spreadsheet's row number of the line just read (header = row 1 in the template)
     for header in iterator:
+        number += 1
         if any(_text(c) for c in header):
             break
     if not header or not any(_text(c) for c in header):
         raise ImportFileError("tracker.import.error.empty")
+    total = estimate_rows(data, filename)
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     for index, cell in enumerate(header):
@@ -231,11 +249,10 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         index = columns.get(name)
         return _text(values[index]) if index is not None and index < len(values) else ""
 
-    number = 1
     for values in iterator:
         number += 1
         if progress and number % PROGRESS_EVERY == 0:
-            progress(number - 1, 0)
+            progress(number - 1, total)
         if not values or not any(v not in (None, "") for v in values):
             continue
         result.total += 1

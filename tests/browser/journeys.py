@@ -60,20 +60,47 @@ def portal_login(page, app_url: str, persona_id: str) -> None:
 
     Returns once the portal shows the logged-in home; the page is then on the portal page.
     """
-    creds = scenarios.credentials()
     cccd = open_persona(page, app_url, persona_id)
     page.locator("[data-testid='stPageLink'] a[href$='portal']").first.click()
     wait_for_app(page)
+    log_in_on_portal_page(page, cccd)
+
+
+CODE_SMS = re.compile(r"(?:Ma OTP cua ban la|Ma xac thuc[^0-9]*) (\d{6})")
+
+
+def sms_code(page, not_code: str | None = None) -> str:
+    """The 6-digit code in the newest unread SMS, read off the phone's notification banner
+    (waiting for one that carries a code, and a different one than ``not_code``)."""
+    banner = page.locator(".cds-notify", has_text=CODE_SMS).first
+    banner.wait_for()
+    code = CODE_SMS.search(banner.inner_text()).group(1)
+    if not_code and code == not_code:
+        page.locator(".cds-notify", has_text=CODE_SMS).filter(has_not_text=not_code).first.wait_for()
+        return sms_code(page, not_code)
+    return code
+
+
+def main(page):
+    """The page's main area, for ``expect(main(page)).to_contain_text(…)`` (which waits for reruns)."""
+    return page.locator("[data-testid='stMain']")
+
+
+def log_in_on_portal_page(page, cccd: str) -> None:
+    """From the portal's start screen: log in with VNeID and confirm on the simulated phone."""
+    creds = scenarios.credentials()
     click(page, "portal_go_login")
     click(page, "portal_choose_vneid")
     fill(page, "portal_vneid_cccd", cccd)
     fill(page, "portal_vneid_password", creds["vneid_password"])
     click(page, "portal_vneid_form_submit")
     click(page, "portal_open_vneid")  # to the simulated phone, VNeID app
-    page.locator(".st-key-vneid_unlock_pc input").wait_for()
-    fill(page, "vneid_unlock_pc", creds["passcode"])
-    click(page, "vneid_unlock_form_submit")
+    unlock = page.locator(".st-key-vneid_unlock_pc input")
     request_form = page.locator("[class*='st-key-vneid_request_pass_'] input").first
+    unlock.or_(request_form).wait_for()
+    if unlock.count():
+        unlock.fill(creds["passcode"])
+        click(page, "vneid_unlock_form_submit")
     request_form.wait_for()
     request_form.fill(creds["passcode"])
     page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click()

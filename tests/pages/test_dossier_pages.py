@@ -98,7 +98,7 @@ def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
     dossiers.file_sample(sandbox_db, persona["id"], "thuong_tru")
     app = page("sandbox_desk.py").run()
     assert not app.exception
-    assert "Nộp trực tuyến" in [m.label for m in app.metric]
+    assert "Nộp trực tuyến" in text_of(app) and "Trễ hạn" in text_of(app)
     assert persona["full_name"] in text_of(app)
 
 

@@ -1,0 +1,83 @@
+"""Import rate of the tracker's CSV importer with full validation (issue 8; target ≥ 10,000 rows/s).
+
+    python bench/tracker_import_rate.py [ROWS]
+
+Builds a CSV of ROWS people (default 10,000) the way volunteers write it (mixed yes-values,
+dd/mm/yyyy dates, some NFD text, a few bad rows), in a temporary data folder with the demo
+commune's villages and teams, then times: the dry run (read + validate), the commit (validate
+again + write), and a second import of the same file (which must change nothing).
+Prints figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def build_csv(rows: int, villages: list[str], teams: list[str], seed: int = 7) -> bytes:
+    from workbench import fakes
+    from workbench.tracker_import import TEMPLATE_HEADERS
+
+    fake = fakes.make_faker(seed)
+    rng = random.Random(seed)
+    yes = ["x", "có", "Có", "1", "✓", "TRUE", "", "", ""]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADERS)
+    for n in range(rows):
+        name = fake.vn_full_name()
+        if n % 10 == 0:
+            name = unicodedata.normalize("NFD", name)
+        year = str(rng.randint(1935, 2007)) if n % 500 else "19x0"  # one bad row in 500
+        writer.writerow([name, year, rng.choice(["Nam", "Nữ", "nam", "nữ"]), rng.choice(["Kinh", "Ê Đê", "M'nông"]),
+                         rng.choice(villages), fake.vn_mobile() if rng.random() < 0.6 else "",
+                         *[rng.choice(yes) for _ in range(5)],
+                         f"{rng.randint(1, 28):02d}/{rng.randint(1, 10):02d}/2025", rng.choice(teams)])
+    return out.getvalue().encode("utf-8")
+
+
+def main() -> int:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-import-")
+    from workbench import store, tracker, tracker_import
+
+    db = store.tracker()
+    tracker.seed_demo(db, count=0)
+    data = build_csv(rows, [v["name"] for v in tracker.villages(db)], [t["name"] for t in tracker.teams(db)])
+    print(f"rows: {rows:,}   file: {len(data) / 1e6:.1f} MB")
+
+    start = time.perf_counter()
+    dry = tracker_import.import_file(db, data, "bench.csv", dry_run=True)
+    dry_s = time.perf_counter() - start
+    print(f"dry run (read + validate):      {dry_s:6.2f} s   {rows / dry_s:9,.0f} rows/s   "
+          f"created {dry['created']:,} updated {dry['updated']:,} errors {len(dry['errors'])}")
+
+    start = time.perf_counter()
+    done = tracker_import.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
+    commit_s = time.perf_counter() - start
+    print(f"commit (validate + write):      {commit_s:6.2f} s   {rows / commit_s:9,.0f} rows/s   "
+          f"citizens now {tracker.citizen_count(db):,}")
+
+    start = time.perf_counter()
+    again = tracker_import.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
+    again_s = time.perf_counter() - start
+    print(f"same file again (no change):    {again_s:6.2f} s   {rows / again_s:9,.0f} rows/s   "
+          f"created {again['created']} updated {again['updated']} ignored {again['ignored']:,}")
+    print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"target ≥ 10,000 rows/s with full validation: commit {'met' if rows / commit_s >= 10_000 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""A volunteer, door to door with a 360-px phone, adds a citizen and ticks their milestones; the
+commune official, on the office PC, sees the register change (issue 8)."""
+
+import contextlib
+import os
+
+import pytest
+
+from tests.browser.util import LAPTOP, PHONE, screenshot, wait_for_app
+
+NAME = "Y Khăm Byă"
+
+
+@contextlib.contextmanager
+def app_tracker(data_dir):
+    """The running app's tracker database, from the test process (like util.app_sandbox)."""
+    from workbench import store
+
+    before = os.environ.get(store.DATA_DIR_ENV)
+    os.environ[store.DATA_DIR_ENV] = str(data_dir)
+    store.forget_connections()
+    try:
+        yield store.tracker()
+    finally:
+        store.forget_connections()
+        if before is None:
+            os.environ.pop(store.DATA_DIR_ENV, None)
+        else:
+            os.environ[store.DATA_DIR_ENV] = before
+
+
+@pytest.fixture
+def accounts(app_data_dir):
+    """An official and a volunteer for the first village, whatever other journeys created before."""
+    from workbench import tracker, tracker_auth
+
+    with app_tracker(app_data_dir) as db:
+        if tracker_auth.needs_setup(db):
+            tracker_auth.create_first_official(db, username="bt.canbo", display_name="Cán bộ", secret="matkhau-123")
+        existing = {u["username"] for u in tracker_auth.users(db)}
+        official = next(u for u in tracker_auth.users(db) if u["role"] == "official" and u["active"])
+        village = tracker.villages(db)[0]
+        if "bt.canbo" not in existing:
+            tracker_auth.create_user(db, official, username="bt.canbo", display_name="Cán bộ", role="official",
+                                     secret="matkhau-123")
+        if "bt.tnv" not in existing:
+            tracker_auth.create_user(db, official, username="bt.tnv", display_name="Tình nguyện viên Hà",
+                                     role="volunteer", secret="246810", village_ids=[village["id"]])
+        before = tracker.headline(db, tracker.Filters())["digital"]
+    return {"village": village["name"], "digital_before": before}
+
+
+def sign_in(page, username, secret):
+    wait_for_app(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu hoặc mã PIN").fill(secret)
+    page.get_by_role("button", name="Đăng nhập").click()
+    wait_for_app(page)
+
+
+def type_into(page, label, text):
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Tab")
+    wait_for_app(page)
+
+
+def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url, new_page, accounts, app_data_dir):
+    phone = new_page(PHONE)
+    # The very first session of a fresh server can ask for a page before app.py has registered
+    # them ("Page not found"): open the home page first, as a volunteer would anyway.
+    phone.goto(app_url)
+    wait_for_app(phone)
+    phone.goto(app_url + "/tracker-entry")
+    sign_in(phone, "bt.tnv", "246810")
+    type_into(phone, "Tìm theo họ tên", "y kham bya")
+    assert phone.get_by_text("Chưa có ai tên").is_visible()
+    phone.get_by_role("button", name="Thêm người mới").click()
+    wait_for_app(phone)
+    type_into(phone, "Họ và tên", NAME)
+    type_into(phone, "Năm sinh", "1988")
+    phone.get_by_text("Nam", exact=True).click()
+    wait_for_app(phone)
+    type_into(phone, "Dân tộc", "Ê Đê")
+    phone.get_by_text("Người dân đã đồng ý cho xã lưu thông tin này").click()
+    wait_for_app(phone)
+    screenshot(phone, "tracker-entry-new-person-phone")
+    phone.get_by_role("button", name="Tiếp tục").click()
+    wait_for_app(phone)
+    for label in ("VNeID mức 2", "Tài khoản DVC", "Sổ sức khỏe điện tử", "Tài khoản ngân hàng",
+                  "Thanh toán ví điện tử"):
+        phone.get_by_text(label, exact=True).click()
+        wait_for_app(phone)
+    screenshot(phone, "tracker-entry-milestones-phone")
+    save = phone.get_by_role("button", name="Lưu")
+    box = save.bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 44  # a big button, full width on the phone
+    save.click()
+    wait_for_app(phone)
+    assert phone.get_by_text("Người này đã là công dân số!").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    screenshot(phone, "tracker-entry-saved-phone")
+
+    from workbench import tracker
+
+    with app_tracker(app_data_dir) as db:
+        assert tracker.headline(db, tracker.Filters())["digital"] == accounts["digital_before"] + 1
+
+    office = new_page(LAPTOP)
+    office.goto(app_url + "/tracker-admin")
+    sign_in(office, "bt.canbo", "matkhau-123")
+    office.get_by_role("tab", name="Dữ liệu một người").click()
+    type_into(office, "Tìm theo họ tên", "y kham bya")
+    assert office.get_by_text(NAME).first.is_visible()
+    assert office.get_by_text("Thanh toán ví điện tử:").first.is_visible()  # and the milestones ticked
+    screenshot(office, "tracker-admin-sees-new-citizen-laptop")
