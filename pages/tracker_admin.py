@@ -318,7 +318,8 @@ with tabs[7]:
     lines = tracker.audit_log(db, limit=500)
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.at"): a["at"].replace("T", " "),
                                 t("tracker.admin.col.actor"): a["actor"],
-                                t("tracker.admin.col.action"): a["action"],
+                                t("tracker.admin.col.action"): t(f"tracker.action.{a['action']}")
+                                if i18n.has(f"tracker.action.{a['action']}") else a["action"],
                                 t("tracker.admin.col.entity"): f"{a['entity']} {a['entity_id'] or ''}".strip(),
                                 t("tracker.admin.col.detail"): ", ".join(f"{k}={v}" for k, v in
                                                                          json.loads(a["detail"] or "{}").items())}
