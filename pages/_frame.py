@@ -74,7 +74,26 @@ def page_setup(*, sandbox: bool = False) -> str:
     if sandbox:
         sandbox_banner()
         sandbox_db()  # a broken data folder or database shows its message here, then stops
+        lesson_strip()
+    _workshop_nudges()
     return lang
+
+
+def _workshop_nudges() -> None:
+    """A workshop trainer's message to this participant's phone, on whatever page it is (issue 7)."""
+    from pages import _workshop_nudge
+
+    _workshop_nudge.show()
+
+
+def lesson_strip() -> None:
+    """The current lesson step of this browser's persona, if it has a lesson going (issue 6)."""
+    from pages._lesson_strip import draw
+
+    try:
+        draw()
+    except Exception as error:  # a lesson problem must never break another team's sandbox page
+        print(f"[congdanso] lesson strip: {error!r}", flush=True)
 
 
 def show_store_error(error: store.StoreError) -> None:
@@ -105,3 +124,14 @@ def tracker_db():
 
 def placeholder(what_key: str) -> None:
     st.info(t("common.placeholder.body", what=t(what_key)), icon=":material/construction:")
+
+
+def page_link(page: str, **kwargs) -> None:
+    """``st.page_link`` that also works when a page runs alone (AppTest runs a page file as its
+    own entry point, where the app's navigation is unknown): then the label is shown as text."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(page, **kwargs)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"→ {kwargs.get('label', page)}")

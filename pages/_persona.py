@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._frame import t
+from pages._frame import page_link, t
 from workbench import personas
 
 
@@ -45,7 +45,7 @@ def require_persona(db) -> dict:
     persona = current_persona(db)
     if persona is None:
         st.info(t("persona.none_chosen"), icon=":material/person_search:")
-        st.page_link("pages/sandbox_personas.py", label=t("persona.choose_link"), icon=":material/group:")
+        page_link("pages/sandbox_personas.py", label=t("persona.choose_link"), icon=":material/group:")
         st.stop()
     return persona
 
@@ -54,6 +54,6 @@ def require_portal_login(db, persona: dict) -> None:
     """Stop with a link to the portal login unless this browser is logged in as ``persona``."""
     if st.session_state.get("portal_login") != persona["id"]:
         st.info(t("persona.portal_login_needed"), icon=":material/lock:")
-        st.page_link("pages/sandbox_portal_account.py", label=t("persona.portal_login_link"),
-                     icon=":material/account_circle:")
+        page_link("pages/sandbox_portal_account.py", label=t("persona.portal_login_link"),
+                  icon=":material/account_circle:")
         st.stop()

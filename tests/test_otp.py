@@ -40,30 +40,30 @@ def test_a_code_works_once(sandbox_db, pid):
     otp.issue(sandbox_db, pid, P)
     code = otp.latest_code_for_tests(sandbox_db, pid, P)
     otp.verify(sandbox_db, pid, P, code)
-    assert error_of(otp.verify, sandbox_db, pid, P, code).key == "otp.error.none"
+    assert error_of(otp.verify, sandbox_db, pid, P, code).key == "phone.otp.none"
 
 
 def test_wrong_code_counts_down_and_is_recorded(sandbox_db, pid):
     otp.issue(sandbox_db, pid, P)
     error = error_of(otp.verify, sandbox_db, pid, P, "000000")
-    assert error.key == "otp.error.wrong" and error.params == {"tries_left": 4}
+    assert error.key == "phone.otp.wrong" and error.params == {"tries_left": 4}
     assert kinds(sandbox_db, pid)[-1] == "otp.wrong"
 
 
 def test_code_that_is_not_six_digits_says_so(sandbox_db, pid):
     otp.issue(sandbox_db, pid, P)
-    assert error_of(otp.verify, sandbox_db, pid, P, "12ab").key == "otp.error.format"
+    assert error_of(otp.verify, sandbox_db, pid, P, "12ab").key == "phone.otp.format"
 
 
 def test_expires_after_five_minutes_and_resend_gives_a_new_one(sandbox_db, pid):
     otp.issue(sandbox_db, pid, P)
     old = otp.latest_code_for_tests(sandbox_db, pid, P)
     clock.advance(sandbox_db, dt.timedelta(minutes=5, seconds=1))
-    assert error_of(otp.verify, sandbox_db, pid, P, old).key == "otp.error.expired"
+    assert error_of(otp.verify, sandbox_db, pid, P, old).key == "phone.otp.expired"
     otp.resend(sandbox_db, pid, P)
     new = otp.latest_code_for_tests(sandbox_db, pid, P)
     if new != old:
-        assert error_of(otp.verify, sandbox_db, pid, P, old).key == "otp.error.wrong"
+        assert error_of(otp.verify, sandbox_db, pid, P, old).key == "phone.otp.wrong"
     otp.verify(sandbox_db, pid, P, new)
     assert kinds(sandbox_db, pid) == ["otp.sent", "otp.expired", "otp.resent"] + (
         ["otp.wrong"] if new != old else []) + ["otp.verified"]
@@ -79,10 +79,10 @@ def test_five_wrong_tries_lock_even_the_right_code_and_resend_until_time_passes(
     otp.issue(sandbox_db, pid, P)
     code = otp.latest_code_for_tests(sandbox_db, pid, P)
     keys = [error_of(otp.verify, sandbox_db, pid, P, "000000").key for _ in range(5)]
-    assert keys == ["otp.error.wrong"] * 4 + ["otp.error.locked"]
-    assert error_of(otp.verify, sandbox_db, pid, P, code).key == "otp.error.locked"
+    assert keys == ["phone.otp.wrong"] * 4 + ["phone.otp.locked"]
+    assert error_of(otp.verify, sandbox_db, pid, P, code).key == "phone.otp.locked"
     locked = error_of(otp.resend, sandbox_db, pid, P)
-    assert locked.key == "otp.error.locked" and locked.params["minutes"] >= 1
+    assert locked.key == "phone.otp.locked" and locked.params["minutes"] >= 1
     clock.advance(sandbox_db, otp.LOCK_FOR + dt.timedelta(seconds=1))
     otp.resend(sandbox_db, pid, P)
     otp.verify(sandbox_db, pid, P, otp.latest_code_for_tests(sandbox_db, pid, P))

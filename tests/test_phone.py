@@ -42,7 +42,7 @@ def test_apps_install_once_and_record_an_event(sandbox_db, persona):
     assert kinds(sandbox_db, pid).count("phone.app_installed") == 2
     with pytest.raises(phone.IdentityError) as error:
         phone.install_app(sandbox_db, pid, "facebook")
-    assert error.value.key == "device.error.unknown_app"
+    assert error.value.key == "phone.error.unknown_app"
 
 
 def test_fresh_sim_is_in_own_name_but_unchecked(sandbox_db, persona):
@@ -73,4 +73,4 @@ def test_operator_sms_are_unaccented_like_the_real_ones(sandbox_db, persona):
 def test_unknown_persona_is_a_clear_error(sandbox_db):
     with pytest.raises(phone.UnknownPersona) as error:
         phone.install_app(sandbox_db, "nobody", "vneid")
-    assert error.value.key == "device.error.unknown_persona"
+    assert error.value.key == "phone.error.unknown_persona"

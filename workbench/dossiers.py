@@ -131,6 +131,13 @@ def m001_dossiers(db):
     db["dossier_messages"].create_index(["code"])
 
 
+@migrations()
+def m002_supplement_watermark(db):
+    # The last document id when a supplement was requested: a supplement must attach a newer
+    # one. Comparing times failed when both happened within the same second (issue 4).
+    db["dossiers"].add_column("supplement_doc_id", int)
+
+
 # --- working days ------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -257,11 +264,11 @@ def recorded(function):
 def _check(db, row: dict, action: str, actor: str) -> None:
     who, allowed, _ = TRANSITIONS[action]
     if who == "desk" and actor not in DESK_ACTORS:
-        _refuse(db, row, action, actor, "dossier.error.desk_only")
+        _refuse(db, row, action, actor, "dossiers.error.desk_only")
     if who == "persona" and actor != "persona":
-        _refuse(db, row, action, actor, "dossier.error.citizen_only")
+        _refuse(db, row, action, actor, "dossiers.error.citizen_only")
     if row["status"] not in allowed:
-        _refuse(db, row, action, actor, "dossier.error.not_allowed", action=action, status=row["status"])
+        _refuse(db, row, action, actor, "dossiers.error.not_allowed", attempted=action, status=row["status"])
 
 
 def _update(db, code: str, **values) -> None:
@@ -277,7 +284,7 @@ def _message(db, code: str, actor: str, key: str, **params) -> None:
 def _desk_row(db, code: str, action: str, actor: str) -> dict:
     row = _row(db, code)
     if row is None:
-        _refuse(db, None, action, actor, "dossier.error.not_found", code=code)
+        _refuse(db, None, action, actor, "dossiers.error.not_found", code=code)
     _check(db, row, action, actor)
     return row
 
@@ -286,7 +293,7 @@ def _own_row(db, persona_id: str, code: str, action: str) -> dict:
     row = _row(db, code)
     if row is None or row["persona_id"] != persona_id:
         # the same answer for "does not exist" and "is someone else's": codes leak nothing
-        _refuse(db, None, action, "persona", "dossier.error.not_found", code=code, persona_id=persona_id)
+        _refuse(db, None, action, "persona", "dossiers.error.not_found", code=code, persona_id=persona_id)
     _check(db, row, action, "persona")
     return row
 
@@ -302,7 +309,7 @@ def get_own(db, persona_id: str, code: str) -> dict:
     """A citizen's own dossier; someone else's answers "not found", like a missing one."""
     row = _row(db, (code or "").strip().upper())
     if row is None or row["persona_id"] != persona_id:
-        raise DossierError("dossier.error.not_found", code=code)
+        raise DossierError("dossiers.error.not_found", code=code)
     return row
 
 
@@ -335,6 +342,17 @@ def document_image(db, document_row_id: int) -> bytes | None:
     return row[0] if row else None
 
 
+def document_picture(db, document_row: dict) -> bytes:
+    """What the desk sees for an attachment: the upload, or the persona's sample picture drawn."""
+    from workbench import documents
+
+    if document_row.get("source") == "upload":
+        return document_image(db, document_row["id"]) or b""
+    persona_id = db.execute("select persona_id from dossiers where code = ?", [document_row["code"]]).fetchone()
+    persona = personas.get(db, persona_id[0] if persona_id else None) or {}
+    return documents.sample_picture(document_row["document"], document_row["variant"], persona)
+
+
 def messages(db, code: str) -> list[dict]:
     cursor = db.execute("select at, actor, key, params from dossier_messages where code = ? order by id", [code])
     return [{"at": at, "actor": actor, "key": key, "params": json.loads(params or "{}")}
@@ -359,7 +377,7 @@ def start(db, persona_id: str, procedure_id: str) -> str:
     proc = catalogue.get(procedure_id)
     persona = personas.get(db, persona_id)
     if persona is None:
-        _refuse(db, None, "start", "persona", "dossier.error.no_persona", persona_id=persona_id)
+        _refuse(db, None, "start", "persona", "dossiers.error.no_persona", persona_id=persona_id)
     known = prefill(persona)
     answers = {f["id"]: known[f["prefill"]] for f in proc["fields_all"] if f.get("prefill")}
     with store.write(db):
@@ -392,21 +410,21 @@ def validate_field(field: dict, value, today: dt.date) -> tuple[object, str | No
     """(clean value, error key or None) for one form field."""
     text = "" if value is None else str(value).strip()
     if not text:
-        return "", ("dossier.error.required" if field.get("required") else None)
+        return "", ("dossiers.error.required" if field.get("required") else None)
     kind = field["type"]
     if kind == "date":
         day = _parse_date(text)
         if day is None:
-            return text, "dossier.error.date_format"
+            return text, "dossiers.error.date_format"
         if day > today:
-            return text, "dossier.error.date_future"
+            return text, "dossiers.error.date_future"
         return day.strftime("%d/%m/%Y"), None
     if kind == "number":
         if not text.isdigit():
-            return text, "dossier.error.number"
+            return text, "dossiers.error.number"
         number = int(text)
         if number < field.get("min", 0) or number > field.get("max", 10**9):
-            return text, "dossier.error.number_range"
+            return text, "dossiers.error.number_range"
         return number, None
     if kind == "phone":
         try:
@@ -414,9 +432,9 @@ def validate_field(field: dict, value, today: dt.date) -> tuple[object, str | No
         except fakes.InvalidPhone as error:
             return text, error.key
     if kind == "select" and text not in field["options"]:
-        return text, "dossier.error.choose_option"
+        return text, "dossiers.error.choose_option"
     if field["id"].endswith("_cccd") and not (len(text) == 12 and text.isdigit()):
-        return text, "dossier.error.cccd"
+        return text, "dossiers.error.cccd"
     return text, None
 
 
@@ -429,17 +447,19 @@ def save_answers(db, persona_id: str, code: str, page_id: str, values: dict) -> 
         proc = catalogue.get(row["procedure_id"])
         page = next((p for p in proc["form_pages"] if p["id"] == page_id), None)
         if page is None:
-            _refuse(db, row, "save_answers", "persona", "dossier.error.unknown_page", page=page_id)
+            _refuse(db, row, "save_answers", "persona", "dossiers.error.unknown_page", page=page_id)
         today = _now(db).date()
         answers, errors = dict(row["answers"]), {}
         for field in page["fields"]:
+            if field.get("locked") and answers.get(field["id"]) not in (None, ""):
+                continue  # from the population database: the portal does not let it be changed
             clean, error = validate_field(field, values.get(field["id"]), today)
             if error:
                 errors[field["id"]] = error
             else:
                 answers[field["id"]] = clean
         if errors:
-            _refuse(db, row, "save_answers", "persona", "dossier.error.form", errors=errors)
+            _refuse(db, row, "save_answers", "persona", "dossiers.error.form", errors=errors)
         _update(db, code, answers=json.dumps(answers, ensure_ascii=False))
     return answers
 
@@ -449,7 +469,7 @@ def set_delivery(db, persona_id: str, code: str, delivery: str) -> None:
     with store.write(db):
         row = _own_row(db, persona_id, code, "save_answers")
         if delivery not in DELIVERY:
-            _refuse(db, row, "save_answers", "persona", "dossier.error.delivery")
+            _refuse(db, row, "save_answers", "persona", "dossiers.error.delivery")
         _update(db, code, delivery=delivery)
 
 
@@ -464,16 +484,16 @@ def attach(db, persona_id: str, code: str, document: str, *, variant: str = "ok"
         row = _own_row(db, persona_id, code, "attach")
         proc = catalogue.get(row["procedure_id"])
         if document not in {d["id"] for d in proc["documents"]}:
-            _reject_document(row, "dossier.error.unknown_document", "unknown_document", document)
+            _reject_document(row, "dossiers.error.unknown_document", "unknown_document", document)
         if upload is not None:
             reason = _check_image(upload)
             if reason:
-                _reject_document(row, f"dossier.error.{reason}", reason, document,
+                _reject_document(row, f"dossiers.error.{reason}", reason, document,
                                  max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
             variant, source = "upload", "upload"
         else:
             if variant not in scenario_variants():
-                _reject_document(row, "dossier.error.unknown_variant", "unknown_variant", document)
+                _reject_document(row, "dossiers.error.unknown_variant", "unknown_variant", document)
             source = "sample"
         db.execute("update dossier_documents set superseded = 1 where code = ? and document = ?", [code, document])
         doc_id = db["dossier_documents"].insert({
@@ -532,20 +552,20 @@ def submit(db, persona_id: str, code: str) -> dict:
         row = _own_row(db, persona_id, code, "submit")
         gaps = missing(db, row)
         if gaps["fields"]:
-            _refuse(db, row, "submit", "persona", "dossier.error.missing_fields",
-                    errors={f: "dossier.error.required" for f in gaps["fields"]})
+            _refuse(db, row, "submit", "persona", "dossiers.error.missing_fields",
+                    errors={f: "dossiers.error.required" for f in gaps["fields"]})
         if gaps["documents"]:
-            _refuse(db, row, "submit", "persona", "dossier.error.missing_documents",
+            _refuse(db, row, "submit", "persona", "dossiers.error.missing_documents",
                     documents=", ".join(gaps["documents"]))
         if gaps["delivery"]:
-            _refuse(db, row, "submit", "persona", "dossier.error.delivery")
+            _refuse(db, row, "submit", "persona", "dossiers.error.delivery")
         now = _now(db)
         proc = catalogue.get(row["procedure_id"])
         amount, rule = fee_for(row, "online", now.date())
         due = due_date(now, proc["processing_days"])
         _update(db, code, status="submitted", submitted_at=now.isoformat(), due_date=due.isoformat(),
                 fee=amount, digitised=1)
-        _message(db, code, "system", "dossier.message.submitted", due_date=due.strftime("%d/%m/%Y"))
+        _message(db, code, "system", "dossiers.message.submitted", due_date=due.strftime("%d/%m/%Y"))
         _log(db, "dossier.submitted", row, "persona", due_date=due.isoformat(), fee=amount, fee_rule=rule)
     return _row(db, code)
 
@@ -555,16 +575,16 @@ def supplement(db, persona_id: str, code: str) -> dict:
     """Answer a supplement request after attaching the document again; the clock restarts."""
     with store.write(db):
         row = _own_row(db, persona_id, code, "supplement")
-        fresh = db.execute("select count(*) from dossier_documents where code = ? and superseded = 0 and at >= ?",
-                           [code, row["supplement_at"]]).fetchone()[0]
+        fresh = db.execute("select count(*) from dossier_documents where code = ? and superseded = 0 and id > ?",
+                           [code, row.get("supplement_doc_id") or 0]).fetchone()[0]
         if not fresh:
-            _refuse(db, row, "supplement", "persona", "dossier.error.nothing_supplemented")
+            _refuse(db, row, "supplement", "persona", "dossiers.error.nothing_supplemented")
         now = _now(db)
         proc = catalogue.get(row["procedure_id"])
         due = due_date(now, proc["processing_days"])
         back = "processing" if row["supplement_from"] == "processing" else "received"
         _update(db, code, status=back, due_date=due.isoformat(), apology_due_date=None, overdue_recorded=0)
-        _message(db, code, "persona", "dossier.message.supplemented", due_date=due.strftime("%d/%m/%Y"))
+        _message(db, code, "persona", "dossiers.message.supplemented", due_date=due.strftime("%d/%m/%Y"))
         _log(db, "dossier.supplemented", row, "persona", due_date=due.isoformat())
     return _row(db, code)
 
@@ -574,24 +594,55 @@ def rate(db, persona_id: str, code: str, rating: int, comment: str = "") -> None
     with store.write(db):
         row = _own_row(db, persona_id, code, "rate")
         if row.get("rating"):
-            _refuse(db, row, "rate", "persona", "dossier.error.already_rated")
+            _refuse(db, row, "rate", "persona", "dossiers.error.already_rated")
         if not isinstance(rating, int) or not 1 <= rating <= 5:
-            _refuse(db, row, "rate", "persona", "dossier.error.rating_range")
+            _refuse(db, row, "rate", "persona", "dossiers.error.rating_range")
         _update(db, code, rating=rating, rating_comment=(comment or "").strip()[:500])
         _log(db, "dossier.rated", row, "persona", rating=rating)
 
 
 @recorded
-def download_result(db, persona_id: str, code: str, lang: str = "vi") -> bytes:
-    """The electronic result (PDF marked SANDBOX) once the result is ready."""
+def result_pdf(db, persona_id: str, code: str, lang: str = "vi") -> bytes:
+    """The electronic result (PDF marked SANDBOX) once the result is ready; records nothing,
+    so a page can draw the download button on every run. ``record_download`` records the click."""
     from workbench import documents
 
     row = get_own(db, persona_id, code)
     if row["status"] not in ("result_ready", "returned"):
-        _refuse(db, row, "download_result", "persona", "dossier.error.no_result_yet")
-    data = documents.result_pdf(row, personas.get(db, persona_id), lang)
+        _refuse(db, row, "download_result", "persona", "dossiers.error.no_result_yet")
+    return documents.result_pdf(row, personas.get(db, persona_id), lang)
+
+
+def record_download(db, persona_id: str, code: str) -> None:
+    row = get_own(db, persona_id, code)
     _log(db, "dossier.result_downloaded", row, "persona")
+
+
+def download_result(db, persona_id: str, code: str, lang: str = "vi") -> bytes:
+    """The electronic result, recording ``dossier.result_downloaded``."""
+    data = result_pdf(db, persona_id, code, lang)
+    record_download(db, persona_id, code)
     return data
+
+
+def desk_result_pdf(db, code: str, lang: str = "vi") -> bytes:
+    """The result as the desk sees it before returning it (same document)."""
+    from workbench import documents
+
+    row = _row(db, code)
+    if row is None or row["status"] not in ("result_ready", "returned"):
+        raise DossierError("dossiers.error.no_result_yet")
+    return documents.result_pdf(row, personas.get(db, row["persona_id"]), lang)
+
+
+def apology_slip(db, code: str, lang: str = "vi") -> bytes:
+    """The apology slip of a dossier that has one (PDF marked SANDBOX)."""
+    from workbench import documents
+
+    row = _row(db, code)
+    if row is None or not row.get("apology_due_date"):
+        raise DossierError("dossiers.error.no_apology")
+    return documents.apology_pdf(row, personas.get(db, row["persona_id"]), lang)
 
 
 # --- the desk's side ----------------------------------------------------------------------
@@ -601,7 +652,7 @@ def receive(db, code: str, actor: str = "desk") -> dict:
     with store.write(db):
         row = _desk_row(db, code, "receive", actor)
         _update(db, code, status="received", received_at=_now(db).isoformat(), digitised=1)
-        _message(db, code, actor, "dossier.message.received")
+        _message(db, code, actor, "dossiers.message.received")
         _log(db, "dossier.received", row, actor)
     return _row(db, code)
 
@@ -611,9 +662,9 @@ def refuse(db, code: str, reason: str, actor: str = "desk") -> dict:
     with store.write(db):
         row = _desk_row(db, code, "refuse", actor)
         if not (reason or "").strip():
-            _refuse(db, row, "refuse", actor, "dossier.error.reason_required")
+            _refuse(db, row, "refuse", actor, "dossiers.error.reason_required")
         _update(db, code, status="refused", refused_at=_now(db).isoformat(), refuse_reason=reason.strip())
-        _message(db, code, actor, "dossier.message.refused", note=reason.strip())
+        _message(db, code, actor, "dossiers.message.refused", note=reason.strip())
         _log(db, "dossier.refused", row, actor, reason=reason.strip())
     return _row(db, code)
 
@@ -623,11 +674,12 @@ def request_supplement(db, code: str, note: str, actor: str = "desk") -> dict:
     with store.write(db):
         row = _desk_row(db, code, "request_supplement", actor)
         if not (note or "").strip():
-            _refuse(db, row, "request_supplement", actor, "dossier.error.note_required")
+            _refuse(db, row, "request_supplement", actor, "dossiers.error.note_required")
+        last_doc = db.execute("select max(id) from dossier_documents").fetchone()[0] or 0
         _update(db, code, status="supplement_requested", supplement_note=note.strip(),
-                supplement_at=_now(db).isoformat(),
+                supplement_at=_now(db).isoformat(), supplement_doc_id=last_doc,
                 supplement_from="processing" if row["status"] == "processing" else "received")
-        _message(db, code, actor, "dossier.message.supplement_requested", note=note.strip())
+        _message(db, code, actor, "dossiers.message.supplement_requested", note=note.strip())
         _log(db, "dossier.supplement_requested", row, actor, note=note.strip())
     return _row(db, code)
 
@@ -651,9 +703,9 @@ def approve(db, code: str, actor: str = "desk") -> dict:
         _update(db, code, status="awaiting_payment" if waiting else "result_ready", resolved_at=now)
         _log(db, "dossier.approved", row, actor)
         if waiting:
-            _message(db, code, actor, "dossier.message.awaiting_payment", amount=row["amount_due"])
+            _message(db, code, actor, "dossiers.message.awaiting_payment", amount=row["amount_due"])
         else:
-            _message(db, code, actor, "dossier.message.result_ready")
+            _message(db, code, actor, "dossiers.message.result_ready")
             _log(db, "dossier.result_ready", row, "system")
     return _row(db, code)
 
@@ -665,25 +717,25 @@ def record_payment(db, code: str, payment_id: str, channel: str = "portal", acto
     with store.write(db):
         row = _row(db, code)
         if row is None:
-            _refuse(db, None, "record_payment", actor, "dossier.error.not_found", code=code)
+            _refuse(db, None, "record_payment", actor, "dossiers.error.not_found", code=code)
         if row.get("paid_at"):
             if row.get("payment_id") == payment_id:
                 return row
-            _refuse(db, row, "record_payment", actor, "dossier.error.already_paid")
+            _refuse(db, row, "record_payment", actor, "dossiers.error.already_paid")
         if channel not in PAYMENT_CHANNELS:
-            _refuse(db, row, "record_payment", actor, "dossier.error.payment_channel", channel=channel)
+            _refuse(db, row, "record_payment", actor, "dossiers.error.payment_channel", channel=channel)
         if row["status"] not in TRANSITIONS["record_payment"][1]:
-            _refuse(db, row, "record_payment", actor, "dossier.error.not_allowed",
-                    action="record_payment", status=row["status"])
+            _refuse(db, row, "record_payment", actor, "dossiers.error.not_allowed",
+                    attempted="record_payment", status=row["status"])
         if int(row.get("fee") or 0) <= 0:
-            _refuse(db, row, "record_payment", actor, "dossier.error.nothing_to_pay")
+            _refuse(db, row, "record_payment", actor, "dossiers.error.nothing_to_pay")
         values = {"paid_at": _now(db).isoformat(), "paid_channel": channel, "payment_id": payment_id}
         if row["status"] == "awaiting_payment":
             values["status"] = "result_ready"
         _update(db, code, **values)
         _log(db, "dossier.paid", row, actor, channel=channel, amount=int(row["fee"]), payment_id=payment_id)
         if row["status"] == "awaiting_payment":
-            _message(db, code, "system", "dossier.message.result_ready")
+            _message(db, code, "system", "dossiers.message.result_ready")
             _log(db, "dossier.result_ready", row, "system")
     return _row(db, code)
 
@@ -693,7 +745,7 @@ def return_result(db, code: str, actor: str = "desk") -> dict:
     with store.write(db):
         row = _desk_row(db, code, "return_result", actor)
         _update(db, code, status="returned", returned_at=_now(db).isoformat())
-        _message(db, code, actor, "dossier.message.returned")
+        _message(db, code, actor, "dossiers.message.returned")
         _log(db, "dossier.result_returned", row, actor)
     return _row(db, code)
 
@@ -707,16 +759,16 @@ def issue_apology(db, code: str, new_date: dt.date | str | None = None, actor: s
     with store.write(db):
         row = _desk_row(db, code, "issue_apology", actor)
         if not row["needs_apology"]:
-            _refuse(db, row, "issue_apology", actor, "dossier.error.not_overdue")
+            _refuse(db, row, "issue_apology", actor, "dossiers.error.not_overdue")
         now = _now(db)
         if new_date is None:
             proc = catalogue.get(row["procedure_id"])
             new_date = due_date(now, max(1, proc["processing_days"]))
         new_date = _parse_date(new_date) if not isinstance(new_date, dt.date) else new_date
         if new_date is None or new_date <= now.date() or not is_working_day(new_date):
-            _refuse(db, row, "issue_apology", actor, "dossier.error.new_date_invalid")
+            _refuse(db, row, "issue_apology", actor, "dossiers.error.new_date_invalid")
         _update(db, code, apology_due_date=new_date.isoformat(), apology_at=now.isoformat())
-        _message(db, code, actor, "dossier.message.apology", new_date=new_date.strftime("%d/%m/%Y"))
+        _message(db, code, actor, "dossiers.message.apology", new_date=new_date.strftime("%d/%m/%Y"))
         _log(db, "dossier.apology_issued", row, actor, new_date=new_date.isoformat())
     return _row(db, code)
 
@@ -812,3 +864,100 @@ def scenario_variants() -> dict:
 @lru_cache(maxsize=1)
 def exercises() -> list[dict]:
     return tomllib.loads((SANDBOX_DATA / "dossier_scenarios.toml").read_text(encoding="utf-8"))["exercises"]
+
+
+@lru_cache(maxsize=1)
+def sample_answers() -> dict:
+    return tomllib.loads((SANDBOX_DATA / "dossier_scenarios.toml").read_text(encoding="utf-8"))["sample_answers"]
+
+
+def _sample_value(field: dict, today: dt.date):
+    value = sample_answers().get(field["id"])
+    if field["type"] == "date" and isinstance(value, int):
+        return (today - dt.timedelta(days=value)).strftime("%d/%m/%Y")
+    return value
+
+
+def file_sample(db, persona_id: str, procedure_id: str, *, variants: dict | None = None,
+                delivery: str = "online") -> dict:
+    """File a complete dossier for a persona through the citizen's own steps (start, each
+    form page, each document, delivery, submit), with the sample answers. ``variants`` maps
+    a document id to the picture to attach (``ok`` when absent). Returns the dossier."""
+    code = start(db, persona_id, procedure_id)
+    proc = catalogue.get(procedure_id)
+    today = _now(db).date()
+    for page in proc["form_pages"]:
+        values = {f["id"]: _sample_value(f, today) for f in page["fields"] if not f.get("prefill")}
+        save_answers(db, persona_id, code, page["id"], {**get_own(db, persona_id, code)["answers"], **values})
+    for document in proc["documents"]:
+        attach(db, persona_id, code, document["id"], variant=(variants or {}).get(document["id"], "ok"))
+    set_delivery(db, persona_id, code, delivery)
+    return submit(db, persona_id, code)
+
+
+def exercise(exercise_id: str) -> dict:
+    found = next((e for e in exercises() if e["id"] == exercise_id), None)
+    if found is None:
+        raise DossierError("dossiers.error.unknown_exercise", exercise=exercise_id)
+    return found
+
+
+def file_exercise(db, persona_id: str, exercise_id: str) -> dict:
+    """The trainer files a ready-made exercise for a persona (e.g. a blurry birth certificate)
+    so a learner at the desk has something to spot."""
+    found = exercise(exercise_id)
+    return file_sample(db, persona_id, found["procedure_id"], variants={found["document"]: found["variant"]})
+
+
+# --- the KPIs the seeds report --------------------------------------------------------------
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    return (part or 0) / whole if whole else None
+
+
+def kpis(db, workshop_id: str | None = None) -> dict:
+    """The figures the seeds report, on the sandbox's dossiers (or one workshop's), in one
+    SQL aggregate so it costs one scan at 100,000 dossiers:
+
+    - share filed online, fully and partly (Ba Tơ: 99.6% fully online);
+    - share of fee-bearing dossiers paid online through the portal (Gia Phú 60%, Ba Tơ 94%);
+    - of resolved dossiers, the share early / on time / late against the due date;
+    - share digitised (Ba Tơ ~100%), and satisfaction (Gia Phú 100% satisfied).
+    """
+    where, params = "status != 'draft'", []
+    if workshop_id:
+        where += " and workshop_id = ?"
+        params.append(workshop_id)
+    today = _now(db).date().isoformat()
+    open_list = ",".join(f"'{s}'" for s in OPEN_STATUSES)
+    row = db.execute(f"""
+        select count(*),
+               sum(channel = 'online'),
+               sum(channel = 'online' and online_level = 'full'),
+               sum(channel = 'online' and online_level = 'partial'),
+               sum(fee > 0 and status != 'refused'),
+               sum(fee > 0 and paid_at is not null and paid_channel = 'portal'),
+               sum(fee > 0 and paid_at is not null),
+               sum(resolved_at is not null),
+               sum(resolved_at is not null and substr(resolved_at, 1, 10) < due_date),
+               sum(resolved_at is not null and substr(resolved_at, 1, 10) = due_date),
+               sum(resolved_at is not null and substr(resolved_at, 1, 10) > due_date),
+               sum(digitised),
+               count(rating), avg(rating), sum(rating >= 4),
+               sum(status in ({open_list}) and due_date < ?)
+        from dossiers where {where}""", [today, *params]).fetchone()
+    (total, online, full, partial, fee_bearing, paid_online, paid, resolved, early, on_time, late,
+     digitised, rated, rating_avg, satisfied, overdue) = [v if v is not None else 0 for v in row[:13]] + \
+        [row[13], row[14] or 0, row[15] or 0]
+    return {
+        "total": total, "online": online, "online_full": full, "online_partial": partial,
+        "fee_bearing": fee_bearing, "paid": paid, "paid_online": paid_online, "resolved": resolved,
+        "early": early, "on_time": on_time, "late": late, "digitised": digitised, "rated": rated,
+        "satisfied": satisfied, "overdue_open": overdue,
+        "rating_avg": round(rating_avg, 2) if rating_avg is not None else None,
+        "share_online": _share(online, total), "share_online_full": _share(full, total),
+        "share_online_partial": _share(partial, total), "share_paid_online": _share(paid_online, fee_bearing),
+        "share_early": _share(early, resolved), "share_on_time": _share(on_time, resolved),
+        "share_late": _share(late, resolved), "share_digitised": _share(digitised, total),
+        "share_satisfied": _share(satisfied, rated),
+    }

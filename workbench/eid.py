@@ -200,6 +200,12 @@ def approve_registration(db, persona_id: str, actor: str = "desk") -> None:
         events.record(db, "eid.registration_approved", persona_id=persona_id, actor=actor)
 
 
+def awaiting_approval(db) -> list[str]:
+    """Persona ids whose level-2 registration waits at the commune police, oldest first."""
+    return [r[0] for r in db.execute("select persona_id from eid_accounts where registration = 'submitted' "
+                                     "and coalesce(level, 0) < 2 order by submitted_at")]
+
+
 # --- activation -------------------------------------------------------------------------
 
 def _require_step(db, persona_id: str, expected: str) -> dict:
@@ -346,6 +352,21 @@ def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAUL
             _save(db, persona_id, device_id=device_id)
         events.record(db, "eid.login", persona_id=persona_id, level=acc["level"], device=device_id)
     return "ok"
+
+
+def unlock(db, persona_id: str, passcode: str, device_id: str = DEFAULT_DEVICE) -> None:
+    """Open the app on the phone it is registered to with the 6-digit passcode (no password)."""
+    acc = account(db, persona_id)
+    if not acc["passcode_hash"] or not acc["device_id"] or acc["device_id"] != device_id:
+        raise _refuse(db, persona_id, "eid.login_failed", "eid.error.no_account")
+    if not verify_passcode(db, persona_id, passcode):
+        raise _refuse(db, persona_id, "eid.login_failed", "eid.error.passcode_wrong")
+    events.record(db, "eid.login", persona_id=persona_id, level=acc["level"], device=device_id, method="passcode")
+
+
+def can_unlock(db, persona_id: str, device_id: str = DEFAULT_DEVICE) -> bool:
+    acc = account(db, persona_id)
+    return bool(acc["passcode_hash"] and acc["device_id"] == device_id and acc["level"] == 2)
 
 
 def confirm_new_device(db, persona_id: str, code: str) -> None:

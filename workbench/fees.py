@@ -59,6 +59,8 @@ def table() -> list[dict]:
     for proc in catalogue.load():
         desk, rule_key = fee(proc["id"], "desk")
         online, _ = fee(proc["id"], "online")
+        if rule_key == "fees.rule.flat_desk":
+            rule_key = "fees.rule.flat_both"  # the table shows both amounts: name the online reduction
         rows.append({"procedure_id": proc["id"], "name": proc["name"], "field": proc["field"],
                      "desk": desk, "online": online, "rule_key": rule_key, "rule": proc["fee"],
                      "basis": proc["basis"]})

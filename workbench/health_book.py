@@ -21,7 +21,7 @@ EVENT_KINDS = {
 }
 
 BLOOD_TYPES = ("O", "A", "B", "AB")
-VACCINES = ("bcg", "hep_b", "measles", "covid19", "tetanus")  # names in locales: device.health.vaccine.<id>
+VACCINES = ("bcg", "hep_b", "measles", "covid19", "tetanus")  # names in locales: phone.health.vaccine.<id>
 
 
 @migrations()

@@ -45,6 +45,8 @@ MISTAKE_KINDS = (
     "otp.wrong", "otp.expired", "otp.locked", "eid.cccd_invalid", "eid.pair_mismatch", "eid.password_weak",
     "eid.passcode_mismatch", "eid.login_failed", "portal.register_refused", "portal.login_failed",
     "dossier.document_rejected", "payment.failed", "scam.otp_shared", "scam.link_opened",
+    "dossier.action_refused", "health_book.login_failed", "wallet.topup_failed", "wallet.link_refused",
+    "portal.password_weak",
 )
 
 EVENT_KINDS = {
@@ -53,6 +55,8 @@ EVENT_KINDS = {
     "lesson.hint_shown": "a hint was shown after a wrong attempt (payload: lesson_id, step_id, trigger)",
     "lesson.quiz_answered": "a quiz question answered (payload: lesson_id, question_id, choice, correct)",
     "lesson.completed": "every step done and every quiz question answered (payload: lesson_id, score, total)",
+    "lesson.setup_done": "a step's setup ran when it became current (payload: lesson_id, step_id, setup, and what "
+                         "the learner needs: a dossier code, a payment code…)",
 }
 
 migrations = Migrations("lessons")
@@ -121,6 +125,7 @@ class Step:
     page: str | None = None
     image: str | None = None
     hints: list = dataclasses.field(default_factory=list)  # [{"on": kind, "text": {lang: str}}]
+    setup: str | None = None  # a name in SETUPS, run once when the step becomes current
 
     @property
     def manual(self) -> bool:
@@ -258,7 +263,14 @@ class _Validator:
         actor = value.get("actor")
         if actor is not None and actor not in ("persona", "desk", "trainer", "system"):
             self.add(line, "bad_value", field=f"{field}.actor", value=actor)
-        return {"kind": value["kind"], "payload": payload, "actor": actor}
+        absent = value.get("absent", [])
+        if not isinstance(absent, list) or not all(isinstance(a, str) for a in absent):
+            self.add(line, "wrong_type", field=f"{field}.absent", expected="[\"key\", …]")
+            absent = []
+        matcher = {"kind": value["kind"], "payload": payload, "actor": actor}
+        if absent:
+            matcher["absent"] = absent
+        return matcher
 
     def check(self, value, field: str, line) -> dict:
         if not isinstance(value, dict):
@@ -385,7 +397,13 @@ class _Validator:
                 self.kind(hint["on"], f"{field}.hints[{n}].on", hint_line)
                 hints.append({"on": hint["on"], "text": self.text(hint.get("text"), f"{field}.hints[{n}].text",
                                                                   hint_line)})
-            steps.append(Step(id=step_id, text=texts, check=check, page=page, image=image, hints=hints))
+            setup = raw.get("setup")
+            if setup is not None and setup not in SETUPS:
+                self.add(self._key_line("setup", at), "unknown_setup", field=f"{field}.setup", value=setup,
+                         allowed=", ".join(sorted(SETUPS)))
+                setup = None
+            steps.append(Step(id=step_id, text=texts, check=check, page=page, image=image, hints=hints,
+                              setup=setup))
 
         quiz = []
         raw_quiz = data.get("quiz")
@@ -522,7 +540,8 @@ def _payload_matches(payload: dict, wanted: dict) -> bool:
 def _matches(event: dict, matcher: dict) -> bool:
     return (event["kind"] == matcher["kind"]
             and (matcher.get("actor") is None or event["actor"] == matcher["actor"])
-            and _payload_matches(event["payload"], matcher.get("payload") or {}))
+            and _payload_matches(event["payload"], matcher.get("payload") or {})
+            and not any(key in event["payload"] for key in matcher.get("absent", ())))
 
 
 def evaluate_check(check: dict, log: list[dict], dossiers: list[dict] | None = None) -> int | None:
@@ -580,6 +599,163 @@ def _lesson_dossiers(db, persona_id: str, log: list[dict]) -> list[dict]:
         return []
     codes = {e["payload"].get("code") for e in log if e["payload"].get("code")}
     return [d for d in dossiers.for_persona(db, persona_id) if d.get("code") in codes]
+
+
+# --- step setups -----------------------------------------------------------------------------
+# Some steps need something in the sandbox that the learner cannot make alone: a scam SMS in
+# the inbox, a stranger's log-in request in the VNeID app, a dossier with a fee to pay, a desk
+# QR when no trainer projects one. A step names its setup (``setup = "scam_sms"``); it runs once,
+# when the step becomes current, and returns what the player must show (a payment code…).
+# Setup events are recorded by "system" or under the learner's persona as a citizen, so no
+# check that asks for the learner's own action can be satisfied by a setup.
+
+SAMPLE_ANSWERS = {"text": "Lò Thị Mai", "place": "Trạm y tế xã Ea Yông"}
+
+
+def sample_dossier(db, persona_id: str, procedure_id: str, *, variants: dict | None = None,
+                   delivery: str = "online", submit: bool = True) -> str:
+    """File a complete dossier online for a persona with plausible answers; returns its code.
+
+    Used by step setups (the desk lesson's incoming dossiers) and by the lesson play-through
+    test. ``variants`` maps a document id to a picture variant (``blurry``, ``wrong``).
+    """
+    from workbench import catalogue, dossiers
+
+    today = clock.now(db).date()
+    code = dossiers.start(db, persona_id, procedure_id)
+    proc = catalogue.get(procedure_id)
+    answers = dossiers.get(db, code)["answers"]
+    for page in proc["form_pages"]:
+        values = {}
+        for item in page["fields"]:
+            if answers.get(item["id"]) not in (None, ""):
+                values[item["id"]] = answers[item["id"]]
+            elif item["type"] == "date":
+                values[item["id"]] = (today - dt.timedelta(days=10)).strftime("%d/%m/%Y")
+            elif item["type"] == "number":
+                values[item["id"]] = str(max(item.get("min", 1), 3 if item["id"] == "pages" else 1))
+            elif item["type"] == "select":
+                values[item["id"]] = item["options"][0]
+            elif item["id"].endswith("_cccd"):
+                values[item["id"]] = "0" + str(int(personas.get(db, persona_id)["cccd"]) % 10**11).zfill(11)
+            elif item["id"].endswith("place"):
+                values[item["id"]] = SAMPLE_ANSWERS["place"]
+            else:
+                values[item["id"]] = SAMPLE_ANSWERS["text"]
+        dossiers.save_answers(db, persona_id, code, page["id"], values)
+    for document in proc["documents"]:
+        if document["required"]:
+            dossiers.attach(db, persona_id, code, document["id"], variant=(variants or {}).get(document["id"], "ok"))
+    dossiers.set_delivery(db, persona_id, code, delivery)
+    if submit:
+        dossiers.submit(db, persona_id, code)
+    return code
+
+
+def _setup_fee_dossier(db, persona_id: str) -> dict:
+    """A temporary-residence dossier filed at the desk, its fee still to pay through the portal."""
+    from workbench import dossiers
+
+    row = dossiers.file_at_desk(db, persona_id, "tam_tru", actor="system")
+    return {"code": row["code"], "amount": row["amount_due"]}
+
+
+def _qr_output(request: dict) -> dict:
+    from workbench import paytokens
+
+    return {"qr_request": request["id"], "qr_code": paytokens.format_typed_code(request["code"]),
+            "qr_token": request["token"], "amount": request["amount"]}
+
+
+def _setup_desk_qr(db, persona_id: str) -> dict:
+    """A desk QR for a certified-copy fee, for learners with no trainer projecting one."""
+    from workbench import payments
+
+    request = payments.issue_desk_qr(db, 4000, payments.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    return _qr_output(request)
+
+
+def _setup_scam_qr(db, persona_id: str) -> dict:
+    """A 'scammer's' copy of a desk QR: the same reference, a look-alike payee, more money."""
+    from workbench import payments
+
+    original = payments.issue_desk_qr(db, 4000, payments.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    return _qr_output(payments.issue_scam_qr(db, original["id"], actor="system"))
+
+
+SCAM_SMS_SENDER = "BoCongAn-VN"
+SCAM_SMS_TEXT = ("[Bo Cong An] Tai khoan dinh danh dien tu cua ban se bi KHOA trong 24h do chua cap nhat. "
+                 "Truy cap vneid-gov-vn.com de xac minh va nhap ma OTP gui ve dien thoai. (TIN NHAN MO PHONG)")
+
+
+def _setup_scam_sms(db, persona_id: str) -> dict:
+    """A fake 'police' SMS with a look-alike link lands in the inbox (the link is text only)."""
+    from workbench import phone
+
+    return {"sms_id": phone.receive_sms(db, persona_id, SCAM_SMS_SENDER, SCAM_SMS_TEXT)}
+
+
+def _setup_stranger_login(db, persona_id: str) -> dict:
+    """Someone else tries to log in to the portal as the learner: VNeID asks the learner to confirm."""
+    from workbench import eid
+
+    return {"request_id": eid.request_confirmation(db, persona_id, "portal")}
+
+
+def _setup_desk_practice(db, persona_id: str) -> dict:
+    """Tonight's queue for the desk lesson, filed under the learner's persona (so the desk's
+    actions land in the learner's event log): two birth registrations filed online, one with a
+    blurry birth certificate, and a walk-in temporary-residence dossier already received."""
+    from workbench import dossiers
+
+    blurry = sample_dossier(db, persona_id, "khai_sinh", variants={"giay_chung_sinh": "blurry"})
+    clear = sample_dossier(db, persona_id, "khai_sinh")
+    walk_in = dossiers.file_at_desk(db, persona_id, "tam_tru", actor="system")["code"]
+    return {"codes": [blurry, clear, walk_in]}
+
+
+SETUPS = {
+    "fee_dossier": _setup_fee_dossier,
+    "desk_qr": _setup_desk_qr,
+    "scam_qr": _setup_scam_qr,
+    "scam_sms": _setup_scam_sms,
+    "stranger_login": _setup_stranger_login,
+    "desk_practice": _setup_desk_practice,
+}
+
+
+# --- who can play a lesson ---------------------------------------------------------------------
+
+def persona_fits(db, persona_id: str, lesson: Lesson) -> bool:
+    """Whether a learner's own persona is at the lesson's starting point, so every step can
+    still happen (a persona already at level 2 can never tick "activate VNeID" again)."""
+    from workbench import portal
+
+    try:
+        profile = portal.profile(db, persona_id)
+    except Exception:
+        return False
+    state = lesson.starting_state
+    if state == "fresh":
+        return profile["eid_level"] == 0 and profile["eid_registration"] == "none"
+    if state == "sim_unverified":
+        return not profile["sim_standardised"]
+    if state == "eid_level1":
+        return profile["eid_level"] == 1
+    if state == "eid_approved":
+        return profile["eid_registration"] == "approved" and profile["eid_level"] < 2
+    if state == "ready":
+        return profile["eid_level"] == 2 and profile["portal_account"]
+    return False
+
+
+def active(db, persona_id: str | None) -> dict | None:
+    """The persona's lesson in progress (started most recently, not completed), or None."""
+    if not persona_id or not db["lesson_runs"].exists():
+        return None
+    rows = list(db["lesson_runs"].rows_where("persona_id = ? and completed_at is null", [persona_id],
+                                             order_by="started_at desc, rowid desc", limit=1))
+    return rows[0] if rows else None
 
 
 # --- progress --------------------------------------------------------------------------------
@@ -642,6 +818,7 @@ class State:
     hints: dict  # step_id -> [hint text dict] triggered by the learner's mistakes
     answers: dict  # question_id -> {"choice", "correct"}
     completed: bool
+    setup: dict = dataclasses.field(default_factory=dict)  # the current step's setup output (codes to show)
 
     @property
     def steps_done(self) -> int:
@@ -682,6 +859,7 @@ def evaluate(db, persona_id: str, lesson_id: str, lesson: Lesson | None = None) 
         done = {s.id: ("done" if s.id in saved else "pending") for s in lesson.steps}
         current = next((s for s in lesson.steps if done[s.id] == "pending"), None)
         hints = _hints(db, persona_id, lesson, current, log)
+        setup = _run_setup(db, persona_id, lesson, current, log)
         answers = {row["question_id"]: {"choice": row["choice"], "correct": bool(row["correct"])}
                    for row in db["lesson_answers"].rows_where("persona_id = ? and lesson_id = ?",
                                                               [persona_id, lesson_id])}
@@ -693,7 +871,31 @@ def evaluate(db, persona_id: str, lesson_id: str, lesson: Lesson | None = None) 
             events.record(db, "lesson.completed", persona_id=persona_id, actor="system", lesson_id=lesson_id,
                           score=score, total=len(lesson.quiz))
             completed = True
-    return State(lesson, True, done, current, hints, answers, completed)
+    return State(lesson, True, done, current, hints, answers, completed, setup)
+
+
+def _run_setup(db, persona_id: str, lesson: Lesson, current: Step | None, log: list[dict]) -> dict:
+    """Run the current step's setup once per run (a scam SMS, a dossier to pay…); return what
+    every setup of this run handed over so far (later steps still need the codes).
+
+    The outputs are kept in ``lesson.setup_done`` events, so a reload shows the same codes.
+    """
+    handed, ran = {}, set()
+    for event in log:
+        if event["kind"] == "lesson.setup_done" and event["payload"].get("lesson_id") == lesson.id:
+            ran.add(event["payload"].get("step_id"))
+            handed.update({k: v for k, v in event["payload"].items() if k not in ("lesson_id", "step_id", "setup")})
+    if current is None or not current.setup or current.id in ran:
+        return handed
+    try:
+        with store.write(db):
+            output = SETUPS[current.setup](db, persona_id) or {}
+    except Exception as error:  # a sandbox module refusing must not break the lesson page
+        print(f"[congdanso] lesson setup {current.setup} failed: {error!r}", flush=True)
+        return {**handed, "error": "lessons.error.setup_failed"}
+    events.record(db, "lesson.setup_done", persona_id=persona_id, actor="system", lesson_id=lesson.id,
+                  step_id=current.id, setup=current.setup, **output)
+    return {**handed, **output}
 
 
 def _hints(db, persona_id, lesson: Lesson, current: Step | None, log: list[dict]) -> dict:

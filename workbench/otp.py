@@ -119,7 +119,7 @@ def issue(db, persona_id: str, purpose: str, *, resend: bool = False) -> None:
     until = locked_until(db, persona_id, purpose)
     if until:
         events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="resend")
-        raise OtpError("otp.error.locked", minutes=_minutes_left(db, until))
+        raise OtpError("phone.otp.locked", minutes=_minutes_left(db, until))
     with store.write(db):
         phone.persona_or_raise(db, persona_id)
         code = ALWAYS_WRONG
@@ -164,14 +164,14 @@ def verify(db, persona_id: str, purpose: str, code: str) -> None:
         current = _current(db, persona_id, purpose)
         if until:
             events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="verify")
-            error = OtpError("otp.error.locked", minutes=_minutes_left(db, until))
+            error = OtpError("phone.otp.locked", minutes=_minutes_left(db, until))
         elif current is None:
-            error = OtpError("otp.error.none")
+            error = OtpError("phone.otp.none")
         elif not re.fullmatch(r"\d{6}", code):
-            error = OtpError("otp.error.format")
+            error = OtpError("phone.otp.format")
         elif clock.now(db) > dt.datetime.fromisoformat(current["expires_at"]):
             events.record(db, "otp.expired", persona_id=persona_id, purpose=purpose)
-            error = OtpError("otp.error.expired")
+            error = OtpError("phone.otp.expired")
         elif not check_secret(code, current["code_hash"]):
             wrong = current["wrong"] + 1
             db.execute("update otp_codes set wrong = ? where id = ?", [wrong, current["id"]])
@@ -181,10 +181,10 @@ def verify(db, persona_id: str, purpose: str, code: str) -> None:
                                        pk=("persona_id", "purpose"))
                 db.execute("update otp_codes set used = 1 where id = ?", [current["id"]])
                 events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="verify")
-                error = OtpError("otp.error.locked", minutes=_minutes_left(db, until))
+                error = OtpError("phone.otp.locked", minutes=_minutes_left(db, until))
             else:
                 events.record(db, "otp.wrong", persona_id=persona_id, purpose=purpose, tries_left=MAX_WRONG - wrong)
-                error = OtpError("otp.error.wrong", tries_left=MAX_WRONG - wrong)
+                error = OtpError("phone.otp.wrong", tries_left=MAX_WRONG - wrong)
         else:
             db.execute("update otp_codes set used = 1 where id = ?", [current["id"]])
             events.record(db, "otp.verified", persona_id=persona_id, purpose=purpose)

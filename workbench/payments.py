@@ -40,18 +40,20 @@ SOCIAL_FUND = "system:social_fund"    # pays the social benefit at home
 ADJUSTMENTS = "system:adjustments"    # trainer scenarios that set a balance
 SYSTEM_ACCOUNTS = {BANK_VAULT: "Kho tiền ngân hàng mô phỏng", SOCIAL_FUND: "Quỹ trợ cấp xã hội mô phỏng",
                    ADJUSTMENTS: "Điều chỉnh của người hướng dẫn"}
-FAILURE_REASONS = ("insufficient_balance", "wrong_passcode", "locked", "expired", "already_paid", "timeout",
-                   "payee_mismatch")
+FAILURE_REASONS = ("insufficient_balance", "wrong_passcode", "wrong_otp", "locked", "expired", "already_paid",
+                   "timeout", "payee_mismatch")
+OTP_MINUTES = 5
 BENEFIT_AMOUNT = 500_000
 PASSCODE_LENGTH = 6
 
 EVENT_KINDS = {
     "payment.started": "the learner opened the payment gateway for a payable (payload: ref, amount)",
     "payment.provider_chosen": "a bank or e-wallet was chosen in the gateway (payload: provider)",
-    "payment.authorised": "the passcode was accepted in the simulated bank/wallet app",
+    "payment.authorised": "the passcode or OTP was accepted in the simulated bank/wallet app (payload: method)",
+    "payment.otp_sent": "a fake bank sent a payment OTP by SMS to the simulated phone (payload: provider)",
     "payment.succeeded": "money moved once and the payable is paid (payload: payment_id, amount, channel)",
-    "payment.failed": "a payment was refused (payload: reason = insufficient_balance | wrong_passcode | locked | "
-                      "expired | already_paid | timeout | payee_mismatch)",
+    "payment.failed": "a payment was refused (payload: reason = insufficient_balance | wrong_passcode | wrong_otp | "
+                      "locked | expired | already_paid | timeout | payee_mismatch)",
     "payment.pending": "the network 'timed out': money is held, the payment resolves once without paying twice",
     "receipt.downloaded": "the learner downloaded a biên lai điện tử (payload: payment_id)",
     "wallet.topped_up": "money moved from the persona's fake bank account into the wallet (payload: amount)",
@@ -68,6 +70,7 @@ EVENT_KINDS = {
     "qr.scanned": "a phone opened a desk QR's link or typed its code (payload: request_id)",
     "qr.paid": "a desk QR was paid; the desk screen turns to 'Đã nhận tiền' (payload: request_id)",
     "scam.reported": "the learner refused to pay a QR whose payee was wrong, or reported a scam message",
+    "payment.dossier_refused": "the dossier could not take the payment (refused or withdrawn meanwhile); nothing moved",
 }
 
 
@@ -85,7 +88,7 @@ class PaymentPending(PaymentError):
     """The 'network timed out': the payment exists, pending; check again to finish it."""
 
     def __init__(self, payment_id: str):
-        super().__init__("payment.error.timeout", "timeout", payment_id=payment_id)
+        super().__init__("payments.error.timeout", "timeout", payment_id=payment_id)
         self.payment_id = payment_id
 
 
@@ -171,6 +174,23 @@ def m001_ledger(db):
     db.execute("create table pay_flags (persona_id text not null, flag text not null, primary key (persona_id, flag))")
 
 
+@migrations()
+def m002_pay_otps(db):
+    # One-time codes a fake bank sends by SMS to authorise a payment ("passcode or OTP").
+    db.execute("""
+        create table pay_otps (
+            id integer primary key,
+            persona_id text not null,
+            provider_id text not null,
+            payable_ref text not null,
+            code_hash text not null,
+            sms_id integer,
+            expires_at text not null,
+            used integer not null default 0
+        )""")
+    db.execute("create index pay_otps_persona on pay_otps(persona_id, id)")
+
+
 # --- data files ---------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -191,7 +211,7 @@ def provider(provider_id: str) -> dict:
     for item in providers():
         if item["id"] == provider_id:
             return item
-    raise PaymentError("payment.error.unknown_provider", provider=provider_id)
+    raise PaymentError("payments.error.unknown_provider", provider=provider_id)
 
 
 def payees(include_scam: bool = False) -> list[dict]:
@@ -202,7 +222,7 @@ def payee(payee_id: str) -> dict:
     for item in _providers_file()["payees"]:
         if item["id"] == payee_id:
             return item
-    raise PaymentError("payment.error.unknown_payee", payee=payee_id)
+    raise PaymentError("payments.error.unknown_payee", payee=payee_id)
 
 
 def fee_payee_id() -> str:
@@ -242,9 +262,9 @@ def _rows(db, sql: str, params=()) -> list[dict]:
 
 def _check_amount(amount) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise PaymentError("payment.error.amount_not_integer")
+        raise PaymentError("payments.error.amount_not_integer")
     if amount <= 0:
-        raise PaymentError("payment.error.amount_not_positive")
+        raise PaymentError("payments.error.amount_not_positive")
     return amount
 
 
@@ -254,7 +274,8 @@ def _short_id(prefix: str) -> str:
 
 # --- passcodes (scrypt) -----------------------------------------------------------------
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# Same cost as workbench.otp: the passcodes are fake, but stored the way real ones must be.
+_SCRYPT = {"n": 2**12, "r": 8, "p": 1}
 
 
 def hash_passcode(passcode: str) -> str:
@@ -327,7 +348,7 @@ def transfer(db, kind: str, source: str, target: str, amount: int, *, memo: str 
         ).rowcount
         if moved != 1:
             have = balance(db, source)
-            raise PaymentError("payment.error.insufficient_balance", "insufficient_balance",
+            raise PaymentError("payments.error.insufficient_balance", "insufficient_balance",
                                balance=have, amount=amount, missing=amount - have)
         db.execute("update pay_accounts set balance = balance + ? where id = ?", [amount, target])
         txn_id = db.execute(
@@ -351,7 +372,7 @@ def account(db, account_id: str) -> dict | None:
 def _persona_or_error(db, persona_id: str) -> dict:
     persona = personas.get(db, persona_id)
     if persona is None:
-        raise PaymentError("payment.error.no_persona")
+        raise PaymentError("payments.error.no_persona")
     return persona
 
 
@@ -388,6 +409,16 @@ def ensure_accounts(db, persona_id: str) -> dict:
             events.record(db, "bank.account_opened", persona_id=persona_id, actor="system",
                           bank=bank["id"], wallet=wallet["id"])
     return {"wallet": account(db, wallet_id(persona_id)), "bank": account(db, bank_id(persona_id))}
+
+
+def new_practice_persona(db) -> dict:
+    """A phone that scanned a desk QR with no persona yet: a new persona, ready to pay, whose
+    wallet passcode is the documented scenario passcode (payment_scenarios.toml)."""
+    from workbench import scenarios
+
+    persona = scenarios.create(db, "ready")
+    ensure_accounts(db, persona["id"])
+    return persona
 
 
 def accounts_of(db, persona_id: str) -> list[dict]:
@@ -437,6 +468,11 @@ def _check_passcode(db, persona_id: str, passcode: str) -> str | None:
     if passcode_matches(row["passcode_hash"], passcode):
         db.execute("update pay_accounts set failed_tries = 0, locked_until = null where id = ?", [row["id"]])
         return None
+    return _count_wrong_try(db, row, "wrong_passcode")
+
+
+def _count_wrong_try(db, row: dict, reason: str) -> str:
+    """One more wrong passcode or OTP: after ``wrong_passcode_limit`` in a row the app locks."""
     limit = scenario_defaults()["wrong_passcode_limit"]
     tries = (0 if row["locked_until"] else row["failed_tries"]) + 1
     locked_until = None
@@ -444,15 +480,19 @@ def _check_passcode(db, persona_id: str, passcode: str) -> str | None:
         locked_until = (clock.now(db) + dt.timedelta(minutes=scenario_defaults()["lock_minutes"])).isoformat()
     db.execute("update pay_accounts set failed_tries = ?, locked_until = ? where id = ?",
                [0 if locked_until else tries, locked_until, row["id"]])
-    return "locked" if locked_until else "wrong_passcode"
+    return "locked" if locked_until else reason
 
 
 def _passcode_error(db, persona_id: str, reason: str) -> PaymentError:
     if reason == "locked":
-        return PaymentError("payment.error.locked", "locked", minutes=scenario_defaults()["lock_minutes"])
+        return PaymentError("payments.error.locked", "locked", minutes=scenario_defaults()["lock_minutes"])
     if reason == "no_passcode":
         return PaymentError("wallet.error.no_passcode")
-    return PaymentError("payment.error.wrong_passcode", "wrong_passcode", left=tries_left(db, persona_id))
+    if reason == "wrong_otp":
+        return PaymentError("payments.error.wrong_otp", "wrong_otp", left=tries_left(db, persona_id))
+    if reason in ("no_otp", "otp_expired"):
+        return PaymentError(f"payments.error.{reason}", "wrong_otp")
+    return PaymentError("payments.error.wrong_passcode", "wrong_passcode", left=tries_left(db, persona_id))
 
 
 def verify_passcode(db, persona_id: str, passcode: str, *, purpose: str = "wallet") -> None:
@@ -470,6 +510,70 @@ def unlock(db, persona_id: str, actor: str = "trainer") -> None:
     with store.write(db):
         db.execute("update pay_accounts set failed_tries = 0, locked_until = null where id = ?", [wallet_id(persona_id)])
         events.record(db, "wallet.unlocked", persona_id=persona_id, actor=actor)
+
+
+# --- payment OTP (banks that authorise by SMS code) -----------------------------------------
+
+def authorise_method(provider_id: str) -> str:
+    """"passcode" (the app's 6-digit passcode) or "otp" (a code the fake bank sends by SMS)."""
+    return provider(provider_id).get("authorise", "passcode")
+
+
+def send_payment_otp(db, persona_id: str, payable: "Payable", provider_id: str) -> int:
+    """The fake bank texts a 6-digit code to the persona's simulated phone. Returns the SMS id.
+
+    Nothing leaves the app: the SMS is a row in the phone's inbox (``phone.receive_sms``),
+    the code is kept only as a hash. Earlier codes for this payable stop working.
+    """
+    from workbench import otp, phone
+
+    chosen = provider(provider_id)
+    ensure_accounts(db, persona_id)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with store.write(db):
+        db.execute("update pay_otps set used = 1 where persona_id = ? and used = 0", [persona_id])
+        text = (f"{chosen['short']} (MO PHONG): Ma OTP thanh toan {payable.amount} VND cho {payable.reference} "
+                f"la {code}. Hieu luc {OTP_MINUTES} phut. KHONG cung cap ma nay cho bat ky ai.")
+        sms_id = phone.receive_sms(db, persona_id, chosen["short"], text)
+        db["pay_otps"].insert({
+            "persona_id": persona_id, "provider_id": provider_id, "payable_ref": payable.ref,
+            "code_hash": otp.hash_secret(code), "sms_id": sms_id,
+            "expires_at": (clock.now(db) + dt.timedelta(minutes=OTP_MINUTES)).isoformat(), "used": 0})
+        events.record(db, "payment.otp_sent", persona_id=persona_id, provider=provider_id,
+                      **payable.event_payload())
+    return sms_id
+
+
+def latest_payment_otp_for_tests(db, persona_id: str) -> str:
+    """Read the newest payment code back from the SMS inbox (tests, as a learner reads the phone)."""
+    import re
+
+    from workbench import phone
+
+    row = _row(db, "select sms_id from pay_otps where persona_id = ? order by id desc limit 1", [persona_id])
+    if row is None:
+        raise LookupError("no payment OTP sent")
+    return re.search(r"la (\d{6})", phone.get_sms(db, row["sms_id"])["text"]).group(1)
+
+
+def _check_otp(db, persona_id: str, payable_ref: str, code: str) -> str | None:
+    """Inside a write: None when the code is right; else the reason, counting tries like a passcode."""
+    from workbench import otp
+
+    row = account(db, wallet_id(persona_id))
+    if row["locked_until"] and row["locked_until"] > _now(db):
+        return "locked"
+    current = _row(db, "select * from pay_otps where persona_id = ? and payable_ref = ? and used = 0 "
+                       "order by id desc limit 1", [persona_id, payable_ref])
+    if current is None:
+        return "no_otp"
+    if current["expires_at"] <= _now(db):
+        return "otp_expired"
+    if otp.check_secret((code or "").strip(), current["code_hash"]):
+        db.execute("update pay_otps set used = 1 where id = ?", [current["id"]])
+        db.execute("update pay_accounts set failed_tries = 0, locked_until = null where id = ?", [row["id"]])
+        return None
+    return _count_wrong_try(db, row, "wrong_otp")
 
 
 # --- the wallet app -------------------------------------------------------------------------
@@ -609,16 +713,25 @@ def _dossiers():
     return dossiers
 
 
-def dossier_payable(db, code: str) -> Payable:
-    """The fee of one dossier, through the dossiers contract (get, amount_due)."""
+def _dossier_error():
     module = _dossiers()
+    return getattr(module, "DossierError", ()) if module else ()
+
+
+def dossier_payable(db, code: str, persona_id: str | None = None) -> Payable:
+    """The fee of one dossier, through the dossiers contract (get, amount_due). With
+    ``persona_id``, someone else's dossier answers "not found", like a missing one."""
+    module = _dossiers()
+    code = (code or "").strip().upper()
     dossier = module.get(db, code) if module and code else None
+    if dossier and persona_id and dossier["persona_id"] != persona_id:
+        dossier = None
     if not dossier:
-        raise PaymentError("payment.error.no_dossier", code=code or "")
+        raise PaymentError("payments.error.no_dossier", code=code or "")
     already = paid_payment(db, f"dossier:{code}")
     amount = int(module.amount_due(db, code))
     if amount <= 0 and already is None:
-        raise PaymentError("payment.error.nothing_due", code=code)
+        raise PaymentError("payments.error.nothing_due", code=code)
     return Payable(ref=f"dossier:{code}", reference=code, amount=amount or (already or {}).get("amount", 0),
                    payee_id=fee_payee_id(), channel="portal", dossier_code=code,
                    procedure_id=dossier.get("procedure_id"))
@@ -649,7 +762,7 @@ def choose_provider(db, persona_id: str, payable: Payable, provider_id: str) -> 
     events.record(db, "payment.provider_chosen", persona_id=persona_id, provider=provider_id,
                   **payable.event_payload())
     if account_for_provider(db, persona_id, provider_id) is None:
-        raise PaymentError("payment.error.no_account", provider=chosen["name"])
+        raise PaymentError("payments.error.no_account", provider=chosen["name"])
     return chosen
 
 
@@ -682,8 +795,10 @@ def _succeed(db, payment: dict, payable: Payable) -> None:
                       **payable.event_payload())
 
 
-def pay(db, persona_id: str, payable: Payable, *, provider_id: str, passcode: str, attempt_key: str) -> dict:
-    """Authorise and pay ``payable`` from the persona's account at ``provider_id``.
+def pay(db, persona_id: str, payable: Payable, *, provider_id: str, attempt_key: str, passcode: str | None = None,
+        otp_code: str | None = None) -> dict:
+    """Authorise (passcode, or the SMS OTP for banks that use one) and pay ``payable`` from the
+    persona's account at ``provider_id``.
 
     Idempotent: with the same ``attempt_key`` (double click, retry after a timeout) the same
     payment comes back; any other attempt on a paid payable is refused as ``already_paid``.
@@ -701,26 +816,28 @@ def pay(db, persona_id: str, payable: Payable, *, provider_id: str, passcode: st
                     if existing["status"] == "pending":
                         _succeed(db, existing, payable)
                     return get_payment(db, existing["id"])
-                failure = PaymentError("payment.error.already_paid", "already_paid")
+                failure = PaymentError("payments.error.already_paid", "already_paid")
             elif payable.ref.startswith("qr:"):
                 failure = _request_problem(db, payable.ref[3:])
             if failure is None:
                 source = account_for_provider(db, persona_id, provider_id)
                 if source is None:
-                    failure = PaymentError("payment.error.no_account", provider=provider(provider_id)["name"])
+                    failure = PaymentError("payments.error.no_account", provider=provider(provider_id)["name"])
             if failure is None:
-                reason = _check_passcode(db, persona_id, passcode)
+                method = authorise_method(provider_id)
+                reason = (_check_otp(db, persona_id, payable.ref, otp_code) if method == "otp"
+                          else _check_passcode(db, persona_id, passcode))
                 if reason:
                     failure = _passcode_error(db, persona_id, reason)
                 else:
                     events.record(db, "payment.authorised", persona_id=persona_id, provider=provider_id,
-                                  **payable.event_payload())
+                                  method=method, **payable.event_payload())
             if failure is None and payable.scam:
-                failure = PaymentError("payment.error.payee_mismatch", "payee_mismatch",
+                failure = PaymentError("payments.error.payee_mismatch", "payee_mismatch",
                                        payee=payee(payable.payee_id)["name"], expected=payees()[0]["name"])
             if failure is None and balance(db, source["id"]) < payable.amount:
                 have = balance(db, source["id"])
-                failure = PaymentError("payment.error.insufficient_balance", "insufficient_balance",
+                failure = PaymentError("payments.error.insufficient_balance", "insufficient_balance",
                                        balance=have, amount=payable.amount, missing=payable.amount - have)
             if failure is None:
                 target = _payee_account(db, payable.payee_id)
@@ -746,12 +863,17 @@ def pay(db, persona_id: str, payable: Payable, *, provider_id: str, passcode: st
             if failure is not None and not isinstance(failure, PaymentPending):
                 events.record(db, "payment.failed", persona_id=persona_id, reason=failure.reason or "refused",
                               provider=provider_id, **payable.event_payload())
+    except _dossier_error() as error:
+        # The dossier was refused or changed meanwhile: everything above rolled back.
+        events.record(db, "payment.dossier_refused", persona_id=persona_id, reason=getattr(error, "key", ""),
+                      provider=provider_id, **payable.event_payload())
+        raise PaymentError("payments.error.dossier_state", "dossier", code=payable.dossier_code or "") from None
     except sqlite3.IntegrityError:
         # Another connection paid this payable between our check and insert: the unique index
         # is the last line of defence. Nothing of ours was committed.
         events.record(db, "payment.failed", persona_id=persona_id, reason="already_paid", provider=provider_id,
                       **payable.event_payload())
-        raise PaymentError("payment.error.already_paid", "already_paid") from None
+        raise PaymentError("payments.error.already_paid", "already_paid") from None
     if failure is not None:
         raise failure
     return get_payment(db, payment_id)
@@ -762,7 +884,7 @@ def check_pending(db, payment_id: str, payable: Payable) -> dict:
     with store.write(db):
         payment = get_payment(db, payment_id)
         if payment is None:
-            raise PaymentError("payment.error.no_payment")
+            raise PaymentError("payments.error.no_payment")
         if payment["status"] == "pending":
             _succeed(db, payment, payable)
     return get_payment(db, payment_id)
@@ -783,7 +905,7 @@ def issue_desk_qr(db, amount: int, payee_id: str, reference: str, *, minutes: in
     amount = _check_amount(amount)
     reference = (reference or "").strip()
     if not reference:
-        raise PaymentError("payment.error.reference_empty")
+        raise PaymentError("payments.error.reference_empty")
     payee(payee_id)
     minutes = scenario_defaults()["qr_minutes"] if minutes is None else int(minutes)
     with store.write(db):
@@ -817,11 +939,11 @@ def get_request(db, request_id: str) -> dict | None:
 def _request_problem(db, request_id: str) -> PaymentError | None:
     request = get_request(db, request_id)
     if request is None:
-        return PaymentError("payment.error.invalid_code")
+        return PaymentError("payments.error.invalid_code")
     if request["status"] == "paid":
-        return PaymentError("payment.error.already_paid", "already_paid")
+        return PaymentError("payments.error.already_paid", "already_paid")
     if request["expires_at"] <= _now(db):
-        return PaymentError("payment.error.expired", "expired")
+        return PaymentError("payments.error.expired", "expired")
     return None
 
 
@@ -835,7 +957,7 @@ def find_request(db, *, token: str | None = None, code: str | None = None) -> di
             raise PaymentError(error.key) from None
         request = _row(db, "select * from pay_requests where nonce = ?", [nonce])
         if request is None:
-            raise PaymentError("payment.error.invalid_code")
+            raise PaymentError("payments.error.invalid_code")
         try:
             paytokens.check(token, request["expires_at"], request["amount"], request["payee_id"], request["reference"])
         except paytokens.TokenError as error:
@@ -843,10 +965,10 @@ def find_request(db, *, token: str | None = None, code: str | None = None) -> di
     else:
         normalised = paytokens.normalise_typed_code(code or "")
         if len(normalised) != paytokens.TYPED_CODE_LENGTH:
-            raise PaymentError("payment.error.code_format")
+            raise PaymentError("payments.error.code_format")
         request = _row(db, "select * from pay_requests where code = ?", [normalised])
         if request is None:
-            raise PaymentError("payment.error.invalid_code")
+            raise PaymentError("payments.error.invalid_code")
     return request
 
 

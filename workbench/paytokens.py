@@ -28,6 +28,9 @@ KEY_BYTES = 32
 TYPED_CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
 TYPED_CODE_LENGTH = 6
 _LONG_DIGITS = re.compile(r"\d{6,}")
+# Markers of a real bank QR (EMVCo/VietQR): a token holding one by chance is re-drawn, so no
+# sandbox payload can ever carry them (tests/test_qr_safety.py).
+BANK_QR_MARKERS = ("000201", "A000000727", "QRIBFTTA", "QRIBFTTC", "9704")
 
 
 class TokenError(Exception):
@@ -78,8 +81,13 @@ def new_token(expires_at: str, amount: int, payee_id: str, reference: str) -> tu
     while True:
         nonce = _b64(secrets.token_bytes(12))
         token = f"{nonce}.{signature(nonce, expires_at, amount, payee_id, reference)}"
-        if not _LONG_DIGITS.search(token):
+        if not _LONG_DIGITS.search(token) and not looks_like_bank_qr(token):
             return nonce, token
+
+
+def looks_like_bank_qr(text: str) -> bool:
+    upper = (text or "").upper()
+    return any(marker in upper for marker in BANK_QR_MARKERS)
 
 
 def nonce_of(token: str) -> str:
@@ -87,7 +95,7 @@ def nonce_of(token: str) -> str:
     token = (token or "").strip()
     parts = token.split(".")
     if len(parts) != 2 or not all(re.fullmatch(r"[A-Za-z0-9_-]{16,32}", p) for p in parts):
-        raise TokenError("payment.error.invalid_code")
+        raise TokenError("payments.error.invalid_code")
     return parts[0]
 
 
@@ -96,7 +104,7 @@ def check(token: str, expires_at: str, amount: int, payee_id: str, reference: st
     nonce = nonce_of(token)
     given = token.strip().split(".")[1]
     if not hmac.compare_digest(given, signature(nonce, expires_at, amount, payee_id, reference)):
-        raise TokenError("payment.error.invalid_code")
+        raise TokenError("payments.error.invalid_code")
 
 
 def new_typed_code() -> str:

@@ -25,6 +25,7 @@ EVENT_KINDS = {
     "sim.checked": "the persona texted TTTB to 1414 and read who the SIM is registered to",
     "sim.standardised": "the persona standardised the SIM at the operator (now in their own name)",
     "phone.app_installed": "an app was installed on the simulated phone (payload: app)",
+    "sms.sent": "the persona sent an SMS from the simulated phone (payload: to, valid)",
 }
 
 
@@ -66,7 +67,7 @@ def m001_phone(db):
 def persona_or_raise(db, persona_id: str) -> dict:
     persona = personas.get(db, persona_id)
     if persona is None:
-        raise UnknownPersona("device.error.unknown_persona")
+        raise UnknownPersona("phone.error.unknown_persona")
     return persona
 
 
@@ -118,7 +119,7 @@ def is_installed(db, persona_id: str, app: str) -> bool:
 
 def install_app(db, persona_id: str, app: str) -> None:
     if app not in APPS:
-        raise IdentityError("device.error.unknown_app", app=app)
+        raise IdentityError("phone.error.unknown_app", app=app)
     with store.write(db):
         persona_or_raise(db, persona_id)
         if is_installed(db, persona_id, app):
@@ -193,3 +194,22 @@ def standardise_sim(db, persona_id: str) -> None:
         receive_sms(db, persona_id, SENDER_1414,
                     f"Thong tin thue bao {persona['phone']} da duoc chuan hoa theo CCCD. Cam on Quy khach.")
         events.record(db, "sim.standardised", persona_id=persona_id)
+
+
+def send_sms(db, persona_id: str, to: str, text: str) -> int:
+    """Send an SMS from the simulated phone. Only the operator's 1414 answers (TTTB checks the SIM);
+    any other number is refused: the sandbox never sends a message out. Returns the reply's id."""
+    persona_or_raise(db, persona_id)
+    to = "".join((to or "").split())
+    body = " ".join((text or "").split()).upper()
+    if to != SENDER_1414:
+        events.record(db, "sms.sent", persona_id=persona_id, to=to, valid=False)
+        raise IdentityError("phone.error.sms_only_1414")
+    if body != "TTTB":
+        with store.write(db):
+            events.record(db, "sms.sent", persona_id=persona_id, to=to, valid=False)
+            return receive_sms(db, persona_id, SENDER_1414,
+                               "Cu phap khong dung. De kiem tra thong tin thue bao, soan TTTB gui 1414.")
+    with store.write(db):
+        events.record(db, "sms.sent", persona_id=persona_id, to=to, valid=True)
+        return check_sim(db, persona_id)

@@ -40,6 +40,7 @@ EVENT_KINDS = {
     "portal.login_confirmed": "the VNeID confirmation reached the portal",
     "portal.login": "logged in to the portal (payload: method)",
     "portal.login_failed": "portal log-in refused (payload: reason)",
+    "portal.logout": "logged out of the portal",
 }
 
 REFUSALS = {
@@ -54,6 +55,7 @@ REFUSALS = {
     "portal.error.password_*": "same password rules as VNeID (length 8–20, digit, upper, lower, special)",
     "portal.error.password_confirm": "the two passwords differ",
     "portal.error.login_failed": "wrong CCCD or password",
+    "portal.error.vneid_login_failed": "log in with VNeID: wrong CCCD or VNeID password",
     "portal.error.vneid_level2": "log in with VNeID needs an activated level-2 account",
     "portal.error.vneid_refused": "the persona refused the request in the VNeID app",
     "portal.error.vneid_pending": "not confirmed in the VNeID app yet",
@@ -114,10 +116,8 @@ def parse_birth_date(value) -> dt.date | None:
 
 # --- self-registration by mobile subscriber -------------------------------------------------
 
-def start_registration(db, persona_id: str, *, cccd: str, full_name: str, birth_date, phone_number: str,
-                       email: str = "") -> None:
-    """"Đăng ký" → "Thuê bao di động": check the details, then send an OTP to the phone."""
-    persona = phone.persona_or_raise(db, persona_id)
+def _checked_details(cccd: str, full_name: str, birth_date, phone_number: str, email: str):
+    """The form's own checks (before anything is compared with the persona): raise what to fix."""
     cccd = re.sub(r"\s", "", cccd or "")
     if not (len(cccd) == 12 and cccd.isdigit()):
         raise PortalError("portal.error.cccd_format")
@@ -133,6 +133,31 @@ def start_registration(db, persona_id: str, *, cccd: str, full_name: str, birth_
     email = (email or "").strip()
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         raise PortalError("portal.error.email")
+    return cccd, born, number, email
+
+
+def registration_details_problem(db, persona_id: str, values: dict) -> PortalError | None:
+    """The first thing to fix in the registration form (``values``: cccd, full_name, birth_date, phone, email).
+
+    The form page asks before its check-your-answers screen; a problem is recorded like any refusal.
+    """
+    try:
+        _checked_details(values.get("cccd", ""), values.get("full_name", ""), values.get("birth_date", ""),
+                         values.get("phone", ""), values.get("email", ""))
+    except PortalError as error:
+        events.record(db, "portal.register_refused", persona_id=persona_id, reason=error.key.rsplit(".", 1)[-1])
+        return error
+    return None
+
+
+def start_registration(db, persona_id: str, *, cccd: str, full_name: str, birth_date, phone_number: str,
+                       email: str = "") -> None:
+    """"Đăng ký" → "Thuê bao di động": check the details, then send an OTP to the phone."""
+    persona = phone.persona_or_raise(db, persona_id)
+    try:
+        cccd, born, number, email = _checked_details(cccd, full_name, birth_date, phone_number, email)
+    except PortalError as error:
+        raise _refuse(db, persona_id, "portal.register_refused", error.key, error.key.rsplit(".", 1)[-1]) from None
     if has_account(db, persona_id):
         raise _refuse(db, persona_id, "portal.register_refused", "portal.error.already_registered",
                       "already_registered")
@@ -198,8 +223,22 @@ def login_with_password(db, persona_id: str, cccd: str, password: str) -> None:
     events.record(db, "portal.login", persona_id=persona_id, method="password")
 
 
-def request_vneid_login(db, persona_id: str) -> int:
-    """"Đăng nhập bằng tài khoản định danh điện tử": the VNeID app is asked to confirm."""
+def request_vneid_login(db, persona_id: str, cccd: str | None = None, password: str | None = None) -> int:
+    """"Đăng nhập bằng tài khoản định danh điện tử": the VNeID app is asked to confirm.
+
+    The portal's VNeID page asks for the personal ID number (CCCD) and the VNeID password
+    first; ``cccd``/``password`` of None skip that check (a trainer's shortcut, the scenarios).
+    """
+    persona = phone.persona_or_raise(db, persona_id)
+    if cccd is not None:
+        cccd = re.sub(r"\s", "", cccd)
+        if not (len(cccd) == 12 and cccd.isdigit()):
+            raise _refuse(db, persona_id, "portal.login_failed", "portal.error.cccd_format", "cccd_format")
+    if password is not None:
+        acc = eid.account(db, persona_id)
+        if cccd != persona["cccd"] or not otp.check_secret(password, acc["password_hash"]):
+            raise _refuse(db, persona_id, "portal.login_failed", "portal.error.vneid_login_failed",
+                          "vneid_wrong_password")
     if eid.level(db, persona_id) < 2:
         events.record(db, "eid.upgrade_prompted", persona_id=persona_id, feature="portal_login")
         raise _refuse(db, persona_id, "portal.login_failed", "portal.error.vneid_level2", "vneid_not_level2")
@@ -228,6 +267,10 @@ def complete_vneid_login(db, persona_id: str, request_id: int) -> bool:
             events.record(db, "portal.registered", persona_id=persona_id, method="vneid")
         events.record(db, "portal.login", persona_id=persona_id, method="vneid")
     return True
+
+
+def logout(db, persona_id: str) -> None:
+    events.record(db, "portal.logout", persona_id=persona_id)
 
 
 def profile(db, persona_id: str) -> dict:

@@ -44,7 +44,7 @@ def cases() -> list[dict]:
 def apply(db, persona_id: str, state: str) -> None:
     """Set the persona's SIM, VNeID and portal account to ``state`` (one of ``STATES``)."""
     if state not in STATES:
-        raise UnknownState("scenario.error.unknown_state", state=state)
+        raise UnknownState("persona.error.unknown_state", state=state)
     creds = credentials()
     with store.write(db):
         person = phone.persona_or_raise(db, persona_id)
@@ -80,7 +80,7 @@ def apply(db, persona_id: str, state: str) -> None:
 def create(db, state: str = "fresh", **kwargs) -> dict:
     """Make a persona and put it in ``state`` in one step."""
     if state not in STATES:
-        raise UnknownState("scenario.error.unknown_state", state=state)
+        raise UnknownState("persona.error.unknown_state", state=state)
     with store.write(db):
         person = personas.create(db, starting_state=state, **kwargs)
         apply(db, person["id"], state)

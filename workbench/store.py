@@ -27,7 +27,9 @@ from typing import Iterator
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-BUSY_TIMEOUT_MS = 10_000
+# SQLite's busy handler is not fair: under a loaded CPU one writer can lose the race for the lock
+# many times in a row. 30 s keeps that from ever surfacing as "database is locked".
+BUSY_TIMEOUT_MS = 30_000
 DATA_DIR_ENV = "CDS_DATA_DIR"
 
 SANDBOX = "sandbox"

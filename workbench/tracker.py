@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import random
 import re
 import unicodedata
@@ -618,6 +619,26 @@ def target_progress(db, target: dict) -> dict:
 
 # --- dashboard figures (SQL aggregates only) --------------------------------------------------
 
+RUN_RATE_DAYS = 28  # the projection extends the pace of the last four weeks
+
+
+def _week(column: str) -> str:
+    """SQL for the Monday of ``column``'s week. (``'weekday 1', '-7 days'`` would put a Monday
+    in the week before: 'weekday 1' leaves a Monday where it is.)"""
+    return f"date({column}, '-6 days', 'weekday 1')"
+
+
+def week_of(day: str | dt.date) -> str:
+    """The Monday of a date's week, as ISO text: the same as ``_week`` in SQL."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def _weeks(first: str, last: str) -> list[str]:
+    start, stop = dt.date.fromisoformat(week_of(first)), dt.date.fromisoformat(week_of(last))
+    return [(start + dt.timedelta(weeks=n)).isoformat() for n in range((stop - start).days // 7 + 1)]
+
+
 @dataclass(frozen=True)
 class Filters:
     start: str | None = None  # ISO dates; None = from the beginning
@@ -627,6 +648,15 @@ class Filters:
 
     def end_date(self) -> str:
         return self.end or today().isoformat()
+
+    def resolved(self) -> "Filters":
+        """The same filters with today written out: a cache key that changes at midnight."""
+        return Filters(self.start, self.end_date(),
+                       tuple(sorted(self.village_ids)) if self.village_ids is not None else None, self.team_id)
+
+    @property
+    def narrowed(self) -> bool:
+        return self.village_ids is not None or bool(self.team_id)
 
     def citizen_where(self, alias: str = "c") -> tuple[str, list]:
         clauses, params = [], []
@@ -640,41 +670,84 @@ class Filters:
         return (" and ".join(clauses) or "1"), params
 
 
+def _village_where(f: Filters, alias: str = "v") -> tuple[str, list]:
+    """The villages a filter covers: the villages chosen, and for a team the team's village."""
+    clauses, params = [], []
+    if f.village_ids is not None:
+        clauses.append(f"{alias}.id in ({','.join('?' * len(f.village_ids))})" if f.village_ids else "0")
+        params += list(f.village_ids)
+    if f.team_id:
+        clauses.append(f"{alias}.id in (select village_id from teams where id = ?)")
+        params.append(f.team_id)
+    return (" and ".join(clauses) or "1"), params
+
+
+def scope_goal(db, f: Filters, goal: int) -> tuple[int, float]:
+    """The share of the commune's target that falls to the villages in view, by population.
+
+    A volunteer looking at one village of 1,200 people in a commune of 20,000 sees 60 of the
+    "1.000", not 1,000: the commune target alone would make every village look hopeless."""
+    if not f.narrowed:
+        return goal, 1.0
+    where, params = _village_where(f)
+    chosen, everyone = db.execute(
+        f"select (select coalesce(sum(population), 0) from villages v where {where}), "
+        f"(select coalesce(sum(population), 0) from villages)", params).fetchone()
+    if not chosen or not everyone:
+        return goal, 1.0
+    share = chosen / everyone
+    return max(1, round(goal * share)), share
+
+
 def headline(db, f: Filters) -> dict:
-    """Digital citizens at the end date, the target, and the date they would reach it at the
-    rate of the last 28 days."""
+    """Digital citizens at the end date against the target, and the date they would reach it
+    at the pace of the last 28 days (None when nobody became digital in that time)."""
     where, params = f.citizen_where()
     end = f.end_date()
-    recent_start = (dt.date.fromisoformat(end) - dt.timedelta(days=28)).isoformat()
+    end_day = dt.date.fromisoformat(end)
+    recent_start = (end_day - dt.timedelta(days=RUN_RATE_DAYS)).isoformat()
     digital, recent, recorded = db.execute(
         f"select count(case when c.digital_date <= ? then 1 end), "
         f"count(case when c.digital_date > ? and c.digital_date <= ? then 1 end), count(*) "
         f"from citizens c where {where}", [end, recent_start, end, *params]).fetchone()
     target = headline_target(db)
-    goal = int(target["value"])
+    goal, share = scope_goal(db, f, int(target["value"]))
+    deadline = target["deadline"]
     projected = None
     if digital >= goal:
         projected = end
     elif recent:
-        per_day = recent / 28
-        projected = (dt.date.fromisoformat(end) + dt.timedelta(days=int((goal - digital) / per_day + 0.999))).isoformat()
-    return {"digital": digital, "recorded": recorded, "goal": goal, "deadline": target["deadline"],
-            "target_name": target["name"], "per_week": round(recent / 4, 1), "projected": projected,
-            "on_track": projected is not None and projected <= target["deadline"]}
+        per_day = recent / RUN_RATE_DAYS
+        projected = (end_day + dt.timedelta(days=math.ceil((goal - digital) / per_day))).isoformat()
+    days_left = (dt.date.fromisoformat(deadline) - end_day).days
+    needed = None
+    if digital < goal and days_left > 0:
+        needed = math.ceil((goal - digital) / (days_left / 7))
+    return {"digital": digital, "recorded": recorded, "goal": goal, "commune_goal": int(target["value"]),
+            "goal_share": share, "deadline": deadline, "target_name": target["name"],
+            "ratio": min(1.0, digital / goal) if goal else 0.0,
+            "per_week": round(recent * 7 / RUN_RATE_DAYS, 1), "needed_per_week": needed,
+            "projected": projected, "on_track": projected is not None and projected <= deadline}
 
 
 def cumulative(db, f: Filters) -> list[dict]:
-    """Digital citizens by week (cumulative), from the first to the end date."""
+    """Digital citizens by week (cumulative, every week present), up to the end date; from the
+    start date's week when there is one, else from the first digital citizen's."""
     where, params = f.citizen_where()
+    end = f.end_date()
     rows = db.execute(
-        f"select date(c.digital_date, 'weekday 1', '-7 days') as week, count(*) from citizens c "
-        f"where c.digital_date is not null and c.digital_date <= ? and {where} group by week order by week",
-        [f.end_date(), *params]).fetchall()
-    total, out = 0, []
-    for week, count in rows:
-        total += count
-        if f.start is None or week >= (dt.date.fromisoformat(f.start) - dt.timedelta(days=6)).isoformat():
-            out.append({"week": week, "digital": total})
+        f"select {_week('c.digital_date')} as week, count(*) from citizens c "
+        f"where c.digital_date <= ? and {where} group by week order by week", [end, *params]).fetchall()
+    first = f.start or (rows[0][0] if rows else None)
+    if first is None:
+        return []
+    first = week_of(first)
+    per_week = dict(rows)
+    total = sum(n for week, n in rows if week < first)
+    out = []
+    for week in _weeks(first, end):
+        total += per_week.get(week, 0)
+        out.append({"week": week, "digital": total})
     return out
 
 
@@ -689,12 +762,10 @@ def funnel(db, f: Filters) -> list[dict]:
 
 
 def by_village(db, f: Filters) -> list[dict]:
-    """Per village: recorded and digital citizens, digital per 100 people, lagging flag."""
+    """Per village: recorded and digital citizens, digital per 100 people, and whether it lags
+    (below ``LAG_RATIO`` of the rate of all the villages in view)."""
     where, params = f.citizen_where()
-    vwhere, vparams = "1", []
-    if f.village_ids is not None:
-        vwhere = f"v.id in ({','.join('?' * len(f.village_ids))})" if f.village_ids else "0"
-        vparams = list(f.village_ids)
+    vwhere, vparams = _village_where(f)
     rows = list(db.query(
         f"""select v.id, v.code, v.name, v.population, v.households,
                    coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital
@@ -702,7 +773,7 @@ def by_village(db, f: Filters) -> list[dict]:
                 select c.village_id, count(*) as recorded,
                        count(case when c.digital_date <= ? then 1 end) as digital
                 from citizens c where {where} group by c.village_id) a on a.village_id = v.id
-            where {vwhere} order by v.code, v.name""", [f.end_date(), *params, *vparams]))
+            where {vwhere} or a.recorded > 0 order by v.code, v.name""", [f.end_date(), *params, *vparams]))
     population = sum(r["population"] or 0 for r in rows)
     overall = 100 * sum(r["digital"] for r in rows) / population if population else 0
     for row in rows:
@@ -711,8 +782,14 @@ def by_village(db, f: Filters) -> list[dict]:
     return rows
 
 
+def lag_threshold(rows: list[dict]) -> float:
+    """Digital citizens per 100 people below which a village counts as lagging."""
+    population = sum(r["population"] or 0 for r in rows)
+    return round(LAG_RATIO * 100 * sum(r["digital"] for r in rows) / population, 2) if population else 0.0
+
+
 def by_team(db, f: Filters) -> list[dict]:
-    """Who helped how many: citizens helped per team within the date range."""
+    """Who helped how many: citizens helped (and milestones recorded) per team in the date range."""
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
     if where == "1":
@@ -734,26 +811,31 @@ def population_shares(db) -> dict:
             "elders": get_setting(db, "population_share.elders", 0.12)}
 
 
+GROUPS = ("women", "minorities", "elders")
+
+
 def groups(db, f: Filters) -> list[dict]:
     """Women, ethnic minorities and people 60+: their share of digital citizens, of the citizens
     recorded, and of the population."""
     where, params = f.citizen_where()
     end = f.end_date()
     elder_year = int(end[:4]) - ELDER_AGE
+    # "Kinh" however it was typed (kinh, KINH): every other group is an ethnic minority.
+    minority = "lower(trim(c.ethnicity)) != 'kinh'"
     row = db.execute(
         f"""select count(case when c.digital_date <= ? then 1 end),
                    count(case when c.digital_date <= ? and c.gender = 'nữ' then 1 end),
-                   count(case when c.digital_date <= ? and c.ethnicity != 'Kinh' then 1 end),
+                   count(case when c.digital_date <= ? and {minority} then 1 end),
                    count(case when c.digital_date <= ? and c.birth_year <= ? then 1 end),
                    count(*), count(case when c.gender = 'nữ' then 1 end),
-                   count(case when c.ethnicity != 'Kinh' then 1 end),
+                   count(case when {minority} then 1 end),
                    count(case when c.birth_year <= ? then 1 end)
             from citizens c where {where}""", [end, end, end, end, elder_year, elder_year, *params]).fetchone()
     digital, recorded = row[0], row[4]
     shares = population_shares(db)
     out = []
-    for i, group in enumerate(("women", "minorities", "elders")):
-        out.append({"group": group,
+    for i, group in enumerate(GROUPS):
+        out.append({"group": group, "digital": row[1 + i], "recorded": row[5 + i],
                     "digital_share": row[1 + i] / digital if digital else 0.0,
                     "recorded_share": row[5 + i] / recorded if recorded else 0.0,
                     "population_share": shares[group]})
@@ -761,25 +843,39 @@ def groups(db, f: Filters) -> list[dict]:
 
 
 def weekly(db, f: Filters) -> list[dict]:
-    """Milestones recorded per week within the date range."""
+    """Per week in the date range (every week present): milestones recorded and citizens who
+    became digital. Counted per day first, so SQLite walks the date index instead of working
+    out the week of each of a province's 1.4 million milestones."""
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
     if where == "1":
-        sql = ("select date(date, 'weekday 1', '-7 days') as week, count(*) as milestones, "
-               "count(distinct citizen_id) as citizens from milestones where date between ? and ? "
-               "group by week order by week")
-        return list(db.query(sql, [start, end]))
-    sql = (f"select date(m.date, 'weekday 1', '-7 days') as week, count(*) as milestones, "
-           f"count(distinct m.citizen_id) as citizens from milestones m join citizens c on c.id = m.citizen_id "
-           f"where m.date between ? and ? and {where} group by week order by week")
-    return list(db.query(sql, [start, end, *params]))
+        inner = "select m.date as day, count(*) as n from milestones m where m.date between ? and ? group by m.date"
+    else:
+        inner = (f"select m.date as day, count(*) as n from milestones m join citizens c on c.id = m.citizen_id "
+                 f"where m.date between ? and ? and {where} group by m.date")
+    done = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
+                           [start, end, *params]).fetchall())
+    digital = dict(db.execute(
+        f"select {_week('day')} as week, sum(n) from (select c.digital_date as day, count(*) as n from citizens c "
+        f"where c.digital_date between ? and ? and {where} group by c.digital_date) group by week",
+        [start, end, *params]).fetchall())
+    weeks = sorted(set(done) | set(digital))
+    if not weeks:
+        return []
+    first = week_of(f.start) if f.start else weeks[0]
+    return [{"week": week, "milestones": done.get(week, 0), "digital": digital.get(week, 0)}
+            for week in _weeks(first, end)]
 
 
 def dashboard(db, f: Filters) -> dict:
     """Every figure of the dashboard, as small lists of aggregated rows."""
-    return {"headline": headline(db, f), "cumulative": cumulative(db, f), "funnel": funnel(db, f),
-            "villages": by_village(db, f), "teams": by_team(db, f), "groups": groups(db, f),
-            "weekly": weekly(db, f), "definition": list(definition(db))}
+    f = f.resolved()
+    return {"filters": {"start": f.start, "end": f.end, "village_ids": f.village_ids, "team_id": f.team_id},
+            "headline": headline(db, f), "cumulative": cumulative(db, f), "funnel": funnel(db, f),
+            "villages": (rows := by_village(db, f)), "lag_threshold": lag_threshold(rows),
+            "teams": by_team(db, f), "groups": groups(db, f),
+            "weekly": weekly(db, f), "definition": list(definition(db)),
+            "commune": commune(db), "data_version": data_version(db), "computed_at": now_iso()}
 
 
 # --- demo data --------------------------------------------------------------------------------

@@ -1,0 +1,297 @@
+"""The tracker at a province's size (issue 8, seed 003: Bắc Kạn, 108 communes, 1,292 villages).
+
+Generates a province in a fresh data folder (bulk inserts: 320,000 citizens in seconds), then
+prints:
+- the dashboard page's run time (AppTest, signed in as an official) at 10,000, 100,000 and
+  320,000 citizens: the first run (cache empty) and later runs (cache warm), beside the run
+  time of a trivial page (pages/home.py) measured in the same process;
+- the import rate of a 100,000-row CSV in the template's format, through
+  ``tracker_import.import_file`` (the full validation a volunteer's file gets);
+- peak memory (RSS) of each measurement, each run in its own process.
+
+Targets (issue 8): dashboard at 320,000 within 5x the trivial page; import >= 10,000 rows/s.
+Run: .venv/bin/python bench/tracker_scale.py [--sizes 10000,100000,320000] [--import-rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMMUNES, VILLAGES = 108, 1292
+SEED = 3
+# Odds of each milestone, in funnel order (as the demo commune's); one in five goes all the way.
+ODDS = {"sim": 0.92, "vneid2": 0.82, "dvc": 0.5, "health_book": 0.55, "bank": 0.6, "wallet": 0.5, "dossier": 0.18}
+DIGITAL = ("vneid2", "dvc", "health_book", "bank", "wallet")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _names(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
+    from workbench import fakes
+
+    surnames = list(fakes.KINH_SURNAMES)
+    out = []
+    for _ in range(n):
+        gender = rng.choice(("nam", "nữ"))
+        ethnicity = "Kinh" if rng.random() < 0.45 else rng.choice(fakes.ETHNICITIES[1:])
+        name = f"{rng.choice(surnames)} {rng.choice(list(fakes.MIDDLE[gender]))} {rng.choice(fakes.GIVEN[gender])}"
+        out.append((name, gender, ethnicity))
+    return out
+
+
+def generate(db, citizens: int, seed: int = SEED) -> dict:
+    """A province: communes, villages (one team each), ``citizens`` with dated milestones."""
+    from workbench import store, tracker
+    from workbench.tracker_schema import MILESTONES
+
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    end = dt.date.today()
+    start = end - dt.timedelta(days=2 * 365)
+    stamp = tracker.now_iso()
+    # A throw-away bench database: a big page cache and no fsync make the bulk insert fast.
+    db.execute("PRAGMA cache_size = -262144")
+    db.execute("PRAGMA synchronous = OFF")
+    with store.write(db):
+        db.conn.executemany("insert into communes (id, name, district, province) values (?, ?, ?, ?)",
+                            [(c + 1, f"Xã {c + 1:03d}", f"Huyện {c // 14 + 1}", "Tỉnh Mô Phỏng")
+                             for c in range(COMMUNES)])
+        villages = []
+        for v in range(VILLAGES):
+            name = f"Thôn {v + 1:04d}"
+            villages.append((v + 1, v % COMMUNES + 1, f"V{v + 1:04d}", name, tracker.fold(name),
+                             rng.randrange(250, 900), rng.randrange(60, 220), 0))
+        db.conn.executemany("insert into villages (id, commune_id, code, name, name_folded, population, households, "
+                            "is_demo) values (?, ?, ?, ?, ?, ?, ?, ?)", villages)
+        db.conn.executemany("insert into teams (id, name, name_folded, village_id, is_demo) values (?, ?, ?, ?, 0)",
+                            [(v[0], f"Tổ CNS {v[3]}", tracker.fold(f"Tổ CNS {v[3]}"), v[0]) for v in villages])
+        names = _names(rng, min(citizens, 50_000))
+        span = (end - start).days
+        citizen_rows, milestone_rows = [], []
+        for n in range(citizens):
+            name, gender, ethnicity = names[n % len(names)]
+            village = rng.randrange(VILLAGES) + 1
+            day = start + dt.timedelta(days=int(span * rng.random() ** 0.7))
+            dates = {}
+            keen = rng.random() < 0.2
+            for milestone in MILESTONES:
+                if (keen and milestone in DIGITAL) or rng.random() < ODDS[milestone]:
+                    if day > end:
+                        break
+                    dates[milestone] = day.isoformat()
+                    day += dt.timedelta(days=rng.randrange(0, 10))
+            digital = max(dates[m] for m in DIGITAL) if all(m in dates for m in DIGITAL) else None
+            citizen_rows.append((n + 1, name, tracker.fold(name), rng.randrange(1935, 2008), gender, ethnicity,
+                                 village, village, None, None, "bench", start.isoformat(), "bench", 0, stamp, stamp,
+                                 digital, *[dates.get(m) for m in MILESTONES]))
+            milestone_rows.extend((n + 1, m, d, "bench", village, "", "bench", stamp) for m, d in dates.items())
+        columns = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
+                   "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
+                   + ", ".join(f"m_{m}" for m in MILESTONES))
+        db.conn.executemany(f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})",
+                            citizen_rows)
+        db.conn.executemany("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, "
+                            "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", milestone_rows)
+        tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
+    db.execute("analyze")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA cache_size = -2000")  # back to SQLite's default: the pages measure as the app runs
+    return {"citizens": citizens, "milestones": len(milestone_rows), "seconds": time.perf_counter() - started}
+
+
+def _fresh_data_dir() -> Path:
+    from workbench import store
+
+    folder = Path(tempfile.mkdtemp(prefix="cds-bench-"))
+    os.environ[store.DATA_DIR_ENV] = str(folder)
+    store.forget_connections()
+    return folder
+
+
+def _run(app) -> float:
+    started = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - started
+    if app.exception:
+        raise SystemExit(f"page failed: {[e.value for e in app.exception]}")
+    return elapsed
+
+
+# The trivial page: a signed-in tracker page that draws one line (the frame, the sign-in check).
+TRIVIAL_PAGE = """
+import streamlit as st
+from pages._frame import page_setup, t
+from pages._tracker_session import require_tracker_user
+page_setup(sandbox=False)
+st.title(t("common.nav.tracker_dashboard"))
+db, user = require_tracker_user("view_aggregates")
+st.write(user["display_name"])
+"""
+
+
+def phase_dashboard(citizens: int, repeats: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    import altair  # noqa: F401  (a server imports these once; the first view should not pay for it)
+    import pandas  # noqa: F401
+    from workbench import store, tracker, tracker_auth, tracker_charts  # noqa: F401
+
+    _fresh_data_dir()
+    db = store.tracker()
+    made = generate(db, citizens)
+    official = tracker_auth.create_first_official(db, username="bench.official", display_name="Bench",
+                                                  secret="benchmark-secret")
+
+    def page(name):
+        if name == "trivial":
+            app = AppTest.from_string(TRIVIAL_PAGE, default_timeout=600)
+        else:
+            app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=600)
+        app.session_state["lang"] = "vi"
+        app.session_state["tracker_user_id"] = official
+        return app
+
+    _run(page("trivial"))  # Streamlit's own start-up, paid once for every page
+    trivial = [_run(page("trivial")) for _ in range(repeats)]
+    home = [_run(page("home.py")) for _ in range(repeats)]
+    first = _run(page("tracker_dashboard.py"))  # also the process's first Altair chart, Styler, …
+    cold = []
+    for n in range(repeats):  # a volunteer saves something: the next view recomputes everything
+        tracker.set_setting(db, "bench.touch", n, actor="bench")
+        cold.append(_run(page("tracker_dashboard.py")))
+    warm = [_run(page("tracker_dashboard.py")) for _ in range(repeats)]
+    return {"phase": "dashboard", **made, "trivial_s": statistics.median(trivial), "home_s": statistics.median(home),
+            "dashboard_first_s": first, "dashboard_cold_s": statistics.median(cold),
+            "dashboard_warm_s": statistics.median(warm), "peak_rss_mb": peak_rss_mb()}
+
+
+def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
+    """A volunteer-style CSV in the template's columns: x marks, dd/mm/yyyy dates, UTF-8 BOM."""
+    from workbench import tracker_import
+
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(tracker_import.TEMPLATE_HEADERS)
+    names = _names(rng, 50_000)
+    from workbench import fakes
+
+    prefixes = sorted(fakes.ALL_PREFIXES)
+    today = dt.date.today()
+    for n in range(rows):
+        name, gender, ethnicity = names[n % len(names)]
+        village = f"Thôn {rng.randrange(VILLAGES) + 1:04d}"
+        day = today - dt.timedelta(days=rng.randrange(1, 700))
+        marks = ["x" if rng.random() < 0.6 else "" for _ in range(5)]
+        phone = f"{rng.choice(prefixes)}{rng.randrange(10 ** 6, 10 ** 7)}" if rng.random() < 0.5 else ""
+        writer.writerow([name, rng.randrange(1935, 2008), "Nam" if gender == "nam" else "Nữ", ethnicity, village,
+                         phone, *marks, day.strftime("%d/%m/%Y"), f"Tổ CNS {village}"])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def phase_import(rows: int) -> dict:
+    from workbench import store, tracker_import
+
+    _fresh_data_dir()
+    db = store.tracker()
+    generate(db, 0)
+    data = template_rows(rows)
+    started, cpu = time.perf_counter(), time.process_time()
+    plan = tracker_import.plan(db, data, "bench.csv")
+    plan_s, plan_cpu = time.perf_counter() - started, time.process_time() - cpu
+    tracker_import.apply(db, plan, actor="bench", consent_by="bench")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    counts = plan.counts()
+    report = {"created": counts["created"], "updated": counts["updated"], "errors": plan.issues}
+    bad = len(report["errors"])
+    started = time.perf_counter()
+    again = tracker_import.import_file(db, data, "bench.csv", actor="bench", consent_by="bench")
+    again_s = time.perf_counter() - started
+    return {"phase": "import", "rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed,
+            "cpu_s": cpu, "cpu_rows_per_s": rows / cpu, "plan_s": plan_s, "plan_cpu_s": plan_cpu,
+            "created": report["created"], "updated": report["updated"], "errors": bad,
+            "reimport_created": again["created"], "reimport_updated": again["updated"],
+            "reimport_rows_per_s": rows / again_s, "peak_rss_mb": peak_rss_mb()}
+
+
+def child(args) -> int:
+    if args.phase == "dashboard":
+        result = phase_dashboard(args.citizens, args.repeats)
+    else:
+        result = phase_import(args.citizens)
+    print(json.dumps(result))
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,320000")
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--phase", choices=["dashboard", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--citizens", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        return child(args)
+
+    def measure(*extra):
+        done = subprocess.run([sys.executable, __file__, *extra], capture_output=True, text=True, cwd=ROOT)
+        if done.returncode:
+            sys.stderr.write(done.stderr)
+            raise SystemExit(done.returncode)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    print(f"tracker at scale: {COMMUNES} communes, {VILLAGES} villages; each figure in its own process; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
+    print("trivial = a signed-in tracker page drawing one line; home = pages/home.py (QR code); median of "
+          f"{args.repeats} runs; first = the process's first view; cold = the first view after a change "
+          "(figures recomputed), warm = later views (cached)")
+    print(f"{'citizens':>9} {'milestones':>10} {'generate':>9} {'trivial':>8} {'home':>7} {'dash 1st':>9} {'dash cold':>10} "
+          f"{'dash warm':>10} {'cold/triv':>9} {'warm/triv':>9} {'peak RSS':>9}")
+    last = None
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        r = measure("--phase", "dashboard", "--citizens", str(size), "--repeats", str(args.repeats))
+        print(f"{r['citizens']:>9,} {r['milestones']:>10,} {r['seconds']:>8.1f}s {r['trivial_s']:>7.3f}s "
+              f"{r['home_s']:>6.3f}s {r['dashboard_first_s']:>8.3f}s "
+              f"{r['dashboard_cold_s']:>9.3f}s {r['dashboard_warm_s']:>9.3f}s "
+              f"{r['dashboard_cold_s'] / r['trivial_s']:>8.1f}x {r['dashboard_warm_s'] / r['trivial_s']:>8.1f}x "
+              f"{r['peak_rss_mb']:>7.0f}MB", flush=True)
+        last = r
+    if args.import_rows:
+        r = measure("--phase", "import", "--citizens", str(args.import_rows))
+        print(f"import {r['rows']:,} CSV rows (full validation, then commit): {r['seconds']:.1f}s = "
+              f"{r['rows_per_s']:,.0f} rows/s; created {r['created']:,}, updated {r['updated']:,}, "
+              f"bad rows {r['errors']:,}; peak RSS {r['peak_rss_mb']:.0f}MB")
+        print(f"  of which checking (dry run) {r['plan_s']:.1f}s, writing {r['seconds'] - r['plan_s']:.1f}s; CPU time "
+              f"{r['cpu_s']:.1f}s = {r['cpu_rows_per_s']:,.0f} rows per CPU-second (less sensitive to a busy machine)")
+        print(f"the same file again: created {r['reimport_created']}, updated {r['reimport_updated']} "
+              f"({r['reimport_rows_per_s']:,.0f} rows/s)")
+        print(f"target import >= 10,000 rows/s: {'met' if r['rows_per_s'] >= 10_000 else 'NOT met'}")
+    if last:
+        ratio = last["dashboard_warm_s"] / last["trivial_s"]
+        print(f"target dashboard at {last['citizens']:,} within 5x the trivial page (warm cache): "
+              f"{ratio:.1f}x, {'met' if ratio <= 5 else 'NOT met'}; cold (first view after a change): "
+              f"{last['dashboard_cold_s'] / last['trivial_s']:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""Shared steps for browser journeys that need a persona or a portal log-in (issue 3).
+
+Other areas' journeys start from here::
+
+    persona_id = new_persona(app_data_dir, "ready")
+    portal_login(page, app_url, persona_id)   # now logged in to the portal in this browser
+
+``portal_login`` drives the real screens: the persona page (which selects the persona in
+this browser session), the portal's "log in with VNeID", the VNeID app on the simulated
+phone (passcode, confirm the request), and back to the portal. Navigation stays inside the
+app (links and buttons, never ``page.goto``) so the browser's Streamlit session — and with
+it ``st.session_state["portal_login"]`` — is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.util import app_sandbox, wait_for_app
+from workbench import scenarios
+
+
+def new_persona(app_data_dir, state: str = "fresh") -> str:
+    """Create a persona in ``state`` (one of ``scenarios.STATES``) in the running app's sandbox."""
+    with app_sandbox(app_data_dir) as db:
+        return scenarios.create(db, state)["id"]
+
+
+def click(page, key: str) -> None:
+    """Click the button (or form submit button) made with ``key=…`` and wait for the rerun."""
+    page.locator(f".st-key-{key} button").first.click()
+    wait_for_app(page)
+
+
+def fill(page, key: str, value: str) -> None:
+    page.locator(f".st-key-{key} input").first.fill(value)
+
+
+def close_page_not_found(page) -> None:
+    """A fresh ``streamlit run`` answers the very first deep link with a "Page not found" dialog
+    (its pages are registered only once app.py has run) while still showing the page: close it."""
+    dialog = page.locator("[role='dialog']")
+    if dialog.count() and dialog.first.is_visible():
+        page.keyboard.press("Escape")
+        dialog.first.wait_for(state="hidden")
+
+
+def open_persona(page, app_url: str, persona_id: str) -> str:
+    """Open the persona page as ``persona_id`` (selecting it in this browser); return its CCCD."""
+    page.goto(f"{app_url}/personas?p={persona_id}")
+    wait_for_app(page)
+    close_page_not_found(page)
+    page.locator(".st-key-persona_change").wait_for()
+    text = page.locator("[data-testid='stMain']").inner_text()
+    return re.search(r"CCCD[^:\n]*:\s*(\d{12})", text).group(1)
+
+
+def portal_login(page, app_url: str, persona_id: str) -> None:
+    """Log ``persona_id`` (a fully set-up, level-2 persona) in to the portal with VNeID.
+
+    Returns once the portal shows the logged-in home; the page is then on the portal page.
+    """
+    cccd = open_persona(page, app_url, persona_id)
+    page.locator("[data-testid='stPageLink'] a[href$='portal']").first.click()
+    wait_for_app(page)
+    log_in_on_portal_page(page, cccd)
+
+
+CODE_SMS = re.compile(r"(?:Ma OTP cua ban la|Ma xac thuc[^0-9]*) (\d{6})")
+
+
+def sms_code(page, not_code: str | None = None) -> str:
+    """The 6-digit code in the newest unread SMS, read off the phone's notification banner
+    (waiting for one that carries a code, and a different one than ``not_code``)."""
+    banner = page.locator(".cds-notify", has_text=CODE_SMS).first
+    banner.wait_for()
+    code = CODE_SMS.search(banner.inner_text()).group(1)
+    if not_code and code == not_code:
+        page.locator(".cds-notify", has_text=CODE_SMS).filter(has_not_text=not_code).first.wait_for()
+        return sms_code(page, not_code)
+    return code
+
+
+def main(page):
+    """The page's main area, for ``expect(main(page)).to_contain_text(…)`` (which waits for reruns)."""
+    return page.locator("[data-testid='stMain']")
+
+
+def log_in_on_portal_page(page, cccd: str) -> None:
+    """From the portal's start screen: log in with VNeID and confirm on the simulated phone."""
+    creds = scenarios.credentials()
+    click(page, "portal_go_login")
+    click(page, "portal_choose_vneid")
+    fill(page, "portal_vneid_cccd", cccd)
+    fill(page, "portal_vneid_password", creds["vneid_password"])
+    click(page, "portal_vneid_form_submit")
+    click(page, "portal_open_vneid")  # to the simulated phone, VNeID app
+    unlock = page.locator(".st-key-vneid_unlock_pc input")
+    request_form = page.locator("[class*='st-key-vneid_request_pass_'] input").first
+    unlock.or_(request_form).wait_for()
+    if unlock.count():
+        unlock.fill(creds["passcode"])
+        click(page, "vneid_unlock_form_submit")
+    request_form.wait_for()
+    request_form.fill(creds["passcode"])
+    page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click()
+    wait_for_app(page)
+    click(page, "vneid_back_portal")
+    page.locator(".st-key-portal_logout").wait_for()

@@ -1,0 +1,198 @@
+"""The payment pages (issue 5) through AppTest: the gateway's steps, the QR landing page,
+the desk's QR and the wallet. (The desk's live "Đã nhận tiền" refresh is a fragment: the
+browser journey covers it.)"""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench import dossiers, events, payments, personas, scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+
+
+def page(name, persona_id=None, login=False, lang="vi", **query):
+    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
+    app.session_state["lang"] = lang
+    if persona_id:
+        app.session_state["persona_id"] = persona_id
+    if login:
+        app.session_state["portal_login"] = persona_id
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def text(app):
+    parts = [m.value for m in app.markdown] + [e.value for e in app.error] + [i.value for i in app.info]
+    parts += [s.value for s in app.success] + [w.value for w in app.warning] + [c.value for c in app.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def button(app, label):
+    return next(b for b in app.button if b.label == label)
+
+
+@pytest.fixture
+def ready(sandbox_db):
+    return scenarios.create(sandbox_db, "ready", seed=41)
+
+
+@pytest.fixture
+def awaiting(sandbox_db, ready):
+    row = dossiers.file_at_desk(sandbox_db, ready["id"], "thuong_tru")
+    dossiers.process(sandbox_db, row["code"])
+    return dossiers.approve(sandbox_db, row["code"])
+
+
+def test_the_gateway_asks_for_a_persona_then_for_the_portal_login(sandbox_db, ready):
+    assert "chưa chọn nhân vật" in text(page("sandbox_payment.py"))
+    assert "đăng nhập Cổng Dịch vụ công" in text(page("sandbox_payment.py", ready["id"]))
+
+
+def test_the_gateway_lists_dossiers_awaiting_payment_when_opened_without_one(sandbox_db, ready, awaiting):
+    app = page("sandbox_payment.py", ready["id"], login=True)
+    assert "Quản lý hồ sơ" in text(app)
+    assert awaiting["code"] in text(app)
+
+
+def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, ready, awaiting):
+    code = awaiting["code"]
+    app = page("sandbox_payment.py", ready["id"], login=True, dossier=code)
+    assert "20.000 đ" in text(app)
+    button(app, "Tiếp tục").click().run()
+    assert "Hãy chọn một ngân hàng hoặc ví điện tử" in text(app)  # nothing chosen: say what to do
+    app.radio(key=f"provider_{code}").set_value("chim_en").run()
+    button(app, "Tiếp tục").click().run()
+    assert app.subheader[0].value == "Kiểm tra thông tin thanh toán"
+    button(app, "Xác nhận thanh toán").click().run()
+    assert "Ví Chim Én (mô phỏng)" in text(app)
+    app.text_input(key="gateway_passcode").input("999999")
+    app.button[-1].click()  # the form's submit
+    app = app.run()
+    assert "Mật khẩu không đúng. Bạn còn 2 lần thử." in text(app)
+    app.text_input(key="gateway_passcode").input(PASSCODE)
+    next(b for b in app.button if b.label == "Xác thực").click().run()
+    assert "Giao dịch thành công" in text(app)
+    assert dossiers.get(sandbox_db, code)["status"] == "result_ready"
+    assert app.get("download_button")  # the biên lai điện tử
+
+
+def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db, ready, awaiting):
+    payments.arm_scenario(sandbox_db, ready["id"], "insufficient_balance")
+    code = awaiting["code"]
+    app = page("sandbox_payment.py", ready["id"], login=True, dossier=code)
+    app.radio(key=f"provider_{code}").set_value("chim_en").run()
+    button(app, "Tiếp tục").click().run()
+    button(app, "Xác nhận thanh toán").click().run()
+    app.text_input(key="gateway_passcode").input(PASSCODE)
+    button(app, "Xác thực").click().run()
+    assert "Số dư không đủ: ví có 5.000 đ, cần 20.000 đ, còn thiếu 15.000 đ" in text(app)
+    assert dossiers.get(sandbox_db, code)["status"] == "awaiting_payment"
+
+
+def test_someone_elses_dossier_code_is_not_found(sandbox_db, ready, awaiting):
+    stranger = scenarios.create(sandbox_db, "ready", seed=42)
+    app = page("sandbox_payment.py", stranger["id"], login=True, dossier=awaiting["code"])
+    assert "Không tìm thấy hồ sơ" in text(app)
+
+
+def test_a_scanned_qr_opens_with_payee_and_amount_and_pays_with_the_passcode(sandbox_db, ready):
+    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí chứng thực")
+    app = page("sandbox_pay.py", ready["id"], t=request["token"])
+    shown = text(app)
+    assert "UBND xã Ea Lành" in shown and "15.000 đ" in shown and "Phí chứng thực" in shown
+    app.text_input(key="pay_passcode").input(PASSCODE)
+    button(app, "Thanh toán").click().run()
+    assert "Giao dịch thành công" in text(app)
+    assert payments.request_status(sandbox_db, request["id"])["status"] == "paid"
+
+
+def test_a_phone_without_a_persona_can_start_practising_from_the_qr(sandbox_db):
+    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
+    app = page("sandbox_pay.py", t=request["token"])
+    assert PASSCODE in text(app)
+    button(app, "Tập với nhân vật mới").click().run()
+    assert "15.000 đ" in text(app)
+    assert len(personas.list_all(sandbox_db)) == 1
+
+
+def test_an_otp_typed_as_a_payment_code_is_flagged(sandbox_db, ready):
+    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
+    payments.send_payment_otp(sandbox_db, ready["id"], payments.request_payable(request), "lua_vang")
+    code = payments.latest_payment_otp_for_tests(sandbox_db, ready["id"])
+    app = page("sandbox_pay.py", ready["id"])
+    app.text_input(key="typed_code").input(code)
+    button(app, "Tìm khoản thanh toán").click().run()
+    assert "Dừng lại! Bạn vừa nhập mã OTP" in text(app)
+    assert app.text_input(key="typed_code").value == code  # what was typed is kept
+    assert events.for_persona(sandbox_db, ready["id"], kinds=["scam.otp_typed_wrong_place"])
+
+
+def test_a_typed_payment_code_finds_the_desk_request(sandbox_db, ready):
+    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí chứng thực")
+    app = page("sandbox_pay.py", ready["id"])
+    app.text_input(key="typed_code").input("zzz")
+    button(app, "Tìm khoản thanh toán").click().run()
+    assert "Mã thanh toán gồm 6 ký tự" in text(app)
+    app.text_input(key="typed_code").input(request["code"].lower())
+    button(app, "Tìm khoản thanh toán").click().run()
+    assert "15.000 đ" in text(app)
+
+
+def test_the_wrong_payee_button_ends_the_scam_lesson_without_paying(sandbox_db, ready):
+    real = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
+    fake = payments.issue_scam_qr(sandbox_db, real["id"])
+    app = page("sandbox_pay.py", ready["id"], t=fake["token"])
+    assert "ca nhan" in text(app)
+    button(app, "Tên người nhận không đúng — dừng lại").click().run()
+    assert "Bạn đã làm đúng!" in text(app)
+    assert payments.wallet_balance(sandbox_db, ready["id"]) == 200_000
+
+
+def test_the_desk_makes_a_big_qr_with_the_typed_code(sandbox_db):
+    app = page("sandbox_desk_qr.py")
+    app.number_input(key="desk_amount_None").set_value(25_000)
+    button(app, "Tạo mã QR").click().run()
+    request = sandbox_db.execute("select code, amount from pay_requests").fetchone()
+    assert request[1] == 25_000
+    assert any(request[0][:3] in m.value for m in app.markdown)
+
+
+def test_the_desk_refuses_an_empty_reference(sandbox_db):
+    app = page("sandbox_desk_qr.py")
+    app.text_input(key="desk_reference_None").input("  ")
+    button(app, "Tạo mã QR").click().run()
+    assert "Hãy nhập nội dung thu" in text(app)
+
+
+def test_a_fresh_persona_makes_a_wallet_passcode_then_tops_up(sandbox_db):
+    pid = personas.create(sandbox_db, seed=5)["id"]
+    app = page("sandbox_wallet.py", pid)
+    app.text_input(key="wallet_new").input("123456")
+    app.text_input(key="wallet_again").input("123456")
+    button(app, "Tạo mật khẩu").click().run()
+    assert "quá dễ đoán" in text(app)
+    app.text_input(key="wallet_new").input("390271")
+    app.text_input(key="wallet_again").input("390271")
+    button(app, "Tạo mật khẩu").click().run()
+    app.number_input(key="topup_amount").set_value(100_000)
+    app.text_input(key="topup_passcode").input("390271")
+    button(app, "Nạp tiền").click().run()
+    assert "Đã nạp 100.000 đ" in text(app)
+    assert payments.wallet_balance(sandbox_db, pid) == 100_000
+
+
+def test_linking_to_vneid_below_level_2_says_what_to_do(sandbox_db):
+    low = scenarios.create(sandbox_db, "eid_level1", seed=43)
+    app = page("sandbox_wallet.py", low["id"])
+    button(app, "Liên kết ví với VNeID").click().run()
+    assert "mức độ 2" in text(app)
+
+
+def test_the_wallet_is_english_in_english(sandbox_db, ready):
+    app = page("sandbox_wallet.py", ready["id"], lang="en")
+    assert app.title[0].value == "E-wallet and bank"
+    assert "Top up" in [tab.label for tab in app.tabs]

@@ -1,0 +1,135 @@
+"""Điện thoại mô phỏng: inbox, 1414, the operator's shop, the VNeID app screens, the health book."""
+
+from tests.pages.identity_helpers import click, errors, page, text, type_in
+from workbench import eid, health_book, otp, phone, portal, scenarios
+
+
+def test_home_shows_the_unread_badge_and_the_inbox_marks_messages_read(sandbox_db):
+    pid = scenarios.create(sandbox_db, "eid_approved", seed=None)["id"]
+    app = page("sandbox_phone.py", pid)
+    assert app.button(key="phone_open_sms").label == "Tin nhắn  (1)"
+    assert "da duoc phe duyet" in text(app)  # the heads-up notification
+    app = click(app, "phone_open_sms")
+    assert phone.unread_count(sandbox_db, pid) == 0
+    assert "https&#58;//vneid.gov.vn" in text(app)  # shown as text, never a live link
+
+
+def test_texting_tttb_to_1414_and_standardising_at_the_shop(sandbox_db):
+    pid = scenarios.create(sandbox_db, "sim_unverified", seed=None)["id"]
+    app = page("sandbox_phone.py", pid, phone_screen="sms_compose")
+    type_in(app, phone_sms_to="0912345678", phone_sms_body="TTTB")
+    app = click(app, "phone_compose_form_submit")
+    assert errors(app) == ["Điện thoại mô phỏng chỉ gửi được tin nhắn tới tổng đài 1414 của nhà mạng (soạn TTTB)."]
+    type_in(app, phone_sms_to="1414", phone_sms_body="tttb")
+    app = click(app, "phone_compose_form_submit")
+    assert "chua chinh xac" in phone.inbox(sandbox_db, pid)[0]["text"]
+    app = click(click(app, "phone_home_sms"), "phone_open_shop")
+    assert "Thông tin thuê bao chưa đúng chính chủ." in text(app)
+    click(app, "phone_standardise")
+    assert phone.is_standardised(sandbox_db, pid)
+
+
+def test_vneid_activation_screens_say_what_to_fix(sandbox_db):
+    person = scenarios.create(sandbox_db, "eid_approved", seed=None)
+    pid = person["id"]
+    app = page("sandbox_phone.py", pid, phone_screen="vneid")
+    app = click(app, "vneid_go_activate")
+    type_in(app, vneid_act_cccd="12345", vneid_act_phone=person["phone"])
+    app = click(app, "vneid_activate_form_submit")
+    assert errors(app) == ["Số định danh cá nhân phải gồm đúng 12 chữ số (số in trên thẻ căn cước). Hãy kiểm tra lại."]
+    type_in(app, vneid_act_cccd=person["cccd"], vneid_act_phone="0900000000")
+    app = click(app, "vneid_activate_form_submit")
+    assert errors(app)[0].startswith("Số định danh cá nhân và số điện thoại không khớp")
+    type_in(app, vneid_act_phone=person["phone"])
+    app = click(app, "vneid_activate_form_submit")
+    assert "Mã OTP gồm 6 chữ số đã được gửi bằng tin nhắn" in text(app)
+    type_in(app, vneid_act_otp=otp.latest_code_for_tests(sandbox_db, pid, "eid_activation"))
+    app = click(app, "vneid_act_otp_form_submit")
+    type_in(app, vneid_pw="Congdan@2024", vneid_pw2="Congdan@2024")
+    app = click(app, "vneid_password_form_submit")
+    type_in(app, vneid_pc="135790", vneid_pc2="135791")
+    app = click(app, "vneid_passcode_form_submit")
+    assert errors(app) == ["Mật mã nhập lại không khớp. Hãy nhập lại đúng 6 chữ số như lần đầu."]
+    type_in(app, vneid_pc="135790", vneid_pc2="135790")
+    app = click(app, "vneid_passcode_form_submit")
+    app.selectbox(key="vneid_q2").set_value("q1")
+    type_in(app, vneid_a1="Kim Đồng", vneid_a2="Kim Đồng")
+    app = click(app, "vneid_security_form_submit")
+    assert errors(app) == ["Hãy chọn hai câu hỏi bảo mật khác nhau."]
+    app.selectbox(key="vneid_q2").set_value("q5")
+    type_in(app, vneid_a2="Vàng")
+    app = click(app, "vneid_security_form_submit")
+    assert "Kích hoạt tài khoản thành công" in text(app)
+    assert eid.level(sandbox_db, pid) == 2
+
+
+def test_an_already_active_account_is_told_so(sandbox_db):
+    person = scenarios.create(sandbox_db, "ready", seed=None)
+    app = page("sandbox_phone.py", person["id"], phone_screen="vneid", vneid_view="activate")
+    type_in(app, vneid_act_cccd=person["cccd"], vneid_act_phone=person["phone"])
+    app = click(app, "vneid_activate_form_submit")
+    assert errors(app)[0].startswith("Tài khoản của bạn đã thực hiện kích hoạt.")
+
+
+def test_the_app_unlocks_with_the_passcode_and_confirms_a_portal_request(sandbox_db):
+    pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
+    request = portal.request_vneid_login(sandbox_db, pid)
+    app = page("sandbox_phone.py", pid, phone_screen="vneid")
+    type_in(app, vneid_unlock_pc="000000")
+    app = click(app, "vneid_unlock_form_submit")
+    assert errors(app) == ["Mật mã không đúng. Hãy nhập lại; nếu quên, dùng “Quên mật mã”."]
+    type_in(app, vneid_unlock_pc="123456")
+    app = click(app, "vneid_unlock_form_submit")
+    assert "Mức độ 2" in text(app)
+    app.text_input(key=f"vneid_request_pass_{request}").input("123456")
+    app = click(app, f"vneid_request_form_{request}_submit")
+    assert eid.request_status(sandbox_db, request) == "confirmed"
+    assert app.button(key="vneid_back_portal")
+
+
+def test_level_1_sees_the_upgrade_prompt_after_logging_in(sandbox_db):
+    person = scenarios.create(sandbox_db, "eid_level1", seed=None)
+    app = page("sandbox_phone.py", person["id"], phone_screen="vneid")
+    type_in(app, vneid_login_cccd=person["cccd"], vneid_login_pw="Congdan@2024")
+    app = click(app, "vneid_login_form_submit")
+    shown = text(app)
+    assert "Mức độ 1" in shown and "Tài khoản của bạn đang ở mức độ 1." in shown
+
+
+def test_a_new_device_asks_for_an_otp(sandbox_db):
+    person = scenarios.create(sandbox_db, "ready", seed=None)
+    pid = person["id"]
+    app = page("sandbox_phone.py", pid, phone_screen="vneid", vneid_view="password_login", phone_other_device=True)
+    type_in(app, vneid_login_cccd=person["cccd"], vneid_login_pw="Congdan@2024")
+    app = click(app, "vneid_login_form_submit")
+    assert "Xác nhận thiết bị mới" in text(app)
+    type_in(app, vneid_dev_otp=otp.latest_code_for_tests(sandbox_db, pid, "eid_new_device"))
+    app = click(app, "vneid_dev_otp_form_submit")
+    assert "Mức độ 2" in text(app)
+    assert eid.account(sandbox_db, pid)["device_id"] == "another-phone"
+
+
+def test_forgotten_passcode_from_the_unlock_screen(sandbox_db):
+    pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
+    app = click(page("sandbox_phone.py", pid, phone_screen="vneid"), "vneid_unlock_forgot")
+    type_in(app, vneid_forgot_q1="kim đồng", vneid_forgot_q5="vàng", vneid_forgot_pc="222333",
+            vneid_forgot_pc2="222333")
+    app = click(app, "vneid_forgot_form_submit")
+    assert "Đã đặt lại mật mã" in text(app)
+    assert eid.verify_passcode(sandbox_db, pid, "222333")
+
+
+def test_the_health_book_opens_with_the_passcode(sandbox_db):
+    pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
+    app = page("sandbox_phone.py", pid, phone_screen="health")
+    type_in(app, phone_health_pass="123456")
+    app = click(app, "phone_health_login_submit")
+    assert health_book.is_activated(sandbox_db, pid)
+    assert "Nhóm máu" in text(app)
+
+
+def test_the_trainer_notes_follow_the_screen_in_english(sandbox_db):
+    pid = scenarios.create(sandbox_db, "fresh", seed=None)["id"]
+    app = page("sandbox_phone.py", pid, lang="en")
+    assert "Notes for the trainer" in text(app)
+    assert "The phone's home screen." in text(app)

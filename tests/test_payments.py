@@ -1,0 +1,328 @@
+"""Paying fees without cash in the sandbox (issue 5): the gateway, the wallet, desk QR codes,
+every documented failure scenario, and money that moves exactly once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from workbench import clock, dossiers, events, payments, scenarios, store
+
+PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+START = payments.scenario_defaults()["scenario_wallet_balance"]
+
+
+@pytest.fixture
+def persona(sandbox_db):
+    return scenarios.create(sandbox_db, "ready", seed=7)
+
+
+def awaiting_payment(db, persona_id, procedure_id="thuong_tru"):
+    row = dossiers.file_at_desk(db, persona_id, procedure_id)
+    dossiers.process(db, row["code"])
+    return dossiers.approve(db, row["code"])
+
+
+def kinds(db, persona_id):
+    return [e["kind"] for e in events.for_persona(db, persona_id)]
+
+
+def reasons(db, persona_id):
+    return [e["payload"].get("reason") for e in events.for_persona(db, persona_id, kinds=["payment.failed"])]
+
+
+def pay_wallet(db, persona_id, payable, key=None, passcode=PASSCODE):
+    return payments.pay(db, persona_id, payable, provider_id="chim_en", passcode=passcode,
+                        attempt_key=key or payments.new_attempt_key())
+
+
+# --- the portal gateway ---------------------------------------------------------------------
+
+def test_paying_a_dossier_fee_moves_the_money_once_and_the_dossier_on(sandbox_db, persona):
+    dossier = awaiting_payment(sandbox_db, persona["id"])
+    assert dossier["status"] == "awaiting_payment" and dossier["amount_due"] == 20_000
+    payable = payments.dossier_payable(sandbox_db, dossier["code"], persona_id=persona["id"])
+    payments.start(sandbox_db, persona["id"], payable)
+    payments.choose_provider(sandbox_db, persona["id"], payable, "chim_en")
+
+    payment = pay_wallet(sandbox_db, persona["id"], payable)
+
+    assert payment["status"] == "succeeded" and payment["amount"] == 20_000
+    assert payments.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    after = dossiers.get(sandbox_db, dossier["code"])
+    assert after["status"] == "result_ready" and after["payment_id"] == payment["id"]
+    assert {"payment.started", "payment.provider_chosen", "payment.authorised", "payment.succeeded",
+            "dossier.paid"} <= set(kinds(sandbox_db, persona["id"]))
+    assert payments.ledger_problems(sandbox_db) == []
+
+
+def test_a_double_click_returns_the_same_payment_and_a_second_attempt_is_refused(sandbox_db, persona):
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    key = payments.new_attempt_key()
+    first = pay_wallet(sandbox_db, persona["id"], payable, key)
+    assert pay_wallet(sandbox_db, persona["id"], payable, key)["id"] == first["id"]
+    with pytest.raises(payments.PaymentError) as refused:
+        pay_wallet(sandbox_db, persona["id"], payable)
+    assert refused.value.key == "payments.error.already_paid"
+    assert payments.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+
+
+def test_someone_elses_dossier_answers_not_found(sandbox_db, persona):
+    other = scenarios.create(sandbox_db, "ready", seed=8)
+    code = awaiting_payment(sandbox_db, other["id"])["code"]
+    with pytest.raises(payments.PaymentError) as missing:
+        payments.dossier_payable(sandbox_db, code, persona_id=persona["id"])
+    assert missing.value.key == "payments.error.no_dossier"
+
+
+def test_a_bank_payment_is_authorised_with_the_otp_texted_to_the_simulated_phone(sandbox_db, persona):
+    from workbench import phone
+
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    payments.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
+    assert phone.inbox(sandbox_db, persona["id"])[0]["sender"] == "Lúa Vàng"
+    with pytest.raises(payments.PaymentError) as wrong:
+        payments.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code="000000",
+                     attempt_key="a")
+    assert wrong.value.key == "payments.error.wrong_otp" and wrong.value.params == {"left": 2}
+    code = payments.latest_payment_otp_for_tests(sandbox_db, persona["id"])
+    payment = payments.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code,
+                           attempt_key="b")
+    assert payment["account_id"] == payments.bank_id(persona["id"])
+    assert payments.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - 20_000
+
+
+def test_an_expired_payment_otp_is_refused(sandbox_db, persona):
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    payments.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
+    code = payments.latest_payment_otp_for_tests(sandbox_db, persona["id"])
+    clock.advance(sandbox_db, dt.timedelta(minutes=payments.OTP_MINUTES + 1))
+    with pytest.raises(payments.PaymentError) as late:
+        payments.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code, attempt_key="a")
+    assert late.value.key == "payments.error.otp_expired"
+
+
+def test_a_provider_without_an_account_is_refused_by_name(sandbox_db, persona):
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    with pytest.raises(payments.PaymentError) as refused:
+        payments.choose_provider(sandbox_db, persona["id"], payable, "hoa_ban")
+    assert refused.value.key == "payments.error.no_account"
+    assert refused.value.params["provider"] == "Ngân hàng Hoa Ban (mô phỏng)"
+
+
+# --- the failure scenarios of sandbox_data/payment_scenarios.toml -------------------------
+
+def test_insufficient_balance_moves_nothing_then_a_top_up_lets_the_payment_through(sandbox_db, persona):
+    pid = persona["id"]
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
+    payments.arm_scenario(sandbox_db, pid, "insufficient_balance")
+    assert payments.wallet_balance(sandbox_db, pid) == 5_000
+    with pytest.raises(payments.PaymentError) as short:
+        pay_wallet(sandbox_db, pid, payable)
+    assert short.value.key == "payments.error.insufficient_balance"
+    assert short.value.params == {"balance": 5_000, "amount": 20_000, "missing": 15_000}
+    assert payments.wallet_balance(sandbox_db, pid) == 5_000
+    assert payments.top_up(sandbox_db, pid, 50_000, PASSCODE) == 55_000
+    pay_wallet(sandbox_db, pid, payable)
+    assert payments.wallet_balance(sandbox_db, pid) == 35_000
+    assert "insufficient_balance" in reasons(sandbox_db, pid)
+
+
+def test_three_wrong_passcodes_lock_the_wallet_until_the_trainer_unlocks_it(sandbox_db, persona):
+    pid = persona["id"]
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
+    seen = []
+    for _ in range(3):
+        with pytest.raises(payments.PaymentError) as wrong:
+            pay_wallet(sandbox_db, pid, payable, passcode="999999")
+        seen.append((wrong.value.key, wrong.value.params))
+    assert seen == [("payments.error.wrong_passcode", {"left": 2}), ("payments.error.wrong_passcode", {"left": 1}),
+                    ("payments.error.locked", {"minutes": 30})]
+    with pytest.raises(payments.PaymentError) as locked:  # even the right passcode, while locked
+        pay_wallet(sandbox_db, pid, payable)
+    assert locked.value.key == "payments.error.locked"
+    payments.unlock(sandbox_db, pid)
+    assert pay_wallet(sandbox_db, pid, payable)["status"] == "succeeded"
+
+
+def test_the_lock_ends_when_the_sandbox_clock_moves_on(sandbox_db, persona):
+    pid = persona["id"]
+    for _ in range(3):
+        with pytest.raises(payments.PaymentError):
+            payments.verify_passcode(sandbox_db, pid, "999999")
+    assert payments.is_locked(sandbox_db, pid)
+    clock.advance(sandbox_db, dt.timedelta(minutes=31))
+    payments.verify_passcode(sandbox_db, pid, PASSCODE)
+
+
+def test_an_expired_desk_qr_is_refused_and_nothing_moves(sandbox_db, persona):
+    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực", minutes=1)
+    clock.advance(sandbox_db, dt.timedelta(minutes=2))
+    with pytest.raises(payments.PaymentError) as expired:
+        payments.scan(sandbox_db, persona["id"], token=request["token"])
+    assert expired.value.key == "payments.error.expired"
+    with pytest.raises(payments.PaymentError):
+        pay_wallet(sandbox_db, persona["id"], payments.request_payable(request))
+    assert payments.wallet_balance(sandbox_db, persona["id"]) == START
+    assert payments.request_status(sandbox_db, request["id"])["expired"] is True
+
+
+def test_a_paid_desk_qr_scanned_again_says_already_paid(sandbox_db, persona):
+    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
+    found = payments.scan(sandbox_db, persona["id"], token=request["token"])
+    pay_wallet(sandbox_db, persona["id"], payments.request_payable(found))
+    status = payments.request_status(sandbox_db, request["id"])
+    assert status["status"] == "paid" and status["payer"] == persona["display_name"]
+    with pytest.raises(payments.PaymentError) as again:
+        payments.scan(sandbox_db, persona["id"], code=request["code"])
+    assert again.value.key == "payments.error.already_paid"
+    assert "qr.paid" in kinds(sandbox_db, persona["id"])
+
+
+def test_a_scammers_qr_names_another_payee_and_authorising_it_moves_nothing(sandbox_db, persona):
+    real = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
+    fake = payments.issue_scam_qr(sandbox_db, real["id"])
+    found = payments.scan(sandbox_db, persona["id"], token=fake["token"])
+    assert payments.payee(found["payee_id"])["name"] != payments.payee(real["payee_id"])["name"]
+    assert found["amount"] > real["amount"]
+    with pytest.raises(payments.PaymentError) as stopped:
+        pay_wallet(sandbox_db, persona["id"], payments.request_payable(found))
+    assert stopped.value.key == "payments.error.payee_mismatch"
+    assert payments.wallet_balance(sandbox_db, persona["id"]) == START
+    payments.refuse_wrong_payee(sandbox_db, persona["id"], found["id"])
+    assert "scam.reported" in kinds(sandbox_db, persona["id"])
+
+
+def test_a_network_timeout_leaves_one_pending_payment_that_resolves_without_paying_twice(sandbox_db, persona):
+    pid = persona["id"]
+    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
+    payments.arm_scenario(sandbox_db, pid, "timeout")
+    with pytest.raises(payments.PaymentPending) as pending:
+        pay_wallet(sandbox_db, pid, payable, key="first")
+    assert payments.get_payment(sandbox_db, pending.value.payment_id)["status"] == "pending"
+    retried = pay_wallet(sandbox_db, pid, payable, key="a-new-tab")  # paying again resolves the same one
+    assert retried["id"] == pending.value.payment_id and retried["status"] == "succeeded"
+    assert payments.check_pending(sandbox_db, retried["id"], payable)["status"] == "succeeded"
+    assert payments.wallet_balance(sandbox_db, pid) == START - 20_000
+    assert dossiers.get(sandbox_db, payable.dossier_code)["status"] == "result_ready"
+
+
+def test_every_documented_scenario_has_what_the_learner_sees_in_both_languages():
+    for item in payments.scenarios_file()["scenarios"]:
+        assert item["reason"] in payments.FAILURE_REASONS, item["id"]
+        for field in ("title", "trigger", "learner_sees"):
+            assert item[f"{field}_vi"].strip() and item[f"{field}_en"].strip(), (item["id"], field)
+
+
+# --- the wallet ------------------------------------------------------------------------------
+
+def test_a_fresh_persona_sets_a_passcode_weak_ones_are_refused(sandbox_db):
+    from workbench import personas
+
+    pid = personas.create(sandbox_db, seed=3)["id"]
+    assert not payments.has_passcode(sandbox_db, pid)
+    for bad, key in [("12345", "wallet.error.passcode_format"), ("123456", "wallet.error.passcode_weak"),
+                     ("111111", "wallet.error.passcode_weak")]:
+        with pytest.raises(payments.PaymentError) as refused:
+            payments.set_passcode(sandbox_db, pid, bad, bad)
+        assert refused.value.key == key
+    with pytest.raises(payments.PaymentError) as mismatch:
+        payments.set_passcode(sandbox_db, pid, "390271", "390272")
+    assert mismatch.value.key == "wallet.error.passcode_mismatch"
+    payments.set_passcode(sandbox_db, pid, "390271", "390271")
+    payments.verify_passcode(sandbox_db, pid, "390271")
+
+
+def test_a_benefit_needs_a_vneid_link_and_linking_needs_level_2(sandbox_db, persona):
+    low = scenarios.create(sandbox_db, "eid_level1", seed=11)
+    with pytest.raises(payments.PaymentError) as refused:
+        payments.link_vneid(sandbox_db, low["id"])
+    assert refused.value.key == "wallet.error.needs_level2"
+    with pytest.raises(payments.PaymentError) as not_linked:
+        payments.receive_benefit(sandbox_db, persona["id"])
+    assert not_linked.value.key == "wallet.error.not_linked"
+    payments.link_vneid(sandbox_db, persona["id"])
+    assert payments.receive_benefit(sandbox_db, persona["id"]) == START + payments.BENEFIT_AMOUNT
+    assert "wallet.benefit_received" in kinds(sandbox_db, persona["id"])
+
+
+def test_a_top_up_larger_than_the_bank_account_is_refused_with_what_it_holds(sandbox_db, persona):
+    with pytest.raises(payments.PaymentError) as refused:
+        payments.top_up(sandbox_db, persona["id"], 5_000_000, PASSCODE)
+    assert refused.value.key == "wallet.error.bank_insufficient"
+    assert refused.value.params["balance"] == 2_000_000
+
+
+def test_money_is_integer_dong(sandbox_db, persona):
+    for amount in (10.5, "1000", True, 0, -5):
+        with pytest.raises(payments.PaymentError):
+            payments.top_up(sandbox_db, persona["id"], amount, PASSCODE)
+
+
+# --- paid once, even under concurrency -------------------------------------------------------
+
+def test_concurrent_attempts_on_one_desk_qr_move_the_money_once(sandbox_db, data_dir, persona):
+    pid = persona["id"]
+    payments.ensure_accounts(sandbox_db, pid)
+    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
+    payable = payments.request_payable(request)
+    results, barrier = [], threading.Barrier(6)
+
+    def attempt(n):
+        db = store.sandbox()  # each thread its own connection, like each browser tab's session
+        barrier.wait()
+        try:
+            results.append(payments.pay(db, pid, payable, provider_id="chim_en", passcode=PASSCODE,
+                                        attempt_key=f"tab-{n % 3}")["id"])
+        except payments.PaymentError as error:
+            results.append(error.key)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    paid = [r for r in results if r.startswith("GD-")]
+    assert len(set(paid)) == 1
+    assert set(results) - set(paid) <= {"payments.error.already_paid"}
+    assert payments.wallet_balance(sandbox_db, pid) == START - 10_000
+    assert sandbox_db.execute("select count(*) from payments where payable_ref = ?", [payable.ref]).fetchone()[0] == 1
+    assert payments.ledger_problems(sandbox_db) == []
+
+
+OPERATIONS = st.lists(
+    st.tuples(st.sampled_from(["topup", "qr", "benefit", "low", "transfer"]), st.integers(0, 1),
+              st.integers(1, 3_000_000)),
+    min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(OPERATIONS)
+def test_the_ledger_sums_to_every_balance_and_no_balance_goes_negative(sandbox_db, operations):
+    people = [row[0] for row in sandbox_db.execute("select id from personas order by created_at limit 2").fetchall()]
+    while len(people) < 2:
+        people.append(scenarios.create(sandbox_db, "ready")["id"])
+        payments.link_vneid(sandbox_db, people[-1])
+    for op, who, amount in operations:
+        pid = people[who]
+        try:
+            if op == "topup":
+                payments.top_up(sandbox_db, pid, amount, PASSCODE)
+            elif op == "qr":
+                request = payments.issue_desk_qr(sandbox_db, amount, payments.fee_payee_id(), "Phí")
+                pay_wallet(sandbox_db, pid, payments.request_payable(request))
+            elif op == "benefit":
+                payments.receive_benefit(sandbox_db, pid, amount=amount)
+            elif op == "low":
+                payments.arm_scenario(sandbox_db, pid, "insufficient_balance")
+            else:
+                payments.transfer(sandbox_db, "adjustment", payments.wallet_id(pid),
+                                  payments.wallet_id(people[1 - who]), amount)
+        except payments.PaymentError as error:
+            assert error.reason == "insufficient_balance" or error.key == "wallet.error.bank_insufficient"
+        assert payments.ledger_problems(sandbox_db) == []
+        negative = sandbox_db.execute(
+            "select count(*) from pay_accounts where balance < 0 and allow_negative = 0").fetchone()[0]
+        assert negative == 0
