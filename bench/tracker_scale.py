@@ -83,7 +83,11 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
                             "is_demo) values (?, ?, ?, ?, ?, ?, ?, ?)", villages)
         db.conn.executemany("insert into teams (id, name, name_folded, village_id, is_demo) values (?, ?, ?, ?, 0)",
                             [(v[0], f"Tổ CNS {v[3]}", tracker.fold(f"Tổ CNS {v[3]}"), v[0]) for v in villages])
-        names = _names(rng, min(citizens, 50_000))
+        members = _names(rng, 5 * VILLAGES)  # a team of five in every village (Vân Hồ, seed 002)
+        db.conn.executemany("insert into team_members (team_id, full_name, role, is_demo) values (?, ?, ?, 0)",
+                            [(n // 5 + 1, members[n][0], "leader" if n % 5 == 0 else "member")
+                             for n in range(5 * VILLAGES)])
+        names = _names(rng, min(citizens, 50_000)) if citizens else []
         span = (end - start).days
         citizen_rows, milestone_rows = [], []
         for n in range(citizens):
