@@ -122,7 +122,7 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
         tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
     db.execute("analyze")
     db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA cache_size = -2000")  # back to SQLite's default: the pages measure as the app runs
+    db.execute(f"PRAGMA cache_size = -{store.TRACKER_CACHE_KIB}")  # back to the app's: measure as it runs
     return {"citizens": citizens, "milestones": milestones_made, "seconds": time.perf_counter() - started}
 
 

@@ -246,3 +246,11 @@ def test_python_and_sql_agree_on_the_monday_of_a_week(day):
     assert sql == tracker.week_of(day)
     assert dt.date.fromisoformat(sql).weekday() == 0
     assert 0 <= (day - dt.date.fromisoformat(sql)).days <= 6
+
+
+def test_tracker_connections_keep_a_large_page_cache(tracker_db, sandbox_db):
+    """A province's tracker.db is hundreds of MB: 64 MB of cache halves a big import's write."""
+    from workbench import store
+
+    assert tracker_db.execute("pragma cache_size").fetchone()[0] == -store.TRACKER_CACHE_KIB
+    assert sandbox_db.execute("pragma cache_size").fetchone()[0] == -2000  # the sandbox keeps SQLite's default

@@ -28,6 +28,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 BUSY_TIMEOUT_MS = 10_000
+TRACKER_CACHE_KIB = 65_536
 DATA_DIR_ENV = "CDS_DATA_DIR"
 
 SANDBOX = "sandbox"
@@ -258,6 +259,10 @@ def connect(kind: str) -> StoreDatabase:
     if kind == TRACKER and path.exists() and path.stat().st_size == 0:
         raise CorruptDatabase("store.error.corrupt", path=key, reason="empty file")
     db = open_connection(path)
+    if kind == TRACKER:
+        # A province's tracker.db runs to hundreds of MB: a 64 MB page cache (SQLite's default
+        # is 2 MB) halves the write of a 100,000-row import (issue 8, bench/tracker_scale.py).
+        db.execute(f"PRAGMA cache_size = -{TRACKER_CACHE_KIB}")
     with _migrate_lock:
         if key not in _migrated:
             try:
