@@ -268,7 +268,7 @@ def test_concurrent_attempts_on_one_desk_qr_move_the_money_once(sandbox_db, data
     payments.ensure_accounts(sandbox_db, pid)
     request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
     payable = payments.request_payable(request)
-    results, barrier = [], threading.Barrier(6)
+    results, barrier = [], threading.Barrier(6, timeout=60)
 
     def attempt(n):
         db = store.sandbox()  # each thread its own connection, like each browser tab's session
@@ -331,7 +331,7 @@ def test_the_ledger_sums_to_every_balance_and_no_balance_goes_negative(sandbox_d
 def test_many_phones_opening_their_first_connection_at_once_all_get_one(data_dir):
     """A hall of phones opens the pay page together: each session's first connection checks the
     data folder; those checks must not trip over each other (bench/payments.py found it)."""
-    errors, barrier = [], threading.Barrier(12)
+    errors, barrier = [], threading.Barrier(12, timeout=60)
 
     def first_connection():
         barrier.wait()
