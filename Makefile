@@ -17,7 +17,7 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(PY) -m workbench init --port $(PORT)
-	$(PY) -m streamlit run app.py --server.address 0.0.0.0 --server.port $(PORT) --server.headless true
+	$(PY) scripts/serve.py --address 0.0.0.0 --port $(PORT)
 
 test: setup
 	$(PY) -m pytest

@@ -6,5 +6,5 @@ if not exist .venv\Scripts\python.exe (
 )
 .venv\Scripts\python -m pip install --quiet -r requirements.txt
 .venv\Scripts\python -m workbench init
-.venv\Scripts\python -m streamlit run app.py --server.address 0.0.0.0 --server.port 8501 --server.headless true
+.venv\Scripts\python scripts\serve.py --address 0.0.0.0 --port 8501
 pause

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.util import LAPTOP, PHONE, screenshot, wait_for_app
+from tests.browser.util import LAPTOP, PHONE, screenshot, start_app, wait_for_app
 
 
 @pytest.mark.parametrize("viewport,name", [(PHONE, "phone"), (LAPTOP, "laptop")])
@@ -35,3 +35,21 @@ def test_language_switch_changes_the_page_to_english(app_url, new_page):
     page.get_by_text("English", exact=True).click()
     wait_for_app(page)
     assert page.get_by_role("heading", name="Digital Citizen Workbench").is_visible()
+
+
+def test_the_first_phone_to_scan_a_join_qr_after_start_sees_no_page_not_found(browser, tmp_path):
+    """`make run` warms the server up (scripts/serve.py), so the first deep link of a fresh
+    server opens the page cleanly instead of under Streamlit's "Page not found" dialog."""
+    process, base = start_app(tmp_path)
+    try:
+        context = browser.new_context(viewport=PHONE, locale="vi-VN")
+        page = context.new_page()
+        page.goto(base + "/join")
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator("h1").first.inner_text() == "Tham gia buổi tập huấn"
+        context.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

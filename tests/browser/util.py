@@ -11,6 +11,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import serve  # noqa: E402  (scripts/serve.py: the warm-up `make run` does)
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -50,6 +53,7 @@ def start_app(data_dir: Path, port: int | None = None, extra_env: dict | None = 
         try:
             with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
                 if response.status == 200:
+                    serve.warm_up(base)  # as `make run` does: no "Page not found" on the first deep link
                     return process, base
         except OSError:
             time.sleep(0.3)
