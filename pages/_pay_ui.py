@@ -32,6 +32,8 @@ CSS = """
 .cds-sms b { font-family: sans-serif; }
 .cds-typed-code { font-family: monospace; font-size: 2.6rem; font-weight: 800; letter-spacing: .12em;
   white-space: nowrap; line-height: 1.2; margin-bottom: .6rem; }
+/* Big touch targets for the bank / wallet choice on a phone. */
+div[role="radiogroup"] label { padding: .55rem .2rem; font-size: 1.05rem; min-height: 2.8rem; }
 /* Streamlit's own "Press Enter to submit form" hint is English on a Vietnamese page: hide it. */
 div[data-testid="InputInstructions"] { display: none; }
 </style>
