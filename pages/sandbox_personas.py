@@ -69,7 +69,8 @@ with st.expander(t("persona.create.states_explained")):
         st.markdown(f"**{t(f'persona.state.{s}')}** — {scenarios.describe(s, lang)}")
 
 st.subheader(t("persona.choose.title"), anchor=False)
-everyone = personas.list_all(db, limit=500)
+# A workshop participant's persona is theirs alone: never offered to another browser (issue 7).
+everyone = [p for p in personas.list_all(db, limit=500) if not p["workshop_id"]]
 query = st.text_input(t("persona.choose.search"), key="persona_search", placeholder=t("persona.choose.search_hint"))
 if query.strip():
     needle = query.strip().lower()

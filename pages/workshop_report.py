@@ -110,10 +110,10 @@ if data["attendance"]:
     ), use_container_width=True)
 
 left, right = st.columns(2)
-left.download_button(t("workshop.report.download_csv"), workshop.report_csv(db, chosen_id).encode("utf-8"),
+left.download_button(t("workshop.report.download_csv"), workshop.report_csv(db, chosen_id, data).encode("utf-8"),
                      file_name=f"workshop-{current['date']}-{current['join_code']}.csv", mime="text/csv",
                      icon=":material/table:", use_container_width=True)
-right.download_button(t("workshop.report.download_pdf"), workshop.report_pdf(db, chosen_id, lang),
+right.download_button(t("workshop.report.download_pdf"), workshop.report_pdf(db, chosen_id, lang, data),
                       file_name=f"workshop-{current['date']}-{current['join_code']}.pdf", mime="application/pdf",
                       icon=":material/print:", use_container_width=True)
 

@@ -186,3 +186,24 @@ def test_migrations_run_once_and_record_themselves(sandbox_db):
     count = sandbox_db["_sqlite_migrations"].count
     store.forget_connections()
     assert store.sandbox()["_sqlite_migrations"].count == count
+
+
+def test_many_sessions_checking_the_data_folder_at_once_never_fail(data_dir):
+    """Issue 7: a hall of phones opens sessions together; each checks the folder is writable."""
+    import threading
+
+    failures = []
+
+    def check():
+        for _ in range(40):
+            try:
+                store.ensure_data_dir()
+            except store.DataDirNotWritable as error:
+                failures.append(error)
+
+    threads = [threading.Thread(target=check) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -123,6 +123,16 @@ def test_an_ended_workshop_refuses_new_phones(sandbox_db, hall):
     assert caught.value.key == "workshop.error.ended"
 
 
+def test_only_participants_of_an_open_workshop_poll_for_messages(sandbox_db, hall):
+    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+    outsider = personas.create(sandbox_db, seed=9)
+    assert workshop.is_participant(sandbox_db, joined["persona_id"], open_only=True)
+    assert not workshop.is_participant(sandbox_db, outsider["id"])
+    workshop.end(sandbox_db, hall["id"])
+    assert not workshop.is_participant(sandbox_db, joined["persona_id"], open_only=True)
+    assert workshop.is_participant(sandbox_db, joined["persona_id"])
+
+
 def test_reopening_the_link_resumes_at_the_current_lesson(sandbox_db, hall):
     joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
     activate_up_to(sandbox_db, joined["persona_id"], 2)
@@ -357,3 +367,23 @@ def test_the_simulated_workshop_gives_a_plausible_evening(sandbox_db, hall):
     assert 0 < data["finished"] <= 8
     assert data["mistakes"]
     assert store.db_path(store.TRACKER).exists() is False  # a sandbox simulation never opens the tracker
+
+
+def test_looking_at_progress_that_did_not_change_takes_no_write_lock(sandbox_db, data_dir, hall):
+    """Issue 7 bench: 40 phones re-check their lesson every few seconds; only a tick may queue
+    for the write lock, a look must not."""
+    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+    activate_up_to(sandbox_db, joined["persona_id"], 1)
+    lessons.evaluate(sandbox_db, joined["persona_id"], VNEID)  # the tick happens here
+    other = store.open_connection(store.db_path(store.SANDBOX))
+    other.execute("BEGIN IMMEDIATE")  # someone else is writing
+    sandbox_db.execute("PRAGMA busy_timeout = 50")
+    try:
+        state = lessons.evaluate(sandbox_db, joined["persona_id"], VNEID)
+        board = workshop.dashboard(sandbox_db, hall["id"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        sandbox_db.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
+    assert state.done["start_activation"] == "done"
+    assert board["rows"][0]["cells"][(VNEID, "enter_otp")] == "working"

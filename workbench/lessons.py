@@ -839,41 +839,66 @@ def evaluate(db, persona_id: str, lesson_id: str, lesson: Lesson | None = None) 
     if current_run is None:
         return State(lesson, False, {s.id: "pending" for s in lesson.steps}, lesson.steps[0] if lesson.steps else None,
                      {}, {}, False)
+    # Most calls (the player's and the strip's fragments every few seconds, on every phone in a
+    # workshop hall) change nothing: answer them from a read, without queueing for the write
+    # lock; only when a step ticks, a hint or setup is due or the lesson completes, do it again
+    # under the lock (issue 7 load bench).
+    try:
+        return _evaluate(db, persona_id, lesson, current_run, dry=True)
+    except _WouldWrite:
+        pass
     with store.write(db):
-        log = events.for_persona(db, persona_id, since_id=current_run["watermark"])
-        saved = {row["step_id"]: row for row in db["lesson_steps"].rows_where(
-            "persona_id = ? and lesson_id = ?", [persona_id, lesson_id])}
-        needs_dossiers = any(_uses_dossiers(s.check) for s in lesson.steps if s.id not in saved)
-        dossier_rows = _lesson_dossiers(db, persona_id, log) if needs_dossiers else []
-        now = clock.now(db).isoformat()
-        for step in lesson.steps:
-            if step.id in saved or step.manual:
-                continue
-            event_id = evaluate_check(step.check, log, dossier_rows)
-            if event_id is not None:
-                saved[step.id] = {"step_id": step.id, "done_at": now, "how": "auto", "event_id": event_id}
-                db["lesson_steps"].insert({"persona_id": persona_id, "lesson_id": lesson_id, **saved[step.id]})
-                events.record(db, "lesson.step_done", persona_id=persona_id, actor="system",
-                              lesson_id=lesson_id, step_id=step.id, how="auto")
-        done = {s.id: ("done" if s.id in saved else "pending") for s in lesson.steps}
-        current = next((s for s in lesson.steps if done[s.id] == "pending"), None)
-        hints = _hints(db, persona_id, lesson, current, log)
-        setup = _run_setup(db, persona_id, lesson, current, log)
-        answers = {row["question_id"]: {"choice": row["choice"], "correct": bool(row["correct"])}
-                   for row in db["lesson_answers"].rows_where("persona_id = ? and lesson_id = ?",
-                                                              [persona_id, lesson_id])}
-        completed = bool(current_run["completed_at"])
-        if not completed and current is None and len(answers) >= len(lesson.quiz):
-            score = sum(1 for a in answers.values() if a["correct"])
-            db["lesson_runs"].update((persona_id, lesson_id), {"completed_at": now, "quiz_score": score,
-                                                                "quiz_total": len(lesson.quiz)})
-            events.record(db, "lesson.completed", persona_id=persona_id, actor="system", lesson_id=lesson_id,
-                          score=score, total=len(lesson.quiz))
-            completed = True
+        current_run = run(db, persona_id, lesson_id)
+        if current_run is None:  # reset meanwhile
+            return State(lesson, False, {s.id: "pending" for s in lesson.steps}, lesson.steps[0], {}, {}, False)
+        return _evaluate(db, persona_id, lesson, current_run, dry=False)
+
+
+class _WouldWrite(Exception):
+    """Raised by a dry evaluation at the first thing it would have to save."""
+
+
+def _evaluate(db, persona_id: str, lesson: Lesson, current_run: dict, *, dry: bool) -> State:
+    lesson_id = lesson.id
+    log = events.for_persona(db, persona_id, since_id=current_run["watermark"])
+    saved = {row["step_id"]: row for row in db["lesson_steps"].rows_where(
+        "persona_id = ? and lesson_id = ?", [persona_id, lesson_id])}
+    needs_dossiers = any(_uses_dossiers(s.check) for s in lesson.steps if s.id not in saved)
+    dossier_rows = _lesson_dossiers(db, persona_id, log) if needs_dossiers else []
+    now = clock.now(db).isoformat()
+    for step in lesson.steps:
+        if step.id in saved or step.manual:
+            continue
+        event_id = evaluate_check(step.check, log, dossier_rows)
+        if event_id is not None:
+            if dry:
+                raise _WouldWrite
+            saved[step.id] = {"step_id": step.id, "done_at": now, "how": "auto", "event_id": event_id}
+            db["lesson_steps"].insert({"persona_id": persona_id, "lesson_id": lesson_id, **saved[step.id]})
+            events.record(db, "lesson.step_done", persona_id=persona_id, actor="system",
+                          lesson_id=lesson_id, step_id=step.id, how="auto")
+    done = {s.id: ("done" if s.id in saved else "pending") for s in lesson.steps}
+    current = next((s for s in lesson.steps if done[s.id] == "pending"), None)
+    hints = _hints(db, persona_id, lesson, current, log, dry=dry)
+    setup = _run_setup(db, persona_id, lesson, current, log, dry=dry)
+    answers = {row["question_id"]: {"choice": row["choice"], "correct": bool(row["correct"])}
+               for row in db["lesson_answers"].rows_where("persona_id = ? and lesson_id = ?",
+                                                          [persona_id, lesson_id])}
+    completed = bool(current_run["completed_at"])
+    if not completed and current is None and len(answers) >= len(lesson.quiz):
+        if dry:
+            raise _WouldWrite
+        score = sum(1 for a in answers.values() if a["correct"])
+        db["lesson_runs"].update((persona_id, lesson_id), {"completed_at": now, "quiz_score": score,
+                                                            "quiz_total": len(lesson.quiz)})
+        events.record(db, "lesson.completed", persona_id=persona_id, actor="system", lesson_id=lesson_id,
+                      score=score, total=len(lesson.quiz))
+        completed = True
     return State(lesson, True, done, current, hints, answers, completed, setup)
 
 
-def _run_setup(db, persona_id: str, lesson: Lesson, current: Step | None, log: list[dict]) -> dict:
+def _run_setup(db, persona_id: str, lesson: Lesson, current: Step | None, log: list[dict], *,
+               dry: bool = False) -> dict:
     """Run the current step's setup once per run (a scam SMS, a dossier to pay…); return what
     every setup of this run handed over so far (later steps still need the codes).
 
@@ -886,6 +911,8 @@ def _run_setup(db, persona_id: str, lesson: Lesson, current: Step | None, log: l
             handed.update({k: v for k, v in event["payload"].items() if k not in ("lesson_id", "step_id", "setup")})
     if current is None or not current.setup or current.id in ran:
         return handed
+    if dry:
+        raise _WouldWrite
     try:
         with store.write(db):
             output = SETUPS[current.setup](db, persona_id) or {}
@@ -897,7 +924,7 @@ def _run_setup(db, persona_id: str, lesson: Lesson, current: Step | None, log: l
     return {**handed, **output}
 
 
-def _hints(db, persona_id, lesson: Lesson, current: Step | None, log: list[dict]) -> dict:
+def _hints(db, persona_id, lesson: Lesson, current: Step | None, log: list[dict], *, dry: bool = False) -> dict:
     """Hints of the current step whose trigger event happened since the previous step ticked."""
     if current is None or not current.hints:
         return {}
@@ -916,6 +943,8 @@ def _hints(db, persona_id, lesson: Lesson, current: Step | None, log: list[dict]
             continue
         found.append(hint["text"])
         if (current.id, hint["on"]) not in shown:
+            if dry:
+                raise _WouldWrite
             events.record(db, "lesson.hint_shown", persona_id=persona_id, actor="system", lesson_id=lesson.id,
                           step_id=current.id, trigger=hint["on"])
     return {current.id: found} if found else {}

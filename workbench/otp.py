@@ -120,17 +120,19 @@ def issue(db, persona_id: str, purpose: str, *, resend: bool = False) -> None:
     if until:
         events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="resend")
         raise OtpError("phone.otp.locked", minutes=_minutes_left(db, until))
+    code = ALWAYS_WRONG
+    while code == ALWAYS_WRONG:
+        code = f"{secrets.randbelow(10**CODE_LENGTH):06d}"
+    # Hash before taking the write lock: 40 phones in a workshop must not queue behind scrypt.
+    code_hash = hash_secret(code)
     with store.write(db):
         phone.persona_or_raise(db, persona_id)
-        code = ALWAYS_WRONG
-        while code == ALWAYS_WRONG:
-            code = f"{secrets.randbelow(10**CODE_LENGTH):06d}"
         db.execute("update otp_codes set used = 1 where persona_id = ? and purpose = ? and used = 0",
                    [persona_id, purpose])
         sms_id = phone.receive_sms(db, persona_id, SENDERS.get(purpose, "VNeID"), sms_text(code, purpose))
         now = clock.now(db)
         db["otp_codes"].insert({
-            "persona_id": persona_id, "purpose": purpose, "code_hash": hash_secret(code), "sms_id": sms_id,
+            "persona_id": persona_id, "purpose": purpose, "code_hash": code_hash, "sms_id": sms_id,
             "sent_at": now.isoformat(), "expires_at": (now + VALID_FOR).isoformat(), "wrong": 0, "used": 0,
         })
         events.record(db, "otp.resent" if resend else "otp.sent", persona_id=persona_id, purpose=purpose)
@@ -159,9 +161,16 @@ def verify(db, persona_id: str, purpose: str, code: str) -> None:
     """
     code = (code or "").strip().replace(" ", "")
     error: OtpError | None = None
+    # The scrypt comparison happens outside the write lock; inside, the row is re-read and the
+    # comparison redone only if another request replaced the code meanwhile.
+    seen = _current(db, persona_id, purpose)
+    seen_matches = bool(seen) and re.fullmatch(r"\d{6}", code) is not None and check_secret(code, seen["code_hash"])
     with store.write(db):
         until = locked_until(db, persona_id, purpose)
         current = _current(db, persona_id, purpose)
+        if current is not None:
+            same_row = seen is not None and seen["id"] == current["id"]
+            matches = seen_matches if same_row else check_secret(code, current["code_hash"])
         if until:
             events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="verify")
             error = OtpError("phone.otp.locked", minutes=_minutes_left(db, until))
@@ -172,7 +181,7 @@ def verify(db, persona_id: str, purpose: str, code: str) -> None:
         elif clock.now(db) > dt.datetime.fromisoformat(current["expires_at"]):
             events.record(db, "otp.expired", persona_id=persona_id, purpose=purpose)
             error = OtpError("phone.otp.expired")
-        elif not check_secret(code, current["code_hash"]):
+        elif not matches:
             wrong = current["wrong"] + 1
             db.execute("update otp_codes set wrong = ? where id = ?", [wrong, current["id"]])
             if wrong >= MAX_WRONG:

@@ -281,10 +281,13 @@ def participant(db, persona_id: str | None) -> dict | None:
     return {**row, "workshop": get(db, row["workshop_id"])}
 
 
-def is_participant(db, persona_id: str | None) -> bool:
+def is_participant(db, persona_id: str | None, *, open_only: bool = False) -> bool:
+    """Whether a persona joined a workshop (with ``open_only``, one that has not ended)."""
     if not persona_id or not db["workshop_participants"].exists():
         return False
-    return db.execute("select 1 from workshop_participants where persona_id = ?", [persona_id]).fetchone() is not None
+    sql = ("select 1 from workshop_participants p join workshops w on w.id = p.workshop_id "
+           "where p.persona_id = ?" + (" and w.status = 'open'" if open_only else ""))
+    return db.execute(sql, [persona_id]).fetchone() is not None
 
 
 def participants(db, workshop_id: str) -> list[dict]:
@@ -482,7 +485,8 @@ def refresh_progress(db, workshop_id: str) -> int:
         if _evaluated.get((persona_id, lesson_id)) == newest:
             continue
         try:
-            lessons.evaluate(db, persona_id, lesson_id)
+            if _would_tick(db, persona_id, lessons.get(lesson_id)):
+                lessons.evaluate(db, persona_id, lesson_id)
         except lessons.LessonError:
             continue
         evaluated += 1
@@ -490,6 +494,23 @@ def refresh_progress(db, workshop_id: str) -> int:
         row = db.execute("select max(id) from events where persona_id = ?", [persona_id]).fetchone()
         _evaluated[(persona_id, lesson_id)] = row[0] or 0
     return evaluated
+
+
+def _would_tick(db, persona_id: str, lesson: lessons.Lesson) -> bool:
+    """Whether ``lessons.evaluate`` would tick a step now, found by reading only.
+
+    ``evaluate`` always takes the write lock; the dashboard asks for a whole hall every few
+    seconds, so it takes the lock only for someone whose step really ticks (issue 7 bench)."""
+    current_run = lessons.run(db, persona_id, lesson.id)
+    if current_run is None:
+        return False
+    saved = {row[0] for row in db.execute("select step_id from lesson_steps where persona_id = ? and lesson_id = ?",
+                                          [persona_id, lesson.id])}
+    pending = [step for step in lesson.steps if step.id not in saved and not step.manual]
+    if any(lessons._uses_dossiers(step.check) for step in pending):
+        return True  # dossier checks read the dossiers too: let evaluate decide
+    log = events.for_persona(db, persona_id, since_id=current_run["watermark"])
+    return any(lessons.evaluate_check(step.check, log, []) is not None for step in pending)
 
 
 def _minutes_between(start: str | None, end: dt.datetime) -> float:
@@ -666,21 +687,22 @@ def report(db, workshop_id: str) -> dict:
 CSV_COLUMNS = ["display_name", "role", "joined_at", "steps_done", "steps_total", "finished", "minutes", "mistakes"]
 
 
-def report_csv(db, workshop_id: str) -> str:
-    """The attendance table as CSV (UTF-8 with a BOM so Excel on Windows reads the diacritics)."""
+def report_csv(db, workshop_id: str, data: dict | None = None) -> str:
+    """The attendance table as CSV (UTF-8 with a BOM so Excel on Windows reads the diacritics).
+    ``data`` is a ``report()`` the caller already has."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for row in report(db, workshop_id)["attendance"]:
+    for row in (data or report(db, workshop_id))["attendance"]:
         writer.writerow({**row, "finished": int(row["finished"])})
     return "\ufeff" + out.getvalue()
 
 
-def report_pdf(db, workshop_id: str, lang: str = "vi") -> bytes:
+def report_pdf(db, workshop_id: str, lang: str = "vi", data: dict | None = None) -> bytes:
     """A printable one-document report (the trainer hands it to the commune office)."""
     from workbench import pdf
 
-    data = report(db, workshop_id)
+    data = data or report(db, workshop_id)
     workshop = data["workshop"]
     t = lambda key, **p: i18n.t(f"workshop.{key}", lang, **p)  # noqa: E731
     doc = pdf.new_document(sandbox=True, title=t("report.title"))

@@ -115,7 +115,7 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
     trainer.get_by_role("button", name="Gửi lời nhắn").click()
     trainer.get_by_text("Đã gửi lời nhắn tới Bà Lan.").wait_for()
     lan = phones["Bà Lan"]
-    lan.get_by_text("Bác mở tin nhắn mới nhất nhé").wait_for(timeout=20_000)
+    lan.get_by_text("Bác mở tin nhắn mới nhất nhé").wait_for(timeout=45_000)  # polled every 20 s
     screenshot(lan, "workshop-nudge-phone")
     lan.get_by_role("button", name="Đã hiểu").click()
     lan.get_by_text("Bác mở tin nhắn mới nhất nhé").wait_for(state="detached", timeout=15_000)

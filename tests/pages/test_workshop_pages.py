@@ -160,6 +160,15 @@ def test_an_unknown_token_is_explained(db, hall):
     assert "không còn dùng được" in texts(app)
 
 
+def test_the_persona_chooser_never_offers_a_participants_persona(db, hall):
+    joined = workshop.join(db, hall["join_code"], "Bà Lan")
+    demo = personas.create(db, seed=3)
+    app = page("sandbox_personas.py")
+    options = app.selectbox(key="persona_pick").options
+    assert any(demo["full_name"] in o for o in options)
+    assert not any(personas.get(db, joined["persona_id"])["full_name"] in o for o in options)
+
+
 def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(db, hall):
     joined = workshop.join(db, hall["join_code"], "Bà Lan")
     workshop.nudge(db, hall["id"], joined["persona_id"], "Bác mở tin nhắn mới nhất nhé")
