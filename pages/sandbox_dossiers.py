@@ -38,7 +38,8 @@ def open_dossier(code: str | None) -> None:
 
 
 def record_download(code: str) -> None:
-    dossiers.record_download(db, pid, code)
+    # A callback runs in the next script run's thread: use that thread's connection (issue 6 fix).
+    dossiers.record_download(sandbox_db(), pid, code)
 
 
 code = state.get("dos.code")
