@@ -24,6 +24,7 @@ navigation = st.navigation(
             page("pages/sandbox_personas.py", "sandbox_personas", ":material/group:", "personas"),
             page("pages/sandbox_phone.py", "sandbox_phone", ":material/smartphone:", "phone"),
             page("pages/sandbox_police.py", "sandbox_police", ":material/local_police:", "police"),
+            page("pages/sandbox_vneid_web.py", "sandbox_vneid_web", ":material/language:", "vneid-web"),
             page("pages/sandbox_portal_account.py", "sandbox_portal_account", ":material/account_circle:", "portal"),
             page("pages/sandbox_services.py", "sandbox_services", ":material/edit_document:", "services"),
             page("pages/sandbox_dossiers.py", "sandbox_dossiers", ":material/folder_open:", "dossiers"),

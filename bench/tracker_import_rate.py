@@ -6,7 +6,8 @@ Builds a CSV of ROWS people (default 10,000) the way volunteers write it (mixed 
 dd/mm/yyyy dates, some NFD text, a few bad rows), in a temporary data folder with the demo
 commune's villages and teams, then times: the dry run (read + validate), the commit (validate
 again + write), and a second import of the same file (which must change nothing).
-Prints figures; asserts nothing about time.
+Prints wall-clock and CPU-time rates (CPU time is the fairer figure on a shared, loaded machine);
+asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -57,25 +58,27 @@ def main() -> int:
     data = build_csv(rows, [v["name"] for v in tracker.villages(db)], [t["name"] for t in tracker.teams(db)])
     print(f"rows: {rows:,}   file: {len(data) / 1e6:.1f} MB")
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     dry = tracker_import.import_file(db, data, "bench.csv", dry_run=True)
-    dry_s = time.perf_counter() - start
+    dry_s, dry_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"dry run (read + validate):      {dry_s:6.2f} s   {rows / dry_s:9,.0f} rows/s   "
-          f"created {dry['created']:,} updated {dry['updated']:,} errors {len(dry['errors'])}")
+          f"(CPU {rows / dry_cpu:,.0f} rows/s)   created {dry['created']:,} updated {dry['updated']:,} errors {len(dry['errors'])}")
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     done = tracker_import.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
-    commit_s = time.perf_counter() - start
+    commit_s, commit_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"commit (validate + write):      {commit_s:6.2f} s   {rows / commit_s:9,.0f} rows/s   "
-          f"citizens now {tracker.citizen_count(db):,}")
+          f"(CPU {rows / commit_cpu:,.0f} rows/s)   citizens now {tracker.citizen_count(db):,}")
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     again = tracker_import.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
-    again_s = time.perf_counter() - start
+    again_s, again_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"same file again (no change):    {again_s:6.2f} s   {rows / again_s:9,.0f} rows/s   "
-          f"created {again['created']} updated {again['updated']} ignored {again['ignored']:,}")
+          f"(CPU {rows / again_cpu:,.0f} rows/s)   created {again['created']} updated {again['updated']} ignored {again['ignored']:,}")
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"target ≥ 10,000 rows/s with full validation: commit {'met' if rows / commit_s >= 10_000 else 'NOT met'}")
+    print(f"target ≥ 10,000 rows/s with full validation: commit {'met' if rows / commit_s >= 10_000 else 'NOT met'} "
+          f"by wall time, {'met' if rows / commit_cpu >= 10_000 else 'NOT met'} by CPU time "
+          f"(load average now {os.getloadavg()[0]:.1f}: a shared machine slows the wall clock)")
     return 0
 
 

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 COMMUNES, VILLAGES = 108, 1292
+BATCH = 20_000
 SEED = 3
 # Odds of each milestone, in funnel order (as the demo commune's); one in five goes all the way.
 ODDS = {"sim": 0.92, "vneid2": 0.82, "dvc": 0.5, "health_book": 0.55, "bank": 0.6, "wallet": 0.5, "dossier": 0.18}
@@ -83,38 +84,46 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
                             "is_demo) values (?, ?, ?, ?, ?, ?, ?, ?)", villages)
         db.conn.executemany("insert into teams (id, name, name_folded, village_id, is_demo) values (?, ?, ?, ?, 0)",
                             [(v[0], f"Tổ CNS {v[3]}", tracker.fold(f"Tổ CNS {v[3]}"), v[0]) for v in villages])
-        names = _names(rng, min(citizens, 50_000))
+        members = _names(rng, 5 * VILLAGES)  # a team of five in every village (Vân Hồ, seed 002)
+        db.conn.executemany("insert into team_members (team_id, full_name, role, is_demo) values (?, ?, ?, 0)",
+                            [(n // 5 + 1, members[n][0], "leader" if n % 5 == 0 else "member")
+                             for n in range(5 * VILLAGES)])
+        names = _names(rng, min(citizens, 50_000)) if citizens else []
         span = (end - start).days
-        citizen_rows, milestone_rows = [], []
-        for n in range(citizens):
-            name, gender, ethnicity = names[n % len(names)]
-            village = rng.randrange(VILLAGES) + 1
-            day = start + dt.timedelta(days=int(span * rng.random() ** 0.7))
-            dates = {}
-            keen = rng.random() < 0.2
-            for milestone in MILESTONES:
-                if (keen and milestone in DIGITAL) or rng.random() < ODDS[milestone]:
-                    if day > end:
-                        break
-                    dates[milestone] = day.isoformat()
-                    day += dt.timedelta(days=rng.randrange(0, 10))
-            digital = max(dates[m] for m in DIGITAL) if all(m in dates for m in DIGITAL) else None
-            citizen_rows.append((n + 1, name, tracker.fold(name), rng.randrange(1935, 2008), gender, ethnicity,
-                                 village, village, None, None, "bench", start.isoformat(), "bench", 0, stamp, stamp,
-                                 digital, *[dates.get(m) for m in MILESTONES]))
-            milestone_rows.extend((n + 1, m, d, "bench", village, "", "bench", stamp) for m, d in dates.items())
         columns = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
                    "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
                    + ", ".join(f"m_{m}" for m in MILESTONES))
-        db.conn.executemany(f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})",
-                            citizen_rows)
-        db.conn.executemany("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, "
-                            "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", milestone_rows)
+        citizen_sql = f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})"
+        milestone_sql = ("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, "
+                         "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+        milestones_made = 0
+        for first in range(0, citizens, BATCH):  # in batches, so the peak memory is the page's, not ours
+            citizen_rows, milestone_rows = [], []
+            for n in range(first, min(citizens, first + BATCH)):
+                name, gender, ethnicity = names[n % len(names)]
+                village = rng.randrange(VILLAGES) + 1
+                day = start + dt.timedelta(days=int(span * rng.random() ** 0.7))
+                dates = {}
+                keen = rng.random() < 0.2
+                for milestone in MILESTONES:
+                    if (keen and milestone in DIGITAL) or rng.random() < ODDS[milestone]:
+                        if day > end:
+                            break
+                        dates[milestone] = day.isoformat()
+                        day += dt.timedelta(days=rng.randrange(0, 10))
+                digital = max(dates[m] for m in DIGITAL) if all(m in dates for m in DIGITAL) else None
+                citizen_rows.append((n + 1, name, tracker.fold(name), rng.randrange(1935, 2008), gender, ethnicity,
+                                     village, village, None, None, "bench", start.isoformat(), "bench", 0, stamp,
+                                     stamp, digital, *[dates.get(m) for m in MILESTONES]))
+                milestone_rows.extend((n + 1, m, d, "bench", village, "", "bench", stamp) for m, d in dates.items())
+            db.conn.executemany(citizen_sql, citizen_rows)
+            db.conn.executemany(milestone_sql, milestone_rows)
+            milestones_made += len(milestone_rows)
         tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
     db.execute("analyze")
     db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA cache_size = -2000")  # back to SQLite's default: the pages measure as the app runs
-    return {"citizens": citizens, "milestones": len(milestone_rows), "seconds": time.perf_counter() - started}
+    db.execute(f"PRAGMA cache_size = -{store.TRACKER_CACHE_KIB}")  # back to the app's: measure as it runs
+    return {"citizens": citizens, "milestones": milestones_made, "seconds": time.perf_counter() - started}
 
 
 def _fresh_data_dir() -> Path:

@@ -72,7 +72,7 @@ def message_text(message: dict) -> str:
 
 def show_messages(messages: list[dict]) -> None:
     for message in reversed(messages):
-        when = message["at"][:16].replace("T", " ")
+        when = dt.datetime.fromisoformat(message["at"]).strftime("%H:%M %d/%m/%Y")
         actor = t(f"dossiers.actor.{message['actor']}")
         st.markdown(f"**{actor}** · {when}  \n{message_text(message)}")
 

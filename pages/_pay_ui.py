@@ -30,6 +30,10 @@ CSS = """
 .cds-sms { background: #f3f5f7; border: 1px solid #c7ced4; border-radius: 12px; padding: .6rem .8rem;
   margin: .3rem 0 .8rem 0; font-family: monospace; font-size: .95rem; word-break: break-word; }
 .cds-sms b { font-family: sans-serif; }
+.cds-typed-code { font-family: monospace; font-size: 2.6rem; font-weight: 800; letter-spacing: .12em;
+  white-space: nowrap; line-height: 1.2; margin-bottom: .6rem; }
+/* Streamlit's own "Press Enter to submit form" hint is English on a Vietnamese page: hide it. */
+div[data-testid="InputInstructions"] { display: none; }
 </style>
 """
 
@@ -119,41 +123,3 @@ def _record_download(payment_id: str) -> None:
 
     receipts.record_download(store.sandbox(), payment_id)
 
-
-def link(page: str, label: str, icon: str | None = None, query_params: dict | None = None) -> None:
-    """``st.page_link``, or a plain link when the page is not registered (a page run alone, as
-    AppTest runs it, knows no other page)."""
-    from streamlit.errors import StreamlitPageNotFoundError
-
-    try:
-        st.page_link(page, label=label, icon=icon, query_params=query_params)
-    except StreamlitPageNotFoundError:
-        from urllib.parse import urlencode
-
-        url = "/" + URL_PATHS.get(page, "") + ("?" + urlencode(query_params) if query_params else "")
-        st.markdown(f"[{label}]({url})")
-
-
-URL_PATHS = {"pages/sandbox_personas.py": "personas", "pages/sandbox_portal_account.py": "portal",
-             "pages/sandbox_dossiers.py": "dossiers", "pages/sandbox_payment.py": "payment",
-             "pages/sandbox_wallet.py": "wallet", "pages/sandbox_phone.py": "phone"}
-
-
-def require_persona(db) -> dict:
-    """As ``pages._persona.require_persona``, with a link that also works in a page run alone."""
-    from pages._persona import current_persona
-
-    persona = current_persona(db)
-    if persona is None:
-        st.info(t("persona.none_chosen"), icon=":material/person_search:")
-        link("pages/sandbox_personas.py", t("persona.choose_link"), ":material/group:")
-        st.stop()
-    return persona
-
-
-def require_portal_login(db, persona: dict) -> None:
-    """As ``pages._persona.require_portal_login`` (same session key), with the safe link."""
-    if st.session_state.get("portal_login") != persona["id"]:
-        st.info(t("persona.portal_login_needed"), icon=":material/lock:")
-        link("pages/sandbox_portal_account.py", t("persona.portal_login_link"), ":material/account_circle:")
-        st.stop()

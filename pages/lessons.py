@@ -267,7 +267,7 @@ def player(lesson, persona) -> None:
     path = f"lessons?p={persona['id']}&lesson={lesson.id}"
     st.code(network.lan_url(path=path) or "/" + path, language=None)
     left, right = st.columns(2)
-    if left.button(t("lessons.other_lesson"), key="lesson_other", use_container_width=True):
+    if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", use_container_width=True):
         choose_lesson(None)
     if right.button(t("lessons.restart"), key="lesson_restart", use_container_width=True):
         lessons.start(db, persona["id"], lesson.id, restart=True)

@@ -56,6 +56,7 @@ def issue_form() -> None:
 @st.fragment(run_every=dt.timedelta(seconds=2))
 def live_status(request_id: str) -> None:
     """Re-drawn every 2 s: the QR while waiting, "Đã nhận tiền" once paid."""
+    db = sandbox_db()  # a fragment re-run may be on another thread: use that thread's connection
     request = payments.get_request(db, request_id)
     status = payments.request_status(db, request_id)
     if status["status"] == "paid":
@@ -76,7 +77,9 @@ def live_status(request_id: str) -> None:
         ui.summary([(t("payments.payee"), payments.payee(shown["payee_id"])["name"]),
                     (t("payments.content"), request["reference"]),
                     (t("payments.expires"), request["expires_at"][11:16])])
-        st.markdown(f"## {t('payments.desk.typed_code', code=paytokens.format_typed_code(request['code']))}")
+        st.markdown(f"**{t('payments.desk.typed_code')}**")
+        st.markdown(f'<div class="cds-typed-code">{paytokens.format_typed_code(request["code"])}</div>',
+                    unsafe_allow_html=True)
         if payload.startswith("http"):
             st.caption(t("payments.desk.open_link", url=payload))
         else:
@@ -94,7 +97,7 @@ if request_id and payments.get_request(db, request_id):
     if one.button(t("payments.desk.clear"), key="desk_clear", icon=":material/refresh:", use_container_width=True):
         st.session_state.pop(STATE, None)
         st.rerun()
-    if not request["scam_of"] and two.button(t("payments.desk.scam"), key="desk_scam", icon=":material/gpp_bad:",
+    if not request["scam_of"] and request["status"] == "open" and two.button(t("payments.desk.scam"), key="desk_scam", icon=":material/gpp_bad:",
                                              use_container_width=True):
         st.session_state[STATE] = payments.issue_scam_qr(db, request_id)["id"]
         st.rerun()

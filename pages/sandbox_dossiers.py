@@ -139,7 +139,7 @@ if row["status"] in ("returned", "refused"):
         else:
             with st.form("rate"):
                 rating = st.radio(t("dossiers.manage.rate_label"), [5, 4, 3, 2, 1], index=None, key="rate.value",
-                                  format_func=lambda n: t(f"dossiers.manage.rating_{n}"))
+                                  format_func={n: t(f"dossiers.manage.rating_{n}") for n in range(1, 6)}.get)
                 comment = st.text_area(t("dossiers.manage.rate_comment"), key="rate.comment", max_chars=500)
                 sent = st.form_submit_button(t("dossiers.manage.rate_send"), type="primary", width="stretch")
             if sent:

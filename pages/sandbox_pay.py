@@ -7,7 +7,7 @@ A live OTP typed into the code box is flagged as a scam lesson (``workbench.scam
 import streamlit as st
 
 from pages import _pay_ui as ui
-from pages._frame import current_lang, page_setup, sandbox_db, t
+from pages._frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._persona import current_persona, set_persona
 from workbench import payments, receipts, scams
 
@@ -24,7 +24,7 @@ if persona is None:
     if st.button(t("payments.pay.new_persona"), type="primary", use_container_width=True, key="new_persona"):
         set_persona(payments.new_practice_persona(db)["id"])
         st.rerun()
-    ui.link("pages/sandbox_personas.py", label=t("persona.choose_link"), icon=":material/group:")
+    page_link("pages/sandbox_personas.py", label=t("persona.choose_link"), icon=":material/group:")
     st.stop()
 pid = persona["id"]
 
@@ -103,7 +103,7 @@ else:
                 except payments.PaymentError as error:
                     ui.show_error(error)
                     if error.reason == "insufficient_balance":
-                        ui.link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"),
+                        page_link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"),
                                      icon=":material/add_card:", query_params={"p": pid})
                 else:
                     state["payment_id"] = payment["id"]

@@ -9,15 +9,16 @@ receipt. The flow's step lives in session state per dossier; the money lives in
 import streamlit as st
 
 from pages import _pay_ui as ui
-from pages._frame import current_lang, page_setup, sandbox_db, t
+from pages._frame import current_lang, page_link, page_setup, sandbox_db, t
+from pages._persona import require_persona, require_portal_login
 from workbench import catalogue, dossiers, payments, phone, receipts
 
 page_setup(sandbox=True)
 ui.style()
 st.title(t("payments.gateway.title"))
 db = sandbox_db()
-persona = ui.require_persona(db)
-ui.require_portal_login(db, persona)
+persona = require_persona(db)
+require_portal_login(db, persona)
 pid = persona["id"]
 DOSSIERS_PAGE = "pages/sandbox_dossiers.py"
 KIND_KEYS = {"bank": "payments.gateway.kind_bank", "wallet": "payments.gateway.kind_wallet"}
@@ -28,19 +29,19 @@ if not code:
     st.subheader(t("payments.gateway.unpaid_title"))
     unpaid = [d for d in dossiers.for_persona(db, pid) if d["amount_due"] > 0]
     for row in unpaid:
-        ui.link("pages/sandbox_payment.py", query_params={"dossier": row["code"], "p": pid},
+        page_link("pages/sandbox_payment.py", query_params={"dossier": row["code"], "p": pid},
                      label=t("payments.gateway.pay_link", code=row["code"], amount=ui.money(row["amount_due"])),
                      icon=":material/credit_card:")
     if not unpaid:
         st.write(t("payments.gateway.unpaid_none"))
-    ui.link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/arrow_back:")
+    page_link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/arrow_back:")
     st.stop()
 
 try:
     payable = payments.dossier_payable(db, code, persona_id=pid)
 except payments.PaymentError as error:
     ui.show_error(error)
-    ui.link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/arrow_back:")
+    page_link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/arrow_back:")
     st.stop()
 
 flow_key = f"payflow:{code}"
@@ -78,7 +79,7 @@ def facts(with_provider: bool = False) -> list[tuple[str, str]]:
 step = flow["step"]
 
 if step == "choose":
-    ui.link(DOSSIERS_PAGE, label=t("payments.back"), icon=":material/arrow_back:")
+    page_link(DOSSIERS_PAGE, label=t("payments.back"), icon=":material/arrow_back:", query_params={"code": code})
     st.caption(t("payments.gateway.intro"))
     ui.summary(facts(), big=t("payments.amount"))
     st.subheader(t("payments.gateway.choose_title"))
@@ -157,7 +158,7 @@ elif step == "authorise":
                 except payments.PaymentError as error:
                     ui.show_error(error)
                     if error.reason == "insufficient_balance":
-                        ui.link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"),
+                        page_link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"),
                                      icon=":material/add_card:", query_params={"p": pid})
                 else:
                     flow["payment_id"] = payment["id"]
@@ -182,4 +183,5 @@ elif step == "done":
     st.subheader(t("payments.gateway.receipt_title"))
     ui.summary(receipts.receipt_rows(db, payment["id"], current_lang()), big=t("payments.receipt.amount"))
     ui.receipt_button(db, payment["id"], key="gateway_receipt")
-    ui.link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/folder_open:")
+    page_link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/folder_open:",
+              query_params={"code": code})

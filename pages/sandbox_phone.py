@@ -12,6 +12,7 @@ import html
 import streamlit as st
 
 from pages._frame import page_setup, sandbox_db, page_link, t
+from pages import _vneid_screens as vneid_screens
 from pages._persona import require_persona
 from workbench import clock, eid, health_book, otp, phone
 from workbench.phone import IdentityError
@@ -22,7 +23,10 @@ PHONE_CSS = """
   .st-key-phone_frame { max-width: 400px; border: 10px solid #1f2328; border-radius: 28px; padding: 14px 12px 22px;
     background: #fff; box-shadow: 0 6px 18px rgba(0,0,0,.18); min-height: 640px; }
 }
-@media (max-width: 640px) { .st-key-phone_notes { display: none; } }
+/* On a real phone the phone's screens fill the page: no page title, no trainer notes. */
+@media (max-width: 640px) { .st-key-phone_notes, .st-key-phone_title { display: none; } }
+.cds-appbar { background:#c8102e; color:#fff; font-weight:800; border-radius:8px; padding:.4rem .7rem;
+  margin:.2rem 0 .6rem; letter-spacing:.03em; }
 .cds-statusbar { display:flex; justify-content:space-between; font-size:.8rem; color:#555; margin-bottom:.3rem; }
 .cds-sms { border-left: 4px solid #1565c0; background:#f3f7fc; padding:.45rem .6rem; border-radius:6px;
   margin:.2rem 0 .5rem; white-space: pre-wrap; word-break: break-word; font-size: .95rem; }
@@ -39,7 +43,8 @@ PHONE_CSS = """
 
 page_setup(sandbox=True)
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
-st.title(t("phone.title"))
+with st.container(key="phone_title"):
+    st.title(t("phone.title"))
 db = sandbox_db()
 persona = require_persona(db)
 pid = persona["id"]
@@ -199,108 +204,21 @@ def screen_health() -> None:
 # --- the VNeID app ------------------------------------------------------------------------------
 
 def vneid_header() -> None:
-    st.markdown(f"#### {t('eid.app_name')}")
+    st.markdown(f'<div class="cds-appbar">{t("eid.app_name")}</div>', unsafe_allow_html=True)
 
 
 def vneid_activation_start() -> None:
     if st.button(t("phone.back"), key="vneid_act_back", icon=":material/arrow_back:", type="tertiary"):
         go("vneid", "login")
-    st.subheader(t("eid.activate.title"), anchor=False)
-    st.caption(t("eid.activate.hint"))
-    with st.form("vneid_activate_form"):
-        cccd = st.text_input(t("eid.field.cccd"), key="vneid_act_cccd", max_chars=12)
-        number = st.text_input(t("eid.field.phone"), key="vneid_act_phone")
-        sent = st.form_submit_button(key="vneid_activate_form_submit", label=t("eid.activate.submit"), type="primary", use_container_width=True)
-    if sent:
-        try:
-            eid.start_activation(db, pid, cccd, number, channel="app")
-        except IdentityError as error:
-            show_error(error)
-            if error.key == "eid.error.not_approved":
-                page_link("pages/sandbox_police.py", label=t("eid.home.go_police"), icon=":material/local_police:")
-        else:
-            st.rerun()
+    vneid_screens.activation_form(db, persona, channel="app")
 
 
 def otp_form(prefix: str, on_submit, on_resend, purpose: str) -> None:
-    expires = otp.expires_at(db, pid, purpose)
-    st.write(t("eid.otp.body", phone=persona["phone"][:3] + "****" + persona["phone"][-3:]))
-    if expires:
-        st.caption(t("eid.otp.expires", time=expires.strftime("%H:%M")))
-    with st.form(f"{prefix}_otp_form"):
-        code = st.text_input(t("eid.field.otp"), key=f"{prefix}_otp", max_chars=6)
-        sent = st.form_submit_button(key=f"{prefix}_otp_form_submit", label=t("eid.otp.submit"), type="primary", use_container_width=True)
-    if sent:
-        try:
-            on_submit(code)
-        except IdentityError as error:
-            show_error(error)
-        else:
-            st.rerun()
-    if st.button(t("eid.otp.resend"), key=f"{prefix}_resend", use_container_width=True, icon=":material/refresh:"):
-        try:
-            on_resend()
-        except IdentityError as error:
-            show_error(error)
-        else:
-            st.success(t("eid.otp.resent"), icon=":material/sms:")
+    vneid_screens.otp_form(db, persona, prefix, on_submit, on_resend, purpose)
 
 
 def vneid_step(step: str) -> None:
-    st.progress({"otp": 1, "password": 2, "passcode": 3, "security": 4}[step] / 5,
-                text=t(f"eid.step.{step}"))
-    if step == "otp":
-        st.subheader(t("eid.otp.title"), anchor=False)
-        otp_form("vneid_act", lambda code: eid.confirm_activation_otp(db, pid, code),
-                 lambda: eid.resend_activation_otp(db, pid), "eid_activation")
-    elif step == "password":
-        st.subheader(t("eid.password.title"), anchor=False)
-        st.markdown(t("eid.password.rules"))
-        with st.form("vneid_password_form"):
-            password = st.text_input(t("eid.field.password"), type="password", key="vneid_pw")
-            confirm = st.text_input(t("eid.field.password_confirm"), type="password", key="vneid_pw2")
-            sent = st.form_submit_button(key="vneid_password_form_submit", label=t("eid.continue"), type="primary", use_container_width=True)
-        if sent:
-            try:
-                eid.set_password(db, pid, password, confirm)
-            except IdentityError as error:
-                show_error(error)
-            else:
-                st.rerun()
-    elif step == "passcode":
-        st.subheader(t("eid.passcode.title"), anchor=False)
-        st.write(t("eid.passcode.body"))
-        with st.form("vneid_passcode_form"):
-            passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_pc")
-            confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=6, key="vneid_pc2")
-            sent = st.form_submit_button(key="vneid_passcode_form_submit", label=t("eid.continue"), type="primary", use_container_width=True)
-        if sent:
-            try:
-                eid.set_passcode(db, pid, passcode, confirm)
-            except IdentityError as error:
-                show_error(error)
-            else:
-                st.rerun()
-    elif step == "security":
-        st.subheader(t("eid.security.title"), anchor=False)
-        st.write(t("eid.security.body"))
-        questions = list(eid.SECURITY_QUESTIONS)
-        with st.form("vneid_security_form"):
-            q1 = st.selectbox(t("eid.security.question", n=1), questions, index=0, key="vneid_q1",
-                              format_func=lambda q: t(f"eid.questions.{q}"))
-            a1 = st.text_input(t("eid.security.answer", n=1), key="vneid_a1")
-            q2 = st.selectbox(t("eid.security.question", n=2), questions, index=4, key="vneid_q2",
-                              format_func=lambda q: t(f"eid.questions.{q}"))
-            a2 = st.text_input(t("eid.security.answer", n=2), key="vneid_a2")
-            sent = st.form_submit_button(key="vneid_security_form_submit", label=t("eid.security.submit"), type="primary", use_container_width=True)
-        if sent:
-            answers = {q1: a1} if q1 == q2 else {q1: a1, q2: a2}
-            try:
-                eid.set_security_questions(db, pid, answers)
-            except IdentityError as error:
-                show_error(error)
-            else:
-                go("vneid", "activated")
+    vneid_screens.activation_step(db, persona, step, on_done=lambda: go("vneid", "activated"))
 
 
 def vneid_login() -> None:
@@ -410,6 +328,7 @@ def vneid_home() -> None:
                                 icon=":material/lock_reset:"):
         go("vneid", "forgot")
     if st.button(t("eid.home.logout"), key="vneid_logout", use_container_width=True, icon=":material/logout:"):
+        eid.logout(db, pid)
         ss.pop("vneid_session", None)
         go("vneid", "login")
 

@@ -52,13 +52,11 @@ if persona:
         status = status_of(pid)
         if status == "none":
             st.markdown(t("police.citizen.checklist"))
-            checks = [st.checkbox(t(f"police.check.{item}"), key=f"police_check_{item}")
-                      for item in ("chip_card", "photo", "fingerprints")]
+            ticked = [item for item in eid.REGISTRATION_DOCUMENTS
+                      if st.checkbox(t(f"police.check.{item}"), key=f"police_check_{item}")]
             if st.button(t("police.citizen.submit"), key="police_submit", type="primary", use_container_width=True):
-                if not all(checks):
-                    st.error(t("police.error.checklist"), icon=":material/error:")
-                else:
-                    act(eid.submit_registration, pid, "police.flash.submitted")
+                act(lambda db, persona_id, actor: eid.submit_registration(db, persona_id, actor, documents=ticked),
+                    pid, "police.flash.submitted")
         elif status == "submitted":
             st.info(t("police.citizen.waiting"), icon=":material/hourglass_top:")
             if st.button(t("police.citizen.approve"), key="police_approve", type="primary", use_container_width=True):

@@ -128,6 +128,16 @@ elif screen == "vneid_wait":
         go("home")
     st.subheader(t("portal.vneid.wait_title"), anchor=False)
     st.info(t("portal.vneid.wait_body"), icon=":material/phonelink_ring:")
+
+    @st.fragment(run_every="3s")
+    def watch_the_phone() -> None:
+        """The portal on a laptop, the phone in the hand: notice the confirmation by itself.
+
+        A fragment rerun runs on another thread: it opens that thread's own connection."""
+        if eid.request_status(sandbox_db(), request_id) != "pending":
+            st.rerun()
+
+    watch_the_phone()
     if st.button(t("portal.vneid.open_app"), key="portal_open_vneid", type="primary", use_container_width=True,
                  icon=":material/smartphone:"):
         ss["phone_screen"] = "vneid"
@@ -174,12 +184,12 @@ elif screen == "reg_details":
     reg = ss.setdefault("portal_reg", {})
     with st.form("portal_reg_form"):
         values = {
-            "cccd": st.text_input(t("portal.field.cccd"), value=reg.get("cccd", ""), max_chars=12),
-            "full_name": st.text_input(t("portal.field.full_name"), value=reg.get("full_name", "")),
-            "birth_date": st.text_input(t("portal.field.birth_date"), value=reg.get("birth_date", ""),
+            "cccd": st.text_input(t("portal.field.cccd"), value=reg.get("cccd", ""), key="portal_reg_cccd", max_chars=12),
+            "full_name": st.text_input(t("portal.field.full_name"), value=reg.get("full_name", ""), key="portal_reg_full_name"),
+            "birth_date": st.text_input(t("portal.field.birth_date"), value=reg.get("birth_date", ""), key="portal_reg_birth_date",
                                         placeholder="dd/mm/yyyy"),
-            "phone": st.text_input(t("portal.field.phone"), value=reg.get("phone", "")),
-            "email": st.text_input(t("portal.field.email"), value=reg.get("email", "")),
+            "phone": st.text_input(t("portal.field.phone"), value=reg.get("phone", ""), key="portal_reg_phone"),
+            "email": st.text_input(t("portal.field.email"), value=reg.get("email", ""), key="portal_reg_email"),
         }
         sent = st.form_submit_button(key="portal_reg_form_submit", label=t("portal.continue"), type="primary", use_container_width=True)
     if sent:
@@ -194,22 +204,7 @@ elif screen == "reg_check":
     back("reg_details")
     reg = ss.get("portal_reg", {})
     st.subheader(t("portal.reg.check_title"), anchor=False)
-    for field in ("cccd", "full_name", "birth_date", "phone", "email"):
-        label, value, change = st.columns([3, 4, 2], vertical_alignment="center")
-        label.markdown(f"**{t(f'portal.field.{field}')}**")
-        value.write(reg.get(field) or "—")
-        if change.button(t("portal.change"), key=f"portal_change_{field}", type="tertiary"):
-            go("reg_details")
-    if st.button(t("portal.reg.submit"), key="portal_reg_submit", type="primary", use_container_width=True):
-        try:
-            portal.start_registration(db, pid, cccd=reg.get("cccd", ""), full_name=reg.get("full_name", ""),
-                                      birth_date=reg.get("birth_date", ""), phone_number=reg.get("phone", ""),
-                                      email=reg.get("email", ""))
-        except IdentityError as error:
-            ss["portal_reg_error"] = (error.key, error.params)
-        else:
-            go("reg_otp")
-    if ss.get("portal_reg_error"):
+    if ss.get("portal_reg_error"):  # GOV.UK: the problem first, at the top, saying how to fix it
         key, params = ss["portal_reg_error"]
         st.error(t(key, **params), icon=":material/error:")
         if key == "portal.error.sim_not_standardised":
@@ -217,7 +212,24 @@ elif screen == "reg_check":
             if st.button(t("portal.reg.open_1414"), key="portal_open_1414", use_container_width=True,
                          icon=":material/smartphone:"):
                 ss["phone_screen"] = "sms_compose"
+                ss.pop("portal_reg_error", None)
                 st.switch_page("pages/sandbox_phone.py")
+    with st.container(border=True):
+        for field in ("cccd", "full_name", "birth_date", "phone", "email"):
+            answer, change = st.columns([4, 1], vertical_alignment="center", wrap=False)
+            answer.markdown(f"**{t(f'portal.field.{field}')}**  \n{reg.get(field) or '—'}")
+            if change.button(t("portal.change"), key=f"portal_change_{field}", type="tertiary"):
+                go("reg_details")
+    if st.button(t("portal.reg.submit"), key="portal_reg_submit", type="primary", use_container_width=True):
+        try:
+            portal.start_registration(db, pid, cccd=reg.get("cccd", ""), full_name=reg.get("full_name", ""),
+                                      birth_date=reg.get("birth_date", ""), phone_number=reg.get("phone", ""),
+                                      email=reg.get("email", ""))
+        except IdentityError as error:
+            ss["portal_reg_error"] = (error.key, error.params)
+            st.rerun()
+        else:
+            go("reg_otp")
 
 elif screen == "reg_otp":
     st.subheader(t("portal.reg.otp_title"), anchor=False)

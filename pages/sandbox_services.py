@@ -75,9 +75,8 @@ if step == "search":
     with st.form("search"):
         query = st.text_input(t("catalogue.search.label"), placeholder=t("catalogue.search.placeholder"),
                               key="svc.query")
-        field = st.selectbox(t("catalogue.search.field"), field_ids, key="svc.field",
-                             format_func=lambda f: text(catalogue.fields()[f]) if f else
-                             t("catalogue.search.all_fields"))
+        field_labels = {f: text(catalogue.fields()[f]) if f else t("catalogue.search.all_fields") for f in field_ids}
+        field = st.selectbox(t("catalogue.search.field"), field_ids, key="svc.field", format_func=field_labels.get)
         searched = st.form_submit_button(t("catalogue.search.button"), type="primary", width="stretch")
     results = catalogue.search(query, field or None)
     if searched:
@@ -213,7 +212,8 @@ elif step == "delivery":
     with st.form("delivery"):
         unset = {} if key in state else {"index": None}
         choice = st.radio(t("dossiers.delivery.title"), dossiers.DELIVERY, key=key, **unset,
-                          format_func=lambda d: t(f"dossiers.delivery.{d}"), label_visibility="collapsed")
+                          format_func={d: t(f"dossiers.delivery.{d}") for d in dossiers.DELIVERY}.get,
+                          label_visibility="collapsed")
         sent = st.form_submit_button(t("dossiers.continue"), type="primary", width="stretch")
     if sent:
         try:

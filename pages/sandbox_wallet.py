@@ -7,14 +7,15 @@ import datetime as dt
 import streamlit as st
 
 from pages import _pay_ui as ui
-from pages._frame import current_lang, page_setup, sandbox_db, t
+from pages._frame import current_lang, page_link, page_setup, sandbox_db, t
+from pages._persona import require_persona
 from workbench import payments, scams
 
 page_setup(sandbox=True)
 ui.style()
 st.title(t("wallet.title"))
 db = sandbox_db()
-persona = ui.require_persona(db)
+persona = require_persona(db)
 pid = persona["id"]
 lang = current_lang()
 payments.ensure_accounts(db, pid)
@@ -29,6 +30,9 @@ one, two = st.columns(2)
 one.metric(t("wallet.wallet_balance"), ui.money(payments.wallet_balance(db, pid)))
 two.metric(t("wallet.bank_balance", bank=bank["short"]), ui.money(payments.bank_balance(db, pid)))
 st.caption(t("payments.fictional_note"))
+notice = st.session_state.pop("wallet_notice", None)
+if notice:
+    st.success(notice, icon=":material/check_circle:")
 
 topup, history, benefit, scam_tab, trainer = st.tabs(
     [t("wallet.tabs.topup"), t("wallet.tabs.history"), t("wallet.tabs.benefit"), t("wallet.tabs.scams"),
@@ -51,9 +55,10 @@ with topup:
                 new_balance = payments.top_up(db, pid, int(amount), secret.strip())
             except payments.PaymentError as error:
                 ui.show_error(error)
-            else:
-                st.success(t("wallet.topup.done", amount=ui.money(int(amount)), balance=ui.money(new_balance)),
-                           icon=":material/check_circle:")
+            else:  # draw again so the balances at the top are the new ones
+                st.session_state["wallet_notice"] = t("wallet.topup.done", amount=ui.money(int(amount)),
+                                                      balance=ui.money(new_balance))
+                st.rerun()
 
 with history:
     st.subheader(t("wallet.history.title"))
@@ -78,8 +83,9 @@ with benefit:
         if st.button(t("wallet.benefit.pay", amount=ui.money(payments.BENEFIT_AMOUNT)), key="benefit_pay",
                      use_container_width=True, icon=":material/volunteer_activism:"):
             new_balance = payments.receive_benefit(db, pid, actor="trainer")
-            st.success(t("wallet.benefit.paid", amount=ui.money(payments.BENEFIT_AMOUNT),
-                         balance=ui.money(new_balance)), icon=":material/check_circle:")
+            st.session_state["wallet_notice"] = t("wallet.benefit.paid", amount=ui.money(payments.BENEFIT_AMOUNT),
+                                                  balance=ui.money(new_balance))
+            st.rerun()
     else:
         st.info(t("wallet.benefit.not_linked"), icon=":material/link_off:")
         if st.button(t("wallet.benefit.link"), key="benefit_link", type="primary", use_container_width=True,
@@ -88,7 +94,7 @@ with benefit:
                 payments.link_vneid(db, pid)
             except payments.PaymentError as error:
                 ui.show_error(error)
-                ui.link("pages/sandbox_phone.py", label=t("wallet.benefit.eid_link"),
+                page_link("pages/sandbox_phone.py", label=t("wallet.benefit.eid_link"),
                              icon=":material/smartphone:", query_params={"p": pid})
             else:
                 st.rerun()

@@ -133,10 +133,17 @@ with tabs[1]:
                                 t("tracker.admin.col.population"): v["population"],
                                 t("tracker.admin.col.households"): v["households"]} for v in villages]),
                  hide_index=True, use_container_width=True)
+    st.markdown(f"**{t('tracker.admin.village_form')}**")
+    editing = st.selectbox(t("tracker.admin.village_which"), [None, *village_name], key="admin_village_pick",
+                           format_func=lambda v: village_name.get(v, t("tracker.admin.new_village")))
+    if st.session_state.get("admin_village_loaded", "none") != editing:
+        # Another village chosen: its current values fill the form, ready to change.
+        row = next((v for v in villages if v["id"] == editing), {})
+        st.session_state.update({"admin_village_loaded": editing, "admin_village_name": row.get("name", ""),
+                                 "admin_village_code": row.get("code") or "",
+                                 "admin_village_population": row.get("population") or 0,
+                                 "admin_village_households": row.get("households") or 0})
     with st.form("admin_village"):
-        st.markdown(f"**{t('tracker.admin.village_form')}**")
-        editing = st.selectbox(t("tracker.admin.village_which"), [None, *village_name], key="admin_village_pick",
-                               format_func=lambda v: village_name.get(v, t("tracker.admin.new_village")))
         name = st.text_input(t("tracker.admin.col.village"), key="admin_village_name")
         code = st.text_input(t("tracker.admin.col.code"), key="admin_village_code")
         population = st.number_input(t("tracker.admin.col.population"), min_value=0, step=1,
@@ -318,7 +325,8 @@ with tabs[7]:
     lines = tracker.audit_log(db, limit=500)
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.at"): a["at"].replace("T", " "),
                                 t("tracker.admin.col.actor"): a["actor"],
-                                t("tracker.admin.col.action"): a["action"],
+                                t("tracker.admin.col.action"): t(f"tracker.action.{a['action']}")
+                                if i18n.has(f"tracker.action.{a['action']}") else a["action"],
                                 t("tracker.admin.col.entity"): f"{a['entity']} {a['entity_id'] or ''}".strip(),
                                 t("tracker.admin.col.detail"): ", ".join(f"{k}={v}" for k, v in
                                                                          json.loads(a["detail"] or "{}").items())}

@@ -68,6 +68,8 @@ if start and start > end:
     st.stop()
 
 village_ids = tuple(sorted(chosen)) if chosen else allowed
+if allowed is not None:  # a volunteer's view never leaves their villages, whatever the widget holds
+    village_ids = tuple(v for v in village_ids if v in allowed)
 figures, specs = dashboard_view(str(store.db_path(store.TRACKER)), tracker.data_version(db),
                                 start.isoformat() if start else None, end.isoformat(), village_ids, team, lang)
 head = figures["headline"]

@@ -13,7 +13,7 @@ import streamlit as st
 
 from pages._frame import page_setup, t
 from pages._tracker_session import require_tracker_user
-from workbench import tracker, tracker_import
+from workbench import tracker, tracker_export, tracker_import
 from workbench.tracker import TrackerError
 
 lang = page_setup(sandbox=False)
@@ -41,6 +41,9 @@ st.text_input(t("tracker.field.consent_by"), key="import_consent_by", value=user
 consent_ok = st.checkbox(t("tracker.import.page.consent_given"), key="import_consent_given")
 
 
+SHOWN = 50
+
+
 def progress_bar(label_key: str):
     bar = st.progress(0.0, text=t(label_key, done=0))
 
@@ -53,18 +56,24 @@ def progress_bar(label_key: str):
 
 def show_report(counts: dict, issues: list, dry: bool) -> None:
     st.markdown(f"**{t('tracker.import.page.dry_title' if dry else 'tracker.import.page.done_title')}**")
-    a, b = st.columns(2)
-    a.metric(t("tracker.import.page.created"), counts["created"])
-    b.metric(t("tracker.import.page.updated"), counts["updated"])
-    c, d = st.columns(2)
-    c.metric(t("tracker.import.page.ignored"), counts["ignored"])
-    d.metric(t("tracker.import.page.bad_rows"), counts["errors"])
+    # One short line per figure: readable at 360 px, where four metrics would fill the screen.
+    st.markdown("\n".join(f"- {t(f'tracker.import.page.{key}')}: **{counts[name]}**" for key, name in
+                          (("created", "created"), ("updated", "updated"), ("ignored", "ignored"),
+                           ("bad_rows", "errors"))))
     if issues:
         st.warning(t("tracker.import.page.errors_intro", count=len(issues)))
-        table = pd.DataFrame([i.as_dict(lang) for i in issues]).rename(columns={
+        # A list reads better than a wide table on a phone; every error is in the download.
+        lines = [t("tracker.cli.error_line", **i.as_dict(lang)) for i in issues[:SHOWN]]
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        if len(issues) > SHOWN:
+            st.caption(t("tracker.import.page.more_errors", count=len(issues) - SHOWN))
+        rows = [{k: tracker_export.neutralise(v) for k, v in i.as_dict(lang).items()} for i in issues]
+        table = pd.DataFrame(rows).rename(columns={
             "row": t("tracker.import.page.col_row"), "column": t("tracker.import.page.col_column"),
             "message": t("tracker.import.page.col_message")})
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.download_button(t("tracker.import.page.errors_download"), table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name="loi-nhap.csv", mime="text/csv", key="import_errors_download",
+                           use_container_width=True)
 
 
 if upload is not None:

@@ -397,3 +397,34 @@ def test_every_event_kind_recorded_is_declared():
     used = set(re.findall(r'"(dossier\.[a-z_]+)"', source))
     assert used <= set(dossiers.EVENT_KINDS)
     assert set(dossiers.EVENT_KINDS) <= set(events.known_kinds())
+
+
+def test_the_desk_finds_a_dossier_by_the_beginning_of_its_code_or_of_its_token(sandbox_db, persona):
+    code = filed(sandbox_db, persona)
+    filed(sandbox_db, persona)
+    for typed in (code, code[:14].lower(), code[-8:], code[-8:-4].lower(), f" {code[-8:-5]} "):
+        assert [r["code"] for r in dossiers.desk_queue(sandbox_db, code=typed)[0]] == [code], typed
+    assert dossiers.desk_queue(sandbox_db, code="DVC-000000")[1] == 0
+
+
+def test_the_overdue_list_shows_the_longest_overdue_first(sandbox_db, persona, frozen):
+    older = filed(sandbox_db, persona, "tam_tru")  # due Friday 27/11
+    clock.advance(sandbox_db, dt.timedelta(days=1))
+    newer = filed(sandbox_db, persona, "tam_tru")  # due Monday 30/11
+    done = filed(sandbox_db, persona, "khai_sinh")
+    dossiers.refuse(sandbox_db, done, "Trùng hồ sơ")  # closed: never overdue
+    clock.advance(sandbox_db, dt.timedelta(days=10))
+    rows, total = dossiers.desk_queue(sandbox_db, overdue_only=True)
+    assert ([r["code"] for r in rows], total) == ([older, newer], 2)
+    assert dossiers.status_counts(sandbox_db)["overdue"] == 2
+
+
+def test_the_kpi_fingerprint_changes_with_any_dossier_change_and_the_date(sandbox_db, persona, frozen):
+    code = filed(sandbox_db, persona, "tam_tru")
+    before = dossiers.kpi_fingerprint(sandbox_db)
+    assert dossiers.kpi_fingerprint(sandbox_db) == before
+    dossiers.receive(sandbox_db, code)
+    after_receive = dossiers.kpi_fingerprint(sandbox_db)
+    assert after_receive != before
+    clock.advance(sandbox_db, dt.timedelta(days=1))
+    assert dossiers.kpi_fingerprint(sandbox_db) != after_receive

@@ -338,3 +338,19 @@ def test_a_newer_request_replaces_a_pending_one(sandbox_db):
     second = eid.request_confirmation(sandbox_db, pid, "portal")
     assert eid.request_status(sandbox_db, first) == "expired"
     assert [r["id"] for r in eid.pending_requests(sandbox_db, pid)] == [second]
+
+
+def test_the_police_desk_needs_the_chip_card_a_photo_and_fingerprints(sandbox_db):
+    pid = new(sandbox_db)["id"]
+    error = refused(eid.submit_registration, sandbox_db, pid, documents=["chip_card", "photo"])
+    assert error.key == "police.error.checklist"
+    last = events.for_persona(sandbox_db, pid)[-1]
+    assert last["kind"] == "eid.registration_refused" and last["payload"]["missing"] == ["fingerprints"]
+    eid.submit_registration(sandbox_db, pid, documents=list(eid.REGISTRATION_DOCUMENTS))
+    assert eid.account(sandbox_db, pid)["registration"] == "submitted"
+
+
+def test_logging_out_is_recorded(sandbox_db):
+    pid = new(sandbox_db, "ready")["id"]
+    eid.logout(sandbox_db, pid, channel="web")
+    assert events.for_persona(sandbox_db, pid)[-1]["payload"] == {"channel": "web"}

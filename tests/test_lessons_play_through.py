@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 
 from workbench import (catalogue, clock, dossiers, eid, events, health_book, lessons, otp, payments, phone,
-                       portal, scenarios)
+                       portal, scams, scenarios)
 
 CREDS = scenarios.credentials()
 WALLET_PASSCODE = payments.scenario_defaults()["scenario_passcode"]
@@ -232,11 +232,15 @@ def script_staying_safe(me):
                 attempt_key=payments.new_attempt_key())  # looked at the amount only: the hint says stop
         payments.refuse_wrong_payee(db, pid, request["id"])
 
+    def type_otp_into_the_fake_page():
+        otp.issue(db, pid, "portal_login")  # a real code arrives while the fake page asks for one
+        assert scams.flag_otp(db, pid, otp.latest_code_for_tests(db, pid, "portal_login"), where="fake_page")
+
     return {
-        "fake_sms": (None, None),
+        "fake_sms": (type_otp_into_the_fake_page, lambda: scams.recognised(db, pid, me.setup["scam_example"])),
         "stranger_login": (None, refuse_stranger),
         "scam_qr": (None, refuse_scam_qr),
-        "fake_police_call": (None, None),
+        "fake_police_call": (None, lambda: scams.recognised(db, pid, "call_cong_an")),
     }
 
 
@@ -368,7 +372,7 @@ def test_a_setup_runs_once_and_its_codes_survive_a_reload(sandbox_db):
 
 def test_a_stranger_request_confirmed_by_mistake_does_not_tick_the_refuse_step(sandbox_db):
     me = Learner(sandbox_db, "staying_safe")
-    lessons.tick_manual(sandbox_db, me.id, "staying_safe", "fake_sms")
+    scams.recognised(sandbox_db, me.id, me.state().setup["scam_example"])
     request_id = me.state().setup["request_id"]
     refused(eid.answer_request, sandbox_db, me.id, request_id, "000000")  # a wrong passcode is no refusal
     state = me.state()

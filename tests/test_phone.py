@@ -74,3 +74,26 @@ def test_unknown_persona_is_a_clear_error(sandbox_db):
     with pytest.raises(phone.UnknownPersona) as error:
         phone.install_app(sandbox_db, "nobody", "vneid")
     assert error.value.key == "phone.error.unknown_persona"
+
+
+def test_reading_new_messages_is_recorded_once(sandbox_db, persona):
+    pid = persona["id"]
+    phone.receive_sms(sandbox_db, pid, "VNeID", "một")
+    phone.receive_sms(sandbox_db, pid, "VNeID", "hai")
+    phone.mark_read(sandbox_db, pid)
+    phone.mark_read(sandbox_db, pid)  # nothing new: no second event
+    reads = [e for e in events.for_persona(sandbox_db, pid) if e["kind"] == "sms.read"]
+    assert [e["payload"] for e in reads] == [{"count": 2}]
+
+
+def test_only_1414_answers_and_a_wrong_syntax_gets_the_operator_reply(sandbox_db, persona):
+    pid = persona["id"]
+    with pytest.raises(phone.IdentityError) as error:
+        phone.send_sms(sandbox_db, pid, "0912345678", "TTTB")
+    assert error.value.key == "phone.error.sms_only_1414"
+    phone.send_sms(sandbox_db, pid, "1414", "KIEM TRA")
+    assert phone.inbox(sandbox_db, pid)[0]["text"].startswith("Cu phap khong dung")
+    phone.send_sms(sandbox_db, pid, " 1414 ", " tttb ")
+    assert "da duoc chuan hoa" in phone.inbox(sandbox_db, pid)[0]["text"]
+    assert [e["payload"]["valid"] for e in events.for_persona(sandbox_db, pid) if e["kind"] == "sms.sent"] == [
+        False, False, True]

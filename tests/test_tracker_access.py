@@ -167,3 +167,16 @@ def test_the_audit_log_names_who_changed_what_but_holds_no_personal_data(db, peo
     everything = " ".join(str(v) for a in tracker.audit_log(db, 1000) for v in a.values())
     for personal in ("Nguyễn Văn An", "Lê Thị Bình", "0912345678", "0987654321", "matkhau-123"):
         assert personal not in everything
+
+
+def test_every_audit_action_has_a_name_in_both_languages():
+    import re
+
+    from tests.conftest import ROOT
+    from workbench import i18n
+
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "workbench").glob("tracker*.py"))
+    actions = set(re.findall(r'audit\([^,]+, [^,]+, "([a-z_.]+)"', source)) | {"user.disabled"}
+    assert len(actions) > 20
+    missing = [(lang, a) for a in sorted(actions) for lang in ("vi", "en") if not i18n.has(f"tracker.action.{a}", lang)]
+    assert missing == []

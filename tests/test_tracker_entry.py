@@ -110,7 +110,7 @@ def test_becoming_a_digital_citizen_follows_the_definition(db, volunteer, offici
 def test_volunteers_saving_at_the_same_moment_lose_nothing(db, volunteer, data_dir):
     """Eight phones in the field, each on its own connection, saving 15 people at once."""
     villages = [v["id"] for v in tracker.villages(db)]
-    errors, start = [], threading.Barrier(8)
+    errors, start = [], threading.Barrier(8, timeout=60)
 
     def field_worker(n):
         try:

@@ -11,6 +11,7 @@ account and e-wallet payment (seed 004). The figures are read "as of" 31/03/2025
 """
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -92,13 +93,7 @@ def test_a_projection_past_the_deadline_is_late(commune):
     head = tracker.headline(db, Filters(end=END))
     assert head["deadline"] == "2025-05-31"  # the earliest commune target is the headline
     assert head["on_track"] is False
-    assert head["needed_per_week"] == math_ceil(7 / (61 / 7))
-
-
-def math_ceil(x):
-    import math
-
-    return math.ceil(x)
+    assert head["needed_per_week"] == math.ceil(7 / (61 / 7))  # 7 people in 61 days
 
 
 def test_cumulative_has_every_week_and_counts_a_monday_in_its_own_week(commune):
@@ -251,3 +246,11 @@ def test_python_and_sql_agree_on_the_monday_of_a_week(day):
     assert sql == tracker.week_of(day)
     assert dt.date.fromisoformat(sql).weekday() == 0
     assert 0 <= (day - dt.date.fromisoformat(sql)).days <= 6
+
+
+def test_tracker_connections_keep_a_large_page_cache(tracker_db, sandbox_db):
+    """A province's tracker.db is hundreds of MB: 64 MB of cache halves a big import's write."""
+    from workbench import store
+
+    assert tracker_db.execute("pragma cache_size").fetchone()[0] == -store.TRACKER_CACHE_KIB
+    assert sandbox_db.execute("pragma cache_size").fetchone()[0] == -2000  # the sandbox keeps SQLite's default

@@ -289,3 +289,11 @@ def test_the_cli_prints_exactly_the_issue_s_json_shape(tmp_path, data_dir):
     assert report["errors"] == [{"row": 3, "column": "Năm sinh", "message": report["errors"][0]["message"]}]
     assert "abc" in report["errors"][0]["message"]
     assert tracker.citizen_count(store.tracker()) == 0  # dry run
+
+
+def test_the_cli_answers_in_json_even_when_the_file_cannot_be_read(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "workbench", "tracker", "import", str(tmp_path / "missing.csv"),
+                             "--json"], cwd=ROOT, capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    assert result.returncode == 2 and list(report) == ["created", "updated", "ignored", "errors"]
+    assert "missing.csv" in report["errors"][0]["message"]

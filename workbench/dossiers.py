@@ -38,6 +38,11 @@ SANDBOX_DATA = Path(__file__).resolve().parent.parent / "sandbox_data"
 STATUSES = ["submitted", "received", "processing", "supplement_requested", "awaiting_payment",
             "result_ready", "returned", "refused"]
 OPEN_STATUSES = ("submitted", "received", "processing")  # the legal clock runs
+# The same list as SQL literals: SQLite uses a partial index only when the query repeats
+# its WHERE terms literally (a bound parameter cannot prove the match).
+OPEN_SQL = "(" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
+KPI_COLUMNS = ("status", "workshop_id", "channel", "online_level", "fee", "paid_at", "paid_channel", "resolved_at",
+               "due_date", "digitised", "rating")
 DESK_ACTORS = ("desk", "trainer")
 DELIVERY = ("online", "post", "desk")
 PAYMENT_CHANNELS = ("portal", "desk_qr", "cash")
@@ -136,6 +141,20 @@ def m002_supplement_watermark(db):
     # The last document id when a supplement was requested: a supplement must attach a newer
     # one. Comparing times failed when both happened within the same second (issue 4).
     db["dossiers"].add_column("supplement_doc_id", int)
+
+
+@migrations()
+def m003_desk_indexes(db):
+    # The desk at 100,000 dossiers (bench/dossiers_scale.py): a covering index for the queue's
+    # order and status filter, partial indexes over open dossiers only (overdue list, overdue
+    # not yet recorded), the code's 8-character token for the search box, and a narrow
+    # covering index the KPI aggregate scans instead of the wide rows.
+    db.execute("create index dossiers_queue on dossiers(submitted_at, code, status)")
+    db.execute(f"create index dossiers_open_due on dossiers(due_date) where status in {OPEN_SQL}")
+    db.execute(f"create index dossiers_overdue_pending on dossiers(due_date) "
+               f"where overdue_recorded = 0 and status in {OPEN_SQL}")
+    db.execute("create index dossiers_token on dossiers(substr(code, 12))")
+    db.execute(f"create index dossiers_kpi on dossiers({', '.join(KPI_COLUMNS)})")
 
 
 # --- working days ------------------------------------------------------------------------
@@ -796,17 +815,25 @@ def file_at_desk(db, persona_id: str, procedure_id: str, *, digitised: bool = Tr
 
 
 def mark_overdue(db) -> int:
-    """Record ``dossier.overdue`` once for each open dossier past its due date. Returns how many."""
+    """Record ``dossier.overdue`` once for each open dossier past its due date. Returns how many.
+
+    One INSERT … SELECT on the partial index of open, not-yet-recorded dossiers: the desk
+    page calls this on every run, and after a big jump of the sandbox clock thousands of
+    dossiers can fall overdue at once. The rows are the ones ``events.record`` would write.
+    """
     today = _now(db).date().isoformat()
+    pending = f"overdue_recorded = 0 and status in {OPEN_SQL} and due_date < ?"
+    table = "dossiers indexed by dossiers_overdue_pending"  # without statistics SQLite picks a worse one
     with store.write(db):
-        rows = db.execute(
-            "select code, persona_id, procedure_id from dossiers where status in (?, ?, ?) "
-            "and due_date < ? and overdue_recorded = 0", [*OPEN_STATUSES, today]).fetchall()
-        for code, persona_id, procedure_id in rows:
-            events.record(db, "dossier.overdue", persona_id=persona_id, actor="system", code=code,
-                          procedure_id=procedure_id)
-            db.execute("update dossiers set overdue_recorded = 1 where code = ?", [code])
-    return len(rows)
+        count = db.execute(f"select count(*) from {table} where {pending}", [today]).fetchone()[0]
+        if count:
+            db.execute(
+                "insert into events (at, actor, persona_id, workshop_id, kind, payload) "
+                "select ?, 'system', persona_id, workshop_id, 'dossier.overdue', "
+                f"json_object('code', code, 'procedure_id', procedure_id) from {table} where {pending} "
+                "order by due_date, code", [_now(db).isoformat(), today])
+            db.execute(f"update {table} set overdue_recorded = 1 where {pending}", [today])
+    return count
 
 
 DESK_COLUMNS = ("d.code, d.persona_id, d.procedure_id, d.status, d.channel, d.submitted_at, d.due_date, "
@@ -814,45 +841,62 @@ DESK_COLUMNS = ("d.code, d.persona_id, d.procedure_id, d.status, d.channel, d.su
                 "p.full_name")
 
 
+def _code_filter(code: str) -> tuple[str, list]:
+    """The search box: a full code or its beginning ("DVC-261124-AB…"), or the 8-character
+    token read aloud at the desk, or its beginning. Prefix ranges, so an index answers."""
+    text = "".join(code.split()).upper()
+    if text.startswith("DVC-"):
+        return "code >= ? and code < ?", [text, text + "~"]
+    return "substr(code, 12) >= ? and substr(code, 12) < ?", [text, text + "~"]
+
+
 def desk_queue(db, *, status: str | None = None, overdue_only: bool = False, code: str | None = None,
                limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
-    """One page of the desk's queue, newest first, and how many there are in all.
+    """One page of the desk's queue and how many there are in all: newest first, or for the
+    overdue filter the longest overdue first.
 
-    Paginated and filtered in SQL on the (status, submitted_at) and (status, due_date)
-    indexes, so the page costs the same at 100 or 100,000 dossiers.
+    The page's codes come from an index alone (``dossiers_queue``, or the partial index of
+    open dossiers), then only those rows are read, so a page costs about the same at 100 or
+    100,000 dossiers (bench/dossiers_scale.py).
     """
-    where, params = ["d.status != 'draft'"], []
-    if status:
-        where.append("d.status = ?")
-        params.append(status)
-    if overdue_only:
-        where.append(f"d.status in ({','.join('?' * len(OPEN_STATUSES))}) and d.due_date < ?")
-        params += [*OPEN_STATUSES, _now(db).date().isoformat()]
-    if code:
-        where.append("d.code like ?")
-        params.append(f"%{code.strip().upper()}%")
-    clause = " and ".join(where)
-    total = db.execute(f"select count(*) from dossiers d where {clause}", params).fetchone()[0]
-    cursor = db.execute(
-        f"select {DESK_COLUMNS} from dossiers d left join personas p on p.id = d.persona_id "
-        f"where {clause} order by d.submitted_at desc, d.code limit ? offset ?", [*params, limit, offset])
-    cols = [c[0] for c in cursor.description]
     today = _now(db).date()
-    rows = []
+    # Without table statistics SQLite prefers the older (status, …) indexes and sorts tens of
+    # thousands of rows; name the index that answers each list (bench/dossiers_scale.py).
+    source = "dossiers"
+    if overdue_only:
+        where, params, order = f"status in {OPEN_SQL} and due_date < ?", [today.isoformat()], "due_date, code"
+        source = "dossiers indexed by dossiers_open_due"
+    else:
+        where, params, order = "status != 'draft'", [], "submitted_at desc, code desc"
+        if status:
+            where, params = "status = ?", [status]
+    if code and code.strip():
+        clause, values = _code_filter(code)
+        where += " and " + clause
+        params += values
+        source = "dossiers indexed by dossiers_token" if clause.startswith("substr") else "dossiers"
+    total = db.execute(f"select count(*) from {source} where {where}", params).fetchone()[0]
+    codes = [c for (c,) in db.execute(f"select code from {source} where {where} order by {order} limit ? offset ?",
+                                     [*params, limit, offset]).fetchall()]
+    if not codes:
+        return [], total
+    cursor = db.execute(f"select {DESK_COLUMNS} from dossiers d left join personas p on p.id = d.persona_id "
+                        f"where d.code in ({','.join('?' * len(codes))})", codes)
+    cols = [c[0] for c in cursor.description]
+    found = {}
     for values in cursor.fetchall():
         row = dict(zip(cols, values))
         row["answers"] = {}
-        rows.append(_decorate(db, row, today))
-    return rows, total
+        found[row["code"]] = _decorate(db, row, today)
+    return [found[c] for c in codes], total
 
 
 def status_counts(db) -> dict[str, int]:
     rows = db.execute("select status, count(*) from dossiers where status != 'draft' group by status").fetchall()
     counts = {s: 0 for s in STATUSES}
     counts.update(dict(rows))
-    counts["overdue"] = db.execute(
-        f"select count(*) from dossiers where status in ({','.join('?' * len(OPEN_STATUSES))}) and due_date < ?",
-        [*OPEN_STATUSES, _now(db).date().isoformat()]).fetchone()[0]
+    counts["overdue"] = db.execute(f"select count(*) from dossiers where status in {OPEN_SQL} and due_date < ?",
+                                   [_now(db).date().isoformat()]).fetchone()[0]
     return counts
 
 
@@ -961,3 +1005,12 @@ def kpis(db, workshop_id: str | None = None) -> dict:
         "share_late": _share(late, resolved), "share_digitised": _share(digitised, total),
         "share_satisfied": _share(satisfied, rated),
     }
+
+
+def kpi_fingerprint(db) -> tuple:
+    """Changes whenever ``kpis`` could: every dossier change records an event (the last event
+    id), a reset or a workshop reset changes the count, and the sandbox date moves overdue
+    dossiers. Cheap at 100,000 dossiers, so a page can cache the KPIs by it."""
+    last_event = db.execute("select max(id) from events").fetchone()[0]
+    count = db.execute("select count(*) from dossiers").fetchone()[0]
+    return (last_event, count, _now(db).date().isoformat())

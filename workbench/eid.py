@@ -38,6 +38,7 @@ SECURITY_QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6")  # text in locales: ei
 PASSWORD_SPECIALS = "!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
 
 REGISTRATION_STATES = ("none", "submitted", "approved")
+REGISTRATION_DOCUMENTS = ("chip_card", "photo", "fingerprints")  # labels in locales: police.check.<id>
 ACTIVATION_STEPS = ("otp", "password", "passcode", "security", "done")
 TRANSITIONS = {
     ("none", "submit_registration"): "submitted",
@@ -54,6 +55,7 @@ REFUSALS = {
     "eid.error.not_approved": "level-2 registration not approved by the police yet",
     "eid.error.already_active": "the account is already activated",
     "eid.error.already_submitted": "a registration is already at the police",
+    "police.error.checklist": "the police desk did not tick chip CCCD, portrait photo and fingerprints",
     "eid.error.wrong_step": "that screen is not the current activation step",
     "eid.error.password_length": "password not 8–20 characters",
     "eid.error.password_digit": "password without a digit",
@@ -75,6 +77,8 @@ REFUSALS = {
 
 EVENT_KINDS = {
     "eid.registration_submitted": "level-2 registration taken at the commune police (CCCD, photo, fingerprints)",
+    "eid.registration_refused": "the police desk refused a registration with a document missing (payload: missing)",
+    "eid.logout": "logged out of the VNeID app or website",
     "eid.registration_approved": "the police approved level 2; the approval SMS is in the inbox",
     "eid.activation_started": "CCCD + phone accepted (Gửi yêu cầu); an OTP was sent",
     "eid.activation_refused": "activation refused because the registration is not approved yet",
@@ -173,12 +177,18 @@ def approval_sms(full_name: str) -> str:
             f"de kich hoat tai khoan")
 
 
-def submit_registration(db, persona_id: str, actor: str = "desk") -> None:
+def submit_registration(db, persona_id: str, actor: str = "desk", documents=None) -> None:
+    """The commune police take the level-2 registration. ``documents`` (when the desk page passes
+    what it ticked) must hold all of ``REGISTRATION_DOCUMENTS``: chip CCCD, portrait, fingerprints."""
     acc = account(db, persona_id)
     if acc["level"] == 2:
         raise _refuse(db, persona_id, "eid.already_active", "eid.error.already_active")
     if acc["registration"] != "none":
         raise EidError("eid.error.already_submitted")
+    missing = [d for d in REGISTRATION_DOCUMENTS if documents is not None and d not in documents]
+    if missing:
+        events.record(db, "eid.registration_refused", persona_id=persona_id, actor=actor, missing=missing)
+        raise EidError("police.error.checklist")
     with store.write(db):
         _save(db, persona_id, registration="submitted", submitted_at=clock.now(db).isoformat())
         events.record(db, "eid.registration_submitted", persona_id=persona_id, actor=actor)
@@ -276,9 +286,10 @@ def set_password(db, persona_id: str, password: str, confirm: str) -> None:
         raise _refuse(db, persona_id, "eid.password_weak", f"eid.error.{problem}", rule=problem)
     if password != confirm:
         raise _refuse(db, persona_id, "eid.password_weak", "eid.error.password_confirm", rule="confirm")
-    hashed = otp.hash_secret(password)  # scrypt before taking the write lock: others wait less (issue 7)
+    password_hash = otp.hash_secret(password)  # before the write lock (see otp.issue)
     with store.write(db):
-        _save(db, persona_id, password_hash=hashed, step="passcode")
+        _require_step(db, persona_id, "password")
+        _save(db, persona_id, password_hash=password_hash, step="passcode")
         events.record(db, "eid.password_set", persona_id=persona_id)
 
 
@@ -293,9 +304,10 @@ def set_passcode(db, persona_id: str, passcode: str, confirm: str) -> None:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
     if passcode != confirm:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
-    hashed = otp.hash_secret(passcode)  # scrypt before taking the write lock: others wait less (issue 7)
+    passcode_hash = otp.hash_secret(passcode)
     with store.write(db):
-        _save(db, persona_id, passcode_hash=hashed, step="security")
+        _require_step(db, persona_id, "passcode")
+        _save(db, persona_id, passcode_hash=passcode_hash, step="security")
         events.record(db, "eid.passcode_set", persona_id=persona_id)
 
 
@@ -335,14 +347,19 @@ def security_questions_of(db, persona_id: str) -> list[str]:
 
 # --- using the account --------------------------------------------------------------------
 
-def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAULT_DEVICE) -> str:
-    """Log in to VNeID. Returns ``"ok"``, or ``"new_device"`` when an OTP confirmation is needed."""
+def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAULT_DEVICE, channel: str = "app") -> str:
+    """Log in to VNeID. Returns ``"ok"``, or ``"new_device"`` when an OTP confirmation is needed.
+
+    The one-device rule is the app's: on the website (``channel="web"``) no device is bound."""
     persona = phone.persona_or_raise(db, persona_id)
     acc = account(db, persona_id)
     if not acc["password_hash"] or acc["level"] < 1:
         raise _refuse(db, persona_id, "eid.login_failed", "eid.error.no_account")
     if re.sub(r"\s", "", cccd or "") != persona["cccd"] or not otp.check_secret(password or "", acc["password_hash"]):
         raise _refuse(db, persona_id, "eid.login_failed", "eid.error.login_failed")
+    if channel == "web":
+        events.record(db, "eid.login", persona_id=persona_id, level=acc["level"], channel="web")
+        return "ok"
     if acc["device_id"] and device_id != acc["device_id"]:
         otp.issue(db, persona_id, "eid_new_device")
         with store.write(db):
@@ -354,6 +371,10 @@ def login(db, persona_id: str, cccd: str, password: str, device_id: str = DEFAUL
             _save(db, persona_id, device_id=device_id)
         events.record(db, "eid.login", persona_id=persona_id, level=acc["level"], device=device_id)
     return "ok"
+
+
+def logout(db, persona_id: str, channel: str = "app") -> None:
+    events.record(db, "eid.logout", persona_id=persona_id, channel=channel)
 
 
 def unlock(db, persona_id: str, passcode: str, device_id: str = DEFAULT_DEVICE) -> None:
@@ -399,8 +420,9 @@ def reset_passcode(db, persona_id: str, answers: dict[str, str], new_passcode: s
         raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
     if new_passcode != confirm:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
+    passcode_hash = otp.hash_secret(new_passcode)
     with store.write(db):
-        _save(db, persona_id, passcode_hash=otp.hash_secret(new_passcode))
+        _save(db, persona_id, passcode_hash=passcode_hash)
         events.record(db, "eid.passcode_reset", persona_id=persona_id)
 
 

@@ -9,6 +9,8 @@ receipt or certificate), so they carry no MÔ PHỎNG stamp; the footer names th
 
 from __future__ import annotations
 
+import io
+
 from workbench import i18n, lessons, pdf
 
 ACCENT = (21, 101, 192)
@@ -32,9 +34,6 @@ class _Handout(pdf.Document):
 def handout_pdf(lesson: lessons.Lesson, lang: str = "vi", *, trainer: bool = False) -> bytes:
     """The lesson's A4 step card as PDF bytes."""
     doc = _Handout(sandbox=False, title=lesson.title[lang])
-    # The drawings name "DejaVu Sans"; without it fpdf2 falls back to a core font with no Vietnamese.
-    doc.add_font("DejaVu Sans", "", str(pdf.FONTS / "DejaVuSans.ttf"))
-    doc.add_font("DejaVu Sans", "B", str(pdf.FONTS / "DejaVuSans-Bold.ttf"))
     doc.footer_text = _t("pdf_footer", lang, number=lesson.number, id=lesson.id)
     doc.alias_nb_pages()
     doc.set_margins(15, 14, 15)
@@ -103,14 +102,14 @@ def _step_box(doc, lesson, step, number: int, lang: str, trainer: bool) -> None:
     doc.set_text_color(0, 0, 0)
     doc.set_x(doc.l_margin + 11)
     doc.set_font("DejaVu", "B", 11)
-    doc.multi_cell(text_width - 11, 5.5, step.t("do", lang), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(text_width - 11, 5.5, step.t("do", lang), new_x="LMARGIN", new_y="NEXT", align="L")
     doc.ln(1)
     left = doc.l_margin + 11
     for field, label in (("why", "pdf_why"), ("mistake", "pdf_mistake"), ("recover", "pdf_recover")):
         doc.set_x(left)
         doc.set_font("DejaVu", "", 9.5)
         doc.multi_cell(text_width - 11, 4.8, f"**{_t(label, lang)}:** {step.t(field, lang)}", new_x="LMARGIN",
-                       new_y="NEXT", markdown=True)
+                       new_y="NEXT", markdown=True, align="L")
     doc.set_x(left)
     doc.set_font("DejaVu", "", 9)
     doc.set_text_color(70, 70, 70)
@@ -126,11 +125,17 @@ def _step_box(doc, lesson, step, number: int, lang: str, trainer: bool) -> None:
         doc.set_text_color(0, 0, 0)
     bottom = doc.get_y()
     if image and image.is_file():
-        doc.image(str(image), x=doc.l_margin + doc.epw - 44, y=top, w=44)
+        doc.image(_drawing(image), x=doc.l_margin + doc.epw - 44, y=top, w=44)
         bottom = max(bottom, top + 30)
     doc.set_draw_color(200, 205, 212)
     doc.line(doc.l_margin, bottom + 2, doc.l_margin + doc.epw, bottom + 2)
     doc.set_y(bottom + 4)
+
+
+def _drawing(path) -> io.BytesIO:
+    """The SVG with its text set in the document's own DejaVu font: the drawings name
+    "DejaVu Sans", which fpdf2 would replace by a core font without Vietnamese letters."""
+    return io.BytesIO(path.read_bytes().replace(b'font-family="DejaVu Sans, sans-serif"', b'font-family="DejaVu"'))
 
 
 def all_handouts_pdf(lang: str = "vi", *, trainer: bool = False) -> list[tuple[str, bytes]]:

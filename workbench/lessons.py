@@ -44,7 +44,7 @@ DOSSIER_STATUSES = ("submitted", "received", "processing", "supplement_requested
 MISTAKE_KINDS = (
     "otp.wrong", "otp.expired", "otp.locked", "eid.cccd_invalid", "eid.pair_mismatch", "eid.password_weak",
     "eid.passcode_mismatch", "eid.login_failed", "portal.register_refused", "portal.login_failed",
-    "dossier.document_rejected", "payment.failed", "scam.otp_shared", "scam.link_opened",
+    "dossier.document_rejected", "payment.failed", "scam.otp_typed_wrong_place",
     "dossier.action_refused", "health_book.login_failed", "wallet.topup_failed", "wallet.link_refused",
     "portal.password_weak",
 )
@@ -683,16 +683,15 @@ def _setup_scam_qr(db, persona_id: str) -> dict:
     return _qr_output(payments.issue_scam_qr(db, original["id"], actor="system"))
 
 
-SCAM_SMS_SENDER = "BoCongAn-VN"
-SCAM_SMS_TEXT = ("[Bo Cong An] Tai khoan dinh danh dien tu cua ban se bi KHOA trong 24h do chua cap nhat. "
-                 "Truy cap vneid-gov-vn.com de xac minh va nhap ma OTP gui ve dien thoai. (TIN NHAN MO PHONG)")
+SCAM_SMS_EXAMPLE = "sms_hoan_tien"  # sandbox_data/scam_examples.toml (issue 5)
 
 
 def _setup_scam_sms(db, persona_id: str) -> dict:
-    """A fake 'police' SMS with a look-alike link lands in the inbox (the link is text only)."""
-    from workbench import phone
+    """A practice scam SMS ("a refund, tap this link and enter the OTP") lands in the inbox."""
+    from workbench import scams
 
-    return {"sms_id": phone.receive_sms(db, persona_id, SCAM_SMS_SENDER, SCAM_SMS_TEXT)}
+    scams.send_sms(db, persona_id, SCAM_SMS_EXAMPLE, actor="system")
+    return {"scam_example": SCAM_SMS_EXAMPLE}
 
 
 def _setup_stranger_login(db, persona_id: str) -> dict:

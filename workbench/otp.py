@@ -123,7 +123,8 @@ def issue(db, persona_id: str, purpose: str, *, resend: bool = False) -> None:
     code = ALWAYS_WRONG
     while code == ALWAYS_WRONG:
         code = f"{secrets.randbelow(10**CODE_LENGTH):06d}"
-    code_hash = hash_secret(code)  # scrypt before taking the write lock: others wait less (issue 7)
+    # Hash before taking the write lock: 40 phones in a workshop must not queue behind scrypt.
+    code_hash = hash_secret(code)
     with store.write(db):
         phone.persona_or_raise(db, persona_id)
         db.execute("update otp_codes set used = 1 where persona_id = ? and purpose = ? and used = 0",
@@ -160,14 +161,16 @@ def verify(db, persona_id: str, purpose: str, code: str) -> None:
     """
     code = (code or "").strip().replace(" ", "")
     error: OtpError | None = None
-    # scrypt before taking the write lock (issue 7: a hall of phones queues on that lock); the
-    # answer is used only if the same code is still the current one once the lock is held.
-    before = _current(db, persona_id, purpose)
-    checked = (before["id"], check_secret(code, before["code_hash"])) if before and re.fullmatch(r"\d{6}", code) \
-        else (None, False)
+    # The scrypt comparison happens outside the write lock; inside, the row is re-read and the
+    # comparison redone only if another request replaced the code meanwhile.
+    seen = _current(db, persona_id, purpose)
+    seen_matches = bool(seen) and re.fullmatch(r"\d{6}", code) is not None and check_secret(code, seen["code_hash"])
     with store.write(db):
         until = locked_until(db, persona_id, purpose)
         current = _current(db, persona_id, purpose)
+        if current is not None:
+            same_row = seen is not None and seen["id"] == current["id"]
+            matches = seen_matches if same_row else check_secret(code, current["code_hash"])
         if until:
             events.record(db, "otp.locked", persona_id=persona_id, purpose=purpose, during="verify")
             error = OtpError("phone.otp.locked", minutes=_minutes_left(db, until))
@@ -178,7 +181,7 @@ def verify(db, persona_id: str, purpose: str, code: str) -> None:
         elif clock.now(db) > dt.datetime.fromisoformat(current["expires_at"]):
             events.record(db, "otp.expired", persona_id=persona_id, purpose=purpose)
             error = OtpError("phone.otp.expired")
-        elif not (checked[1] if checked[0] == current["id"] else check_secret(code, current["code_hash"])):
+        elif not matches:
             wrong = current["wrong"] + 1
             db.execute("update otp_codes set wrong = ? where id = ?", [wrong, current["id"]])
             if wrong >= MAX_WRONG:

@@ -458,14 +458,24 @@ def tries_left(db, persona_id: str) -> int:
     return scenario_defaults()["wrong_passcode_limit"] - (row["failed_tries"] if row else 0)
 
 
-def _check_passcode(db, persona_id: str, passcode: str) -> str | None:
+def _hash_check(db, persona_id: str, passcode: str) -> tuple[str | None, bool]:
+    """The slow part (scrypt), done *before* taking the write lock so a hall of phones paying
+    at once does not queue behind each other's hashing: (the hash checked, whether it matched)."""
+    row = account(db, wallet_id(persona_id))
+    stored = row["passcode_hash"] if row else None
+    return stored, passcode_matches(stored, passcode)
+
+
+def _check_passcode(db, persona_id: str, passcode: str, checked: tuple[str | None, bool] | None = None) -> str | None:
     """Inside a write: None when right; else the failure reason, with tries counted and a lock set."""
     row = account(db, wallet_id(persona_id))
     if row["locked_until"] and row["locked_until"] > _now(db):
         return "locked"
     if not row["passcode_hash"]:
         return "no_passcode"
-    if passcode_matches(row["passcode_hash"], passcode):
+    if checked is None or checked[0] != row["passcode_hash"]:  # changed meanwhile: check again
+        checked = (row["passcode_hash"], passcode_matches(row["passcode_hash"], passcode))
+    if checked[1]:
         db.execute("update pay_accounts set failed_tries = 0, locked_until = null where id = ?", [row["id"]])
         return None
     return _count_wrong_try(db, row, "wrong_passcode")
@@ -807,6 +817,8 @@ def pay(db, persona_id: str, payable: Payable, *, provider_id: str, attempt_key:
     ensure_accounts(db, persona_id)
     failure: PaymentError | None = None
     payment_id = None
+    method = authorise_method(provider_id)
+    checked = _hash_check(db, persona_id, passcode) if method == "passcode" else None
     try:
         with store.write(db):
             existing = paid_payment(db, payable.ref)
@@ -824,9 +836,8 @@ def pay(db, persona_id: str, payable: Payable, *, provider_id: str, attempt_key:
                 if source is None:
                     failure = PaymentError("payments.error.no_account", provider=provider(provider_id)["name"])
             if failure is None:
-                method = authorise_method(provider_id)
                 reason = (_check_otp(db, persona_id, payable.ref, otp_code) if method == "otp"
-                          else _check_passcode(db, persona_id, passcode))
+                          else _check_passcode(db, persona_id, passcode, checked))
                 if reason:
                     failure = _passcode_error(db, persona_id, reason)
                 else:

@@ -25,6 +25,7 @@ EVENT_KINDS = {
     "sim.checked": "the persona texted TTTB to 1414 and read who the SIM is registered to",
     "sim.standardised": "the persona standardised the SIM at the operator (now in their own name)",
     "phone.app_installed": "an app was installed on the simulated phone (payload: app)",
+    "sms.read": "the persona read new messages on the simulated phone (payload: count)",
     "sms.sent": "the persona sent an SMS from the simulated phone (payload: to, valid)",
 }
 
@@ -101,9 +102,12 @@ def mark_read(db, persona_id: str, sms_id: int | None = None) -> None:
     """Mark one message (or, without ``sms_id``, every message) as read."""
     with store.write(db):
         if sms_id is None:
-            db.execute("update sms set read = 1 where persona_id = ?", [persona_id])
+            cursor = db.execute("update sms set read = 1 where persona_id = ? and read = 0", [persona_id])
         else:
-            db.execute("update sms set read = 1 where persona_id = ? and id = ?", [persona_id, sms_id])
+            cursor = db.execute("update sms set read = 1 where persona_id = ? and id = ? and read = 0",
+                                [persona_id, sms_id])
+        if cursor.rowcount:
+            events.record(db, "sms.read", persona_id=persona_id, count=cursor.rowcount)
 
 
 # --- apps -----------------------------------------------------------------------------

@@ -200,12 +200,14 @@ def set_registration_password(db, persona_id: str, password: str, confirm: str) 
     if password != confirm:
         events.record(db, "portal.password_weak", persona_id=persona_id, rule="confirm")
         raise PortalError("portal.error.password_confirm")
+    password_hash = otp.hash_secret(password)  # before the write lock (see otp.issue)
     with store.write(db):
+        _require_step(db, persona_id, "password")
         # The invariant, checked again at the moment the account is made.
         if not (phone.is_standardised(db, persona_id) or eid.level(db, persona_id) == 2):
             raise PortalError("portal.error.sim_not_standardised")
         email = db.execute("select email from portal_registrations where persona_id = ?", [persona_id]).fetchone()[0]
-        db["portal_accounts"].insert({"persona_id": persona_id, "method": "sim", "password_hash": otp.hash_secret(password),
+        db["portal_accounts"].insert({"persona_id": persona_id, "method": "sim", "password_hash": password_hash,
                                       "email": email, "created_at": clock.now(db).isoformat()})
         db.execute("update portal_registrations set step = 'done' where persona_id = ?", [persona_id])
         events.record(db, "portal.registered", persona_id=persona_id, method="sim")

@@ -46,6 +46,11 @@ def apply(db, persona_id: str, state: str) -> None:
     if state not in STATES:
         raise UnknownState("persona.error.unknown_state", state=state)
     creds = credentials()
+    # Hashes first, outside the write lock (a workshop creates 40 personas at once).
+    hashes = {"vneid_password": otp.hash_secret(creds["vneid_password"]), "passcode": otp.hash_secret(creds["passcode"]),
+              "portal_password": otp.hash_secret(creds["portal_password"])} if state in ("eid_level1", "ready") else {}
+    answers = [{"q": q, "a": otp.hash_secret(eid._norm_answer(a))}
+               for q, a in creds["security_answers"].items()] if state == "ready" else []
     with store.write(db):
         person = phone.persona_or_raise(db, persona_id)
         if state == "sim_unverified":
@@ -57,21 +62,19 @@ def apply(db, persona_id: str, state: str) -> None:
         if state in ("eid_level1", "eid_approved", "ready"):
             phone.install_app(db, persona_id, "vneid")
         if state == "eid_level1":
-            eid._save(db, persona_id, level=1, password_hash=otp.hash_secret(creds["vneid_password"]),
+            eid._save(db, persona_id, level=1, password_hash=hashes["vneid_password"],
                       device_id=eid.DEFAULT_DEVICE)
         if state in ("eid_approved", "ready") and eid.level(db, persona_id) < 2:
             eid.approve_registration(db, persona_id, actor="system")
         if state == "ready":
-            answers = [{"q": q, "a": otp.hash_secret(eid._norm_answer(a))}
-                       for q, a in creds["security_answers"].items()]
             eid._save(db, persona_id, level=2, step="done", channel="app",
-                      password_hash=otp.hash_secret(creds["vneid_password"]),
-                      passcode_hash=otp.hash_secret(creds["passcode"]), security=json.dumps(answers),
+                      password_hash=hashes["vneid_password"], passcode_hash=hashes["passcode"],
+                      security=json.dumps(answers),
                       device_id=eid.DEFAULT_DEVICE, activated_at=clock.now(db).isoformat())
             if not portal.has_account(db, persona_id):
                 db["portal_accounts"].insert({
                     "persona_id": persona_id, "method": "sim",
-                    "password_hash": otp.hash_secret(creds["portal_password"]), "email": "",
+                    "password_hash": hashes["portal_password"], "email": "",
                     "created_at": clock.now(db).isoformat()})
         db.execute("update personas set starting_state = ? where id = ?", [state, persona_id])
         events.record(db, "scenario.applied", persona_id=persona_id, actor="system", state=state)

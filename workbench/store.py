@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import os
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +31,7 @@ from sqlite_utils.migrations import Migrations
 # SQLite's busy handler is not fair: under a loaded CPU one writer can lose the race for the lock
 # many times in a row. 30 s keeps that from ever surfacing as "database is locked".
 BUSY_TIMEOUT_MS = 30_000
+TRACKER_CACHE_KIB = 65_536
 DATA_DIR_ENV = "CDS_DATA_DIR"
 
 SANDBOX = "sandbox"
@@ -108,11 +110,11 @@ def ensure_data_dir() -> Path:
     folder = data_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        # One probe name per thread: two sessions checking at once must not delete each
-        # other's probe (a workshop hall opens dozens of sessions together, issue 7).
-        probe = folder / f".write-test-{os.getpid()}-{threading.get_ident()}"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe of its own per call: threads (browser sessions) connecting at the same moment
+        # must not delete each other's probe (seen in bench/payments.py, issue 5).
+        handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as error:
         raise DataDirNotWritable(
             "store.error.data_dir_not_writable", path=str(folder), reason=error.strerror or str(error)
@@ -262,6 +264,10 @@ def connect(kind: str) -> StoreDatabase:
     if kind == TRACKER and path.exists() and path.stat().st_size == 0:
         raise CorruptDatabase("store.error.corrupt", path=key, reason="empty file")
     db = open_connection(path)
+    if kind == TRACKER:
+        # A province's tracker.db runs to hundreds of MB: a 64 MB page cache (SQLite's default
+        # is 2 MB) halves the write of a 100,000-row import (issue 8, bench/tracker_scale.py).
+        db.execute(f"PRAGMA cache_size = -{TRACKER_CACHE_KIB}")
     with _migrate_lock:
         if key not in _migrated:
             try:

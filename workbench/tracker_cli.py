@@ -30,7 +30,12 @@ def cmd_import(args) -> int:
     try:
         data = path.read_bytes()
     except OSError as error:
-        print(i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror), file=sys.stderr)
+        message = i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror)
+        if args.json:  # still exactly one object on stdout
+            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
+                              "errors": [{"row": 0, "column": "", "message": message}]}, ensure_ascii=False))
+        else:
+            print(message, file=sys.stderr)
         return 2
     db = store.tracker()
     try:

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
 from tests.browser.util import app_sandbox, wait_for_app
 from workbench import scenarios
 
@@ -26,10 +29,45 @@ def new_persona(app_data_dir, state: str = "fresh") -> str:
         return scenarios.create(db, state)["id"]
 
 
-def click(page, key: str) -> None:
-    """Click the button (or form submit button) made with ``key=…`` and wait for the rerun."""
-    page.locator(f".st-key-{key} button").first.click()
+# A rerun on a busy 2-core laptop can take seconds: let ``expect(…)`` wait as long as a locator does.
+expect.set_options(timeout=30_000)
+
+WATCH_RUN = """() => {
+  window.__cdsRan = false;
+  const app = document.querySelector("[data-testid='stApp']");
+  const seen = (m) => [m.oldValue, app.getAttribute("data-test-script-state")].includes("running");
+  new MutationObserver((ms) => { if (ms.some(seen)) window.__cdsRan = true; })
+    .observe(app, {attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true});
+}"""
+
+
+def after_rerun(page, action) -> None:
+    """Do ``action`` (a click) and return once the rerun it caused has finished.
+
+    ``wait_for_app`` alone can return before Streamlit even starts the rerun; watching the
+    script state flip to "running" closes that gap."""
     wait_for_app(page)
+    page.evaluate(WATCH_RUN)
+    action()
+    try:
+        page.wait_for_function("window.__cdsRan === true", timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # the click caused no rerun (nothing changed); carry on
+    wait_for_app(page)
+
+
+def click(page, key: str) -> None:
+    """Click the button (or form submit button) made with ``key=…`` and wait for its rerun."""
+    button = page.locator(f".st-key-{key} button").first
+    button.wait_for()
+    after_rerun(page, button.click)
+
+
+def follow_link(page, target: str) -> None:
+    """Click an in-page link (``st.page_link``) to the page whose URL ends with ``target``."""
+    link = page.locator(f"[data-testid='stPageLink'] a[href$='{target}']").first
+    link.wait_for()
+    after_rerun(page, link.click)
 
 
 def fill(page, key: str, value: str) -> None:
@@ -61,8 +99,7 @@ def portal_login(page, app_url: str, persona_id: str) -> None:
     Returns once the portal shows the logged-in home; the page is then on the portal page.
     """
     cccd = open_persona(page, app_url, persona_id)
-    page.locator("[data-testid='stPageLink'] a[href$='portal']").first.click()
-    wait_for_app(page)
+    follow_link(page, "portal")
     log_in_on_portal_page(page, cccd)
 
 
@@ -103,7 +140,6 @@ def log_in_on_portal_page(page, cccd: str) -> None:
         click(page, "vneid_unlock_form_submit")
     request_form.wait_for()
     request_form.fill(creds["passcode"])
-    page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click()
-    wait_for_app(page)
+    after_rerun(page, page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click)
     click(page, "vneid_back_portal")
     page.locator(".st-key-portal_logout").wait_for()

@@ -4,18 +4,13 @@ logs in to the public-service portal with VNeID. At 360×740, like a phone in th
 
 from playwright.sync_api import expect
 
-from tests.browser.journeys import click, close_page_not_found, fill, log_in_on_portal_page, main, sms_code
+from tests.browser.journeys import after_rerun, click, close_page_not_found, follow_link, fill, log_in_on_portal_page, main, sms_code
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
 from workbench import events, personas
 
 
 def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
-
-
-def follow_link(page, target: str) -> None:
-    page.locator(f"[data-testid='stPageLink'] a[href$='{target}']").first.click()
-    wait_for_app(page)
 
 
 def test_fresh_persona_to_level_2_and_a_portal_login(app_url, app_data_dir, new_page):
@@ -32,7 +27,7 @@ def test_fresh_persona_to_level_2_and_a_portal_login(app_url, app_data_dir, new_
 
     follow_link(page, "police")
     for item in ("chip_card", "photo", "fingerprints"):
-        page.locator(f".st-key-police_check_{item} label").click()
+        after_rerun(page, page.locator(f".st-key-police_check_{item} label").click)
     click(page, "police_submit")
     click(page, "police_approve")
     expect(main(page)).to_contain_text("Đã phê duyệt")

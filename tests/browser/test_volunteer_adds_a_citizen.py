@@ -5,8 +5,10 @@ import contextlib
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.util import LAPTOP, PHONE, screenshot, wait_for_app
+from workbench import tracker_charts
 
 NAME = "Y Khăm Byă"
 
@@ -65,7 +67,26 @@ def type_into(page, label, text):
     wait_for_app(page)
 
 
+def digital_citizens_shown(page) -> int:
+    """The dashboard's headline figure, as the official reads it ("1.234" in Vietnamese)."""
+    value = page.locator("[data-testid='stMetric']").first.locator("[data-testid='stMetricValue']").inner_text()
+    return int("".join(ch for ch in value if ch.isdigit()))
+
+
+def open_from_sidebar(page, path):
+    page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").click()
+    wait_for_app(page)
+
+
 def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url, new_page, accounts, app_data_dir):
+    office = new_page(LAPTOP)
+    office.goto(app_url)
+    wait_for_app(office)
+    office.goto(app_url + "/tracker")
+    sign_in(office, "bt.canbo", "matkhau-123")
+    before = digital_citizens_shown(office)
+    assert before == accounts["digital_before"]
+
     phone = new_page(PHONE)
     # The very first session of a fresh server can ask for a page before app.py has registered
     # them ("Page not found"): open the home page first, as a volunteer would anyway.
@@ -74,7 +95,7 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     phone.goto(app_url + "/tracker-entry")
     sign_in(phone, "bt.tnv", "246810")
     type_into(phone, "Tìm theo họ tên", "y kham bya")
-    assert phone.get_by_text("Chưa có ai tên").is_visible()
+    phone.get_by_text("Chưa có ai tên").wait_for()  # waits while Streamlit reruns
     phone.get_by_role("button", name="Thêm người mới").click()
     wait_for_app(phone)
     type_into(phone, "Họ và tên", NAME)
@@ -97,7 +118,7 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     assert box["width"] >= 300 and box["height"] >= 44  # a big button, full width on the phone
     save.click()
     wait_for_app(phone)
-    assert phone.get_by_text("Người này đã là công dân số!").is_visible()
+    phone.get_by_text("Người này đã là công dân số!").wait_for()  # waits while Streamlit reruns
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
     screenshot(phone, "tracker-entry-saved-phone")
 
@@ -106,11 +127,12 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     with app_tracker(app_data_dir) as db:
         assert tracker.headline(db, tracker.Filters())["digital"] == accounts["digital_before"] + 1
 
-    office = new_page(LAPTOP)
-    office.goto(app_url + "/tracker-admin")
-    sign_in(office, "bt.canbo", "matkhau-123")
+    open_from_sidebar(office, "tracker-admin")  # same session: still signed in
     office.get_by_role("tab", name="Dữ liệu một người").click()
     type_into(office, "Tìm theo họ tên", "y kham bya")
-    assert office.get_by_text(NAME).first.is_visible()
-    assert office.get_by_text("Thanh toán ví điện tử:").first.is_visible()  # and the milestones ticked
-    screenshot(office, "tracker-admin-sees-new-citizen-laptop")
+    office.get_by_text(NAME).first.wait_for()  # waits while Streamlit reruns
+    office.get_by_text("Thanh toán ví điện tử:").first.wait_for()  # and the milestones ticked
+    open_from_sidebar(office, "tracker")
+    headline = office.locator("[data-testid='stMetric']").first.locator("[data-testid='stMetricValue']")
+    expect(headline).to_have_text(tracker_charts.number(before + 1, "vi"))  # the dashboard changed
+    screenshot(office, "tracker-dashboard-after-entry-laptop")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -165,3 +167,31 @@ def test_a_fee_due_offers_the_payment_page_with_the_dossier_code(persona, sandbo
     button(app, "Thanh toán").click().run()
     assert not app.exception
     assert app.query_params.get("dossier") in (code, [code])
+
+
+RAW_KEY = re.compile(r"\b(?:dossiers|catalogue|desk|fees)\.[a-z_]+\.[a-z_.]+")
+
+
+@pytest.mark.parametrize("step", ["procedure", "check"])
+def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
+    code = dossiers.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
+    app = page("sandbox_services.py", persona["id"], lang="en")
+    app.session_state["svc.step"] = step
+    app.session_state["svc.proc"] = "chung_thuc_ban_sao"
+    app.session_state["svc.code"] = code
+    app.run()
+    assert not app.exception
+    shown = text_of(app) + " ".join(t.value for t in app.title) + " ".join(b.label for b in app.button)
+    assert RAW_KEY.findall(shown) == []
+    assert "Certified copy of an original document" in shown
+    assert "Chứng thực" not in shown.replace("Chứng thực bản sao", "")  # no Vietnamese left on an English page
+
+
+def test_the_desk_in_english_has_no_raw_keys(persona, sandbox_db):
+    dossiers.file_exercise(sandbox_db, persona["id"], "thuong_tru_sai_giay_to")
+    app = page("sandbox_desk.py", lang="en").run()
+    button(app, "Open the dossier").click().run()
+    shown = text_of(app) + " ".join(b.label for b in app.button)
+    assert not app.exception
+    assert RAW_KEY.findall(shown) == []
+    assert "Receive the dossier" in shown

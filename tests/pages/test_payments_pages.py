@@ -196,3 +196,17 @@ def test_the_wallet_is_english_in_english(sandbox_db, ready):
     app = page("sandbox_wallet.py", ready["id"], lang="en")
     assert app.title[0].value == "E-wallet and bank"
     assert "Top up" in [tab.label for tab in app.tabs]
+
+
+def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sandbox_db, ready, awaiting):
+    code = awaiting["code"]
+    app = page("sandbox_payment.py", ready["id"], login=True, dossier=code)
+    app.radio(key=f"provider_{code}").set_value("lua_vang").run()
+    button(app, "Tiếp tục").click().run()
+    button(app, "Xác nhận thanh toán").click().run()
+    otp = payments.latest_payment_otp_for_tests(sandbox_db, ready["id"])
+    assert otp in text(app)  # the SMS on the simulated phone
+    app.text_input(key="gateway_otp").input(otp)
+    button(app, "Xác thực").click().run()
+    assert "Giao dịch thành công" in text(app)
+    assert payments.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - 20_000

@@ -133,3 +133,25 @@ def test_the_trainer_notes_follow_the_screen_in_english(sandbox_db):
     app = page("sandbox_phone.py", pid, lang="en")
     assert "Notes for the trainer" in text(app)
     assert "The phone's home screen." in text(app)
+
+
+def test_the_web_route_activates_level_2_without_the_app(sandbox_db):
+    person = scenarios.create(sandbox_db, "fresh", seed=None)
+    pid = person["id"]
+    eid.approve_registration(sandbox_db, pid)
+    app = click(page("sandbox_vneid_web.py", pid), "vneid_web_go_activate")
+    type_in(app, vneid_act_cccd=person["cccd"], vneid_act_phone=person["phone"])
+    app = click(app, "vneid_activate_form_submit")
+    assert "Ma OTP cua ban la" in text(app)  # the SMS, shown beside the website
+    type_in(app, vneid_act_otp=otp.latest_code_for_tests(sandbox_db, pid, "eid_activation"))
+    app = click(app, "vneid_act_otp_form_submit")
+    type_in(app, vneid_pw="Congdan@2024", vneid_pw2="Congdan@2024")
+    app = click(app, "vneid_password_form_submit")
+    type_in(app, vneid_pc="135790", vneid_pc2="135790")
+    app = click(app, "vneid_passcode_form_submit")
+    type_in(app, vneid_a1="Kim Đồng", vneid_a2="Vàng")
+    app = click(click(app, "vneid_security_form_submit"), "vneid_web_after_activation")
+    type_in(app, vneid_web_cccd=person["cccd"], vneid_web_pw="Congdan@2024")
+    app = click(app, "vneid_web_login_form_submit")
+    assert "Mức độ 2" in text(app)
+    assert not phone.is_installed(sandbox_db, pid, "vneid")

@@ -200,3 +200,16 @@ def test_an_official_backs_up_the_tracker_from_the_settings_page(register):
     assert not app.exception
     assert app.session_state["tracker_backup"][1][:16] == b"SQLite format 3\x00"
     assert tracker.audit_log(register["db"], 1)[0]["action"] == "backup.created"
+
+
+def test_an_official_changes_a_village_s_population_from_its_current_values(register):
+    db = register["db"]
+    app = run_page("tracker_admin.py", register["official"])
+    app.selectbox(key="admin_village_pick").set_value(register["village"]).run()
+    village = tracker.villages(db)[0]
+    assert app.text_input(key="admin_village_name").value == village["name"]
+    app.number_input(key="admin_village_population").set_value(village["population"] + 100)
+    app.button(key="FormSubmitter:admin_village-Lưu").click().run()
+    assert not app.exception
+    assert tracker.villages(db)[0]["population"] == village["population"] + 100
+    assert tracker.villages(db)[0]["name"] == village["name"]

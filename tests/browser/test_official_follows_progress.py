@@ -1,0 +1,86 @@
+"""An official opens the tracker dashboard on a phone, signs in, reads where the commune stands,
+and sees the figure change once a volunteer's work is saved (issue 8)."""
+
+import contextlib
+import os
+
+from tests.browser.util import LAPTOP, PHONE, screenshot, wait_for_app
+
+USERNAME, SECRET = "dash.official", "dashboard-secret"
+FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
+
+
+@contextlib.contextmanager
+def app_tracker(data_dir):
+    """The running app's tracker database, opened from the test process (like ``app_sandbox``)."""
+    from workbench import store
+
+    before = os.environ.get(store.DATA_DIR_ENV)
+    os.environ[store.DATA_DIR_ENV] = str(data_dir)
+    store.forget_connections()
+    try:
+        yield store.tracker()
+    finally:
+        store.forget_connections()
+        if before is None:
+            os.environ.pop(store.DATA_DIR_ENV, None)
+        else:
+            os.environ[store.DATA_DIR_ENV] = before
+
+
+def an_official(db) -> None:
+    """Our own official, whether or not another journey set up the first one."""
+    from workbench import tracker_auth
+
+    if db.execute("select 1 from users where username = ?", [USERNAME]).fetchone():
+        return
+    if tracker_auth.needs_setup(db):
+        tracker_auth.create_first_official(db, username=USERNAME, display_name="Chị Hoa", secret=SECRET)
+        return
+    first = db.execute("select id from users where role = 'official' and active = 1 order by id").fetchone()[0]
+    tracker_auth.create_user(db, tracker_auth.session_user(db, first), username=USERNAME, display_name="Chị Hoa",
+                             role="official", secret=SECRET)
+
+
+def sign_in(page, url):
+    page.goto(url)
+    wait_for_app(page)
+    page.keyboard.press("Escape")  # a first visit to a page's address may show Streamlit's "page not found"
+    page.get_by_label("Tên đăng nhập").fill(USERNAME)
+    page.get_by_label("Mật khẩu hoặc mã PIN").fill(SECRET)
+    page.get_by_role("button", name="Đăng nhập").click()
+    wait_for_app(page)
+    page.get_by_text("Công dân số").first.wait_for()
+
+
+def digital_shown(page) -> int:
+    return int(page.locator("[data-testid='stMetricValue']").first.inner_text().replace(".", ""))
+
+
+def test_an_official_sees_the_dashboard_change_after_a_save(app_url, app_data_dir, new_page):
+    from workbench import tracker
+
+    with app_tracker(app_data_dir) as db:
+        an_official(db)
+        before = tracker.headline(db, tracker.Filters())["digital"]
+        waiting = db.execute("select id from citizens where digital_date is null order by id limit 1").fetchone()[0]
+
+    page = new_page(PHONE)
+    sign_in(page, app_url + "/tracker")
+    assert digital_shown(page) == before
+    page.locator("[data-testid='stVegaLiteChart']").nth(5).wait_for()
+    assert page.locator("[data-testid='stVegaLiteChart']").count() == 6
+    assert page.locator(".cds-sandbox-banner").count() == 0  # real data: never the sandbox banner
+    width = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+    assert width <= PHONE["width"] + 1, "nothing wider than the phone"
+    screenshot(page, "tracker-dashboard-phone")
+
+    with app_tracker(app_data_dir) as db:  # a volunteer's save, through the domain
+        for milestone in FIVE:
+            tracker.record_milestone(db, waiting, milestone, tracker.today(), helped_by="Tổ CNS", actor="tnv")
+
+    sign_in(page, app_url + "/tracker")  # a new visit: a new session
+    assert digital_shown(page) == before + 1
+    page.set_viewport_size(LAPTOP)
+    wait_for_app(page)
+    screenshot(page, "tracker-dashboard-laptop")
