@@ -46,7 +46,10 @@ def draw() -> None:
     _strip(persona_id)
 
 
-@st.fragment(run_every=4)
+# Every poll is a fragment rerun costing the laptop ~80 ms of CPU: 5 idle phones with this strip
+# at 4 s used 10% of a core (issue 7 bench), so a 40-phone hall spent most of a core on it. A click
+# on the page re-checks at once anyway; the poll only catches what happened elsewhere.
+@st.fragment(run_every=8)
 def _strip(persona_id: str) -> None:
     db = store.sandbox()
     running = lessons.active(db, persona_id)
