@@ -1,31 +1,10 @@
 """An official opens the tracker dashboard on a phone, signs in, reads where the commune stands,
 and sees the figure change once a volunteer's work is saved (issue 8)."""
 
-import contextlib
-import os
-
-from tests.browser.util import LAPTOP, PHONE, screenshot, wait_for_app
+from tests.browser.util import LAPTOP, PHONE, app_tracker, screenshot, wait_for_app
 
 USERNAME, SECRET = "dash.official", "dashboard-secret"
 FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
-
-
-@contextlib.contextmanager
-def app_tracker(data_dir):
-    """The running app's tracker database, opened from the test process (like ``app_sandbox``)."""
-    from workbench import store
-
-    before = os.environ.get(store.DATA_DIR_ENV)
-    os.environ[store.DATA_DIR_ENV] = str(data_dir)
-    store.forget_connections()
-    try:
-        yield store.tracker()
-    finally:
-        store.forget_connections()
-        if before is None:
-            os.environ.pop(store.DATA_DIR_ENV, None)
-        else:
-            os.environ[store.DATA_DIR_ENV] = before
 
 
 def an_official(db) -> None:

@@ -1,34 +1,13 @@
 """A volunteer, door to door with a 360-px phone, adds a citizen and ticks their milestones; the
 commune official, on the office PC, sees the register change (issue 8)."""
 
-import contextlib
-import os
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.util import LAPTOP, PHONE, screenshot, wait_for_app
+from tests.browser.util import LAPTOP, PHONE, app_tracker, screenshot, wait_for_app
 from workbench import tracker_charts
 
 NAME = "Y Khăm Byă"
-
-
-@contextlib.contextmanager
-def app_tracker(data_dir):
-    """The running app's tracker database, from the test process (like util.app_sandbox)."""
-    from workbench import store
-
-    before = os.environ.get(store.DATA_DIR_ENV)
-    os.environ[store.DATA_DIR_ENV] = str(data_dir)
-    store.forget_connections()
-    try:
-        yield store.tracker()
-    finally:
-        store.forget_connections()
-        if before is None:
-            os.environ.pop(store.DATA_DIR_ENV, None)
-        else:
-            os.environ[store.DATA_DIR_ENV] = before
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ its row number and column, nothing is written until they choose, then the good r
 
 import pytest
 
-from tests.browser.test_volunteer_adds_a_citizen import accounts, app_tracker, sign_in  # noqa: F401 - fixture
-from tests.browser.util import PHONE, screenshot, wait_for_app
+from tests.browser.test_volunteer_adds_a_citizen import accounts, sign_in  # noqa: F401 - fixture
+from tests.browser.util import PHONE, app_tracker, screenshot, wait_for_app
 from workbench.tracker_import import TEMPLATE_HEADERS
 
 

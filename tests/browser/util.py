@@ -77,6 +77,22 @@ def screenshot(page, name: str) -> Path:
 
 
 @contextlib.contextmanager
+def _app_database(data_dir: Path, kind: str):
+    from workbench import store
+
+    before = os.environ.get(store.DATA_DIR_ENV)
+    os.environ[store.DATA_DIR_ENV] = str(data_dir)
+    store.forget_connections()
+    try:
+        yield store.connect(kind)
+    finally:
+        store.forget_connections()
+        if before is None:
+            os.environ.pop(store.DATA_DIR_ENV, None)
+        else:
+            os.environ[store.DATA_DIR_ENV] = before
+
+
 def app_sandbox(data_dir: Path):
     """The running app's sandbox database, opened from the test process.
 
@@ -84,16 +100,9 @@ def app_sandbox(data_dir: Path):
     sets that state up through the domain functions here, then drives the browser. The test's
     own data folder is restored afterwards.
     """
-    from workbench import store
+    return _app_database(data_dir, "sandbox")
 
-    before = os.environ.get(store.DATA_DIR_ENV)
-    os.environ[store.DATA_DIR_ENV] = str(data_dir)
-    store.forget_connections()
-    try:
-        yield store.sandbox()
-    finally:
-        store.forget_connections()
-        if before is None:
-            os.environ.pop(store.DATA_DIR_ENV, None)
-        else:
-            os.environ[store.DATA_DIR_ENV] = before
+
+def app_tracker(data_dir: Path):
+    """The running app's tracker database, opened from the test process (like ``app_sandbox``)."""
+    return _app_database(data_dir, "tracker")
