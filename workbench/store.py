@@ -133,6 +133,16 @@ class StoreDatabase(sqlite_utils.Database):
     def begin(self) -> None:
         self.execute("BEGIN IMMEDIATE")
 
+    # The workbench defines no SQL views. sqlite-utils looks views up with a query on every
+    # ``db["name"]`` (twice) and ``db.table()``: a twentieth of a workshop's page-script time
+    # (bench/workshop_load.py --profile). Tables only, without the look-up.
+    def __getitem__(self, table_name: str) -> sqlite_utils.db.Table:
+        return self.table(table_name)
+
+    def table(self, table_name: str, **kwargs) -> sqlite_utils.db.Table:
+        kwargs.setdefault("strict", self.strict)
+        return sqlite_utils.db.Table(self, table_name, **kwargs)
+
 
 def open_connection(path: Path | str) -> StoreDatabase:
     """Open one connection with the project's pragmas. Prefer ``sandbox()``/``tracker()``."""
