@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from pages._frame import current_lang, t
+from pages._frame import current_lang, page_link, t
 from workbench import i18n, payments, receipts
 
 MONEY_PARAMS = ("balance", "amount", "missing")
@@ -55,6 +55,14 @@ def error_text(error: payments.PaymentError) -> str:
 
 def show_error(error: payments.PaymentError) -> None:
     st.error(error_text(error), icon=":material/error:")
+
+
+def show_payment_refused(error: payments.PaymentError, persona_id: str) -> None:
+    """A refused payment's message, and the way to top up when the balance was short."""
+    show_error(error)
+    if error.reason == "insufficient_balance":
+        page_link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"), icon=":material/add_card:",
+                  query_params={"p": persona_id})
 
 
 def app_frame(provider: dict, persona: dict) -> None:

@@ -101,10 +101,7 @@ else:
                     st.warning(t("payments.gateway.pending_body"), icon=":material/hourglass_top:")
                     state["pending"] = pending.payment_id
                 except payments.PaymentError as error:
-                    ui.show_error(error)
-                    if error.reason == "insufficient_balance":
-                        page_link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"),
-                                     icon=":material/add_card:", query_params={"p": pid})
+                    ui.show_payment_refused(error, pid)
                 else:
                     state["payment_id"] = payment["id"]
                     st.rerun()

@@ -156,10 +156,7 @@ elif step == "authorise":
                     flow["payment_id"] = pending.payment_id
                     go("pending")
                 except payments.PaymentError as error:
-                    ui.show_error(error)
-                    if error.reason == "insufficient_balance":
-                        page_link("pages/sandbox_wallet.py", label=t("payments.gateway.topup_link"),
-                                     icon=":material/add_card:", query_params={"p": pid})
+                    ui.show_payment_refused(error, pid)
                 else:
                     flow["payment_id"] = payment["id"]
                     go("done")

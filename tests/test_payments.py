@@ -326,24 +326,3 @@ def test_the_ledger_sums_to_every_balance_and_no_balance_goes_negative(sandbox_d
         negative = sandbox_db.execute(
             "select count(*) from pay_accounts where balance < 0 and allow_negative = 0").fetchone()[0]
         assert negative == 0
-
-
-def test_many_phones_opening_their_first_connection_at_once_all_get_one(data_dir):
-    """A hall of phones opens the pay page together: each session's first connection checks the
-    data folder; those checks must not trip over each other (bench/payments.py found it)."""
-    errors, barrier = [], threading.Barrier(12, timeout=60)
-
-    def first_connection():
-        barrier.wait()
-        try:
-            for _ in range(20):
-                store.ensure_data_dir()
-        except store.StoreError as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=first_connection) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []

@@ -12,25 +12,12 @@ import sqlite3
 import pytest
 
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
-from workbench import eid, otp, personas, scenarios, workshop
+from tests.test_workshop import activate_up_to
+from workbench import eid, personas, workshop
 
 VNEID = "vneid_activation"
 
 
-def do_steps(db, persona_id: str, steps: int) -> None:
-    """What the phone pages do for the first ``steps`` steps of the VNeID lesson."""
-    person = personas.get(db, persona_id)
-    creds = scenarios.credentials()
-    actions = [
-        lambda: eid.start_activation(db, persona_id, person["cccd"], person["phone"]),
-        lambda: eid.confirm_activation_otp(db, persona_id, otp.latest_code_for_tests(db, persona_id, "eid_activation")),
-        lambda: eid.set_password(db, persona_id, creds["vneid_password"], creds["vneid_password"]),
-        lambda: eid.set_passcode(db, persona_id, creds["passcode"], creds["passcode"]),
-        lambda: eid.set_security_questions(db, persona_id, dict(list(creds["security_answers"].items())[:2])),
-        lambda: eid.login(db, persona_id, person["cccd"], creds["vneid_password"]),
-    ]
-    for action in actions[:steps]:
-        action()
 
 
 def dismiss_cold_start_dialog(page) -> None:
@@ -89,15 +76,15 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
 
     # --- each does part of the lesson (the VNeID phone pages' domain calls) ------------------------
     with app_sandbox(app_data_dir) as db:
-        do_steps(db, tokens["Bà Lan"], 2)
-        do_steps(db, tokens["Ông Tư"], 6)
+        activate_up_to(db, tokens["Bà Lan"], 2)
+        activate_up_to(db, tokens["Ông Tư"], 6)
         person = personas.get(db, tokens["Chị Hoa"])
         for _ in range(workshop.STUCK_MISTAKES):
             with pytest.raises(eid.EidError):
                 eid.start_activation(db, tokens["Chị Hoa"], person["cccd"][:9], person["phone"])
         other = workshop.create(db, name="Buổi khác", place="Trường THCS", date="2026-11-26", lessons_planned=[VNEID])
         outsider = workshop.join(db, other["join_code"], "Em Thảo")["persona_id"]
-        do_steps(db, outsider, 1)
+        activate_up_to(db, outsider, 1)
         other_events = db.execute("select count(*) from events where workshop_id = ?", [other["id"]]).fetchone()[0]
     tracker_before = tracker_fingerprint(app_data_dir)
 
