@@ -13,8 +13,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.util import CHROMIUM, CHROMIUM_ARGS, PHONE, start_app
+
+
+# A rerun on a busy 2-core CI machine can take seconds: let ``expect(…)`` wait as long as a locator does.
+expect.set_options(timeout=30_000)
 
 
 def pytest_collection_modifyitems(items):

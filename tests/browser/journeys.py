@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
 
 from tests.browser.util import app_sandbox, wait_for_app
 from workbench import scenarios
@@ -28,9 +27,6 @@ def new_persona(app_data_dir, state: str = "fresh") -> str:
     with app_sandbox(app_data_dir) as db:
         return scenarios.create(db, state)["id"]
 
-
-# A rerun on a busy 2-core laptop can take seconds: let ``expect(…)`` wait as long as a locator does.
-expect.set_options(timeout=30_000)
 
 WATCH_RUN = """() => {
   window.__cdsRan = false;

@@ -106,3 +106,10 @@ def app_sandbox(data_dir: Path):
 def app_tracker(data_dir: Path):
     """The running app's tracker database, opened from the test process (like ``app_sandbox``)."""
     return _app_database(data_dir, "tracker")
+
+
+def metric_value(page, label: str):
+    """The value of the ``st.metric`` labelled ``label``: found by its label, not its position,
+    because while Streamlit reruns a page the metrics of the run before may still be showing."""
+    metric = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return metric.get_by_test_id("stMetricValue")
