@@ -183,13 +183,30 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
     home = [_run(page("home.py")) for _ in range(repeats)]
     first = _run(page("tracker_dashboard.py"))  # also the process's first Altair chart, Styler, …
     cold = []
-    for n in range(repeats):  # a volunteer saves something: the next view recomputes everything
-        tracker.set_setting(db, "bench.touch", n, actor="bench")
+    fresh = [row[0] for row in db.execute("select id from citizens where m_dossier is null order by id limit ?",
+                                          [repeats])]
+    for citizen_id in fresh:  # a volunteer records a milestone: the next view recomputes every figure
+        tracker.record_milestone(db, citizen_id, "dossier", tracker.today(), helped_by="bench", actor="bench")
         cold.append(_run(page("tracker_dashboard.py")))
     warm = [_run(page("tracker_dashboard.py")) for _ in range(repeats)]
+    after_login = []
+    for _ in range(repeats):  # a login writes an audit line but changes no figure: still served from the cache
+        tracker_auth.login(db, "bench.official", "benchmark-secret")
+        after_login.append(_run(page("tracker_dashboard.py")))
+    # The cold view's own work, outside Streamlit: the SQL figures, then the charts' Vega-Lite specs.
+    figures_cpu, charts_cpu = [], []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        figures = tracker.dashboard(db, tracker.Filters())
+        figures_cpu.append(time.process_time() - cpu)
+        cpu = time.process_time()
+        {name: tracker_charts.spec(chart) for name, chart in tracker_charts.all_charts(figures, "vi").items()}
+        charts_cpu.append(time.process_time() - cpu)
     return {"phase": "dashboard", **made, "trivial_s": statistics.median(trivial), "home_s": statistics.median(home),
             "dashboard_first_s": first, "dashboard_cold_s": statistics.median(cold),
-            "dashboard_warm_s": statistics.median(warm), "peak_rss_mb": peak_rss_mb()}
+            "dashboard_warm_s": statistics.median(warm), "dashboard_after_login_s": statistics.median(after_login),
+            "figures_cpu_s": statistics.median(figures_cpu), "charts_cpu_s": statistics.median(charts_cpu),
+            "load": os.getloadavg()[0], "peak_rss_mb": peak_rss_mb()}
 
 
 def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
@@ -272,16 +289,20 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     print("trivial = a signed-in tracker page drawing one line; home = pages/home.py (QR code); median of "
           f"{args.repeats} runs; first = the process's first view; cold = the first view after a change "
-          "(figures recomputed), warm = later views (cached)")
+          "(a volunteer recorded a milestone: figures recomputed), warm = later views (cached), login = a view after "
+          "a sign-in (must stay cached); figures/charts = CPU seconds of tracker.dashboard() and of the six Vega-Lite "
+          "specs, outside Streamlit")
     print(f"{'citizens':>9} {'milestones':>10} {'generate':>9} {'trivial':>8} {'home':>7} {'dash 1st':>9} {'dash cold':>10} "
-          f"{'dash warm':>10} {'cold/triv':>9} {'warm/triv':>9} {'peak RSS':>9}")
+          f"{'dash warm':>10} {'login':>7} {'cold/triv':>9} {'warm/triv':>9} {'figures':>8} {'charts':>7} {'load':>5} "
+          f"{'peak RSS':>9}")
     last = None
     for size in [int(s) for s in args.sizes.split(",") if s]:
         r = measure("--phase", "dashboard", "--citizens", str(size), "--repeats", str(args.repeats))
         print(f"{r['citizens']:>9,} {r['milestones']:>10,} {r['seconds']:>8.1f}s {r['trivial_s']:>7.3f}s "
               f"{r['home_s']:>6.3f}s {r['dashboard_first_s']:>8.3f}s "
-              f"{r['dashboard_cold_s']:>9.3f}s {r['dashboard_warm_s']:>9.3f}s "
+              f"{r['dashboard_cold_s']:>9.3f}s {r['dashboard_warm_s']:>9.3f}s {r['dashboard_after_login_s']:>6.3f}s "
               f"{r['dashboard_cold_s'] / r['trivial_s']:>8.1f}x {r['dashboard_warm_s'] / r['trivial_s']:>8.1f}x "
+              f"{r['figures_cpu_s']:>7.3f}s {r['charts_cpu_s']:>6.3f}s {r['load']:>5.1f} "
               f"{r['peak_rss_mb']:>7.0f}MB", flush=True)
         last = r
     if args.import_rows:
@@ -295,10 +316,12 @@ def main() -> int:
               f"({r['reimport_rows_per_s']:,.0f} rows/s)")
         print(f"target import >= 10,000 rows/s: {'met' if r['rows_per_s'] >= 10_000 else 'NOT met'}")
     if last:
-        ratio = last["dashboard_warm_s"] / last["trivial_s"]
-        print(f"target dashboard at {last['citizens']:,} within 5x the trivial page (warm cache): "
-              f"{ratio:.1f}x, {'met' if ratio <= 5 else 'NOT met'}; cold (first view after a change): "
-              f"{last['dashboard_cold_s'] / last['trivial_s']:.1f}x")
+        cold = last["dashboard_cold_s"] / last["trivial_s"]
+        print(f"target dashboard at {last['citizens']:,} within 5x the trivial page, first view after a change: "
+              f"{cold:.1f}x, {'met' if cold <= 5 else 'NOT met'}; cached: "
+              f"{last['dashboard_warm_s'] / last['trivial_s']:.1f}x; after a login: "
+              f"{last['dashboard_after_login_s'] / last['trivial_s']:.1f}x")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
 
 

@@ -100,9 +100,21 @@ def audit(db, actor: str, action: str, entity: str = "", entity_id: int | None =
         return cursor.lastrowid
 
 
+# Audit lines of actions that change no figure: signing in, managing users, exports, backups.
+# Every other write (citizens, milestones, villages, teams, targets, settings, imports, demo
+# data, restores…) leaves a line that is not one of these, so it moves the data version.
+_NOT_DATA = ("auth.", "user.", "export.", "backup.created", "citizen.exported")
+
+
 def data_version(db) -> int:
-    """Bumped by every write (each writes an audit line): the dashboard's cache key."""
-    return db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+    """The dashboard's cache key: the id of the last audit line of a write that can change a
+    figure. A login, a user change or an export writes an audit line too, but leaves it as it
+    is, so signing in does not throw away a province's cached dashboard. Walks the audit log
+    back from its newest line to the first such write (a few rows, by rowid)."""
+    clauses = " and ".join(["action not like ?"] * len(_NOT_DATA))
+    row = db.execute(f"select id from audit where {clauses} order by id desc limit 1",
+                     [f"{p}%" for p in _NOT_DATA]).fetchone()
+    return row[0] if row else 0
 
 
 def audit_log(db, limit: int = 200, entity: str | None = None, entity_id: int | None = None) -> list[dict]:
@@ -704,9 +716,55 @@ GROUPS = ("women", "minorities", "elders")
 _MINORITY = "lower(trim(c.ethnicity)) != 'kinh'"
 
 
+# The running totals (tracker_schema.dashboard_totals) answer a view exactly when it is not
+# narrowed to villages or a team and its dates take in everything they count; tests switch
+# them off to check that both ways give the same figures.
+USE_TOTALS = True
+
+
+def _totals_for_people(db, f: Filters) -> bool:
+    """The per-person totals count "digital" as "has a date": right when the end date is on or
+    after the last date anyone became digital (the usual view: up to today)."""
+    if not USE_TOTALS or f.narrowed:
+        return False
+    last = db.execute("select max(digital_date) from citizens").fetchone()[0]
+    return last is None or last <= f.end_date()
+
+
+def _totals_for_teams(db, f: Filters) -> bool:
+    """The per-team totals count every milestone: right when the date range holds them all."""
+    if not USE_TOTALS or f.narrowed:
+        return False
+    # two sub-queries: SQLite reads one end of the date index for each (min and max together scan it)
+    first, last = db.execute("select (select min(date) from milestones), (select max(date) from milestones)").fetchone()
+    return first is None or ((f.start is None or f.start <= first) and last <= f.end_date())
+
+
+def _counts_from_totals(db, f: Filters) -> dict:
+    start, end = f.start or "0000", f.end_date()
+    recent_start = (dt.date.fromisoformat(end) - dt.timedelta(days=RUN_RATE_DAYS)).isoformat()
+    elder_year = int(end[:4]) - ELDER_AGE
+    recorded, digital, recent = db.execute(
+        "select (select count(*) from citizens), (select count(*) from citizens where digital_date <= ?1), "
+        "(select count(*) from citizens where digital_date > ?2 and digital_date <= ?1)", [end, recent_start]).fetchone()
+    reached = dict(db.execute("select milestone, sum(n) from dash_days where day between ? and ? group by milestone",
+                              [start, end]).fetchall())
+    people = db.execute(
+        "select sum(women * n), sum(minority * n), sum(case when birth_year <= ?1 then n else 0 end), "
+        "sum(digital * women * n), sum(digital * minority * n), "
+        "sum(case when digital and birth_year <= ?1 then n else 0 end) from dash_people", [elder_year]).fetchone()
+    people = [v or 0 for v in people]
+    return {"recorded": recorded, "digital": digital, "recent": recent,
+            "milestones": {m: reached.get(m) or 0 for m in MILESTONES},
+            "group_recorded": dict(zip(GROUPS, people[:3])), "group_digital": dict(zip(GROUPS, people[3:]))}
+
+
 def citizen_counts(db, f: Filters) -> dict:
     """The headline's, the funnel's and the groups' counts in one pass over the citizens in
-    view: at a province's 320,000 that pass is most of a dashboard's cost, so it is made once."""
+    view: at a province's 320,000 that pass is most of a dashboard's cost, so it is made once
+    (or not at all, when the running totals answer the view)."""
+    if _totals_for_people(db, f):
+        return _counts_from_totals(db, f)
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
     recent_start = (dt.date.fromisoformat(end) - dt.timedelta(days=RUN_RATE_DAYS)).isoformat()
@@ -816,6 +874,10 @@ def by_team(db, f: Filters) -> list[dict]:
     """Who helped how many: citizens helped (and milestones recorded) per team in the date range."""
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
+    if _totals_for_teams(db, f):
+        return list(db.query("select t.id, t.name, coalesce(a.citizens, 0) as citizens, "
+                             "coalesce(a.milestones, 0) as milestones from teams t left join dash_teams a "
+                             "on a.team_id = t.id order by citizens desc, t.name"))
     if where == "1":
         sql = ("select t.id, t.name, coalesce(a.citizens, 0) as citizens, coalesce(a.milestones, 0) as milestones "
                "from teams t left join (select team_id, count(distinct citizen_id) as citizens, count(*) as milestones "
@@ -857,7 +919,9 @@ def weekly(db, f: Filters) -> list[dict]:
     out the week of each of a province's 1.4 million milestones."""
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
-    if where == "1":
+    if where == "1" and USE_TOTALS:  # the running totals per milestone and day
+        inner = "select day, sum(n) as n from dash_days where day between ? and ? group by day having sum(n) > 0"
+    elif where == "1":
         inner = "select m.date as day, count(*) as n from milestones m where m.date between ? and ? group by m.date"
     else:
         inner = (f"select m.date as day, count(*) as n from milestones m join citizens c on c.id = m.citizen_id "
