@@ -60,7 +60,7 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
 
 def generate(db, citizens: int, seed: int = SEED) -> dict:
     """A province: communes, villages (one team each), ``citizens`` with dated milestones."""
-    from workbench import store, tracker
+    from workbench import store, tracker, tracker_schema
     from workbench.tracker_schema import MILESTONES
 
     rng = random.Random(seed)
@@ -71,6 +71,7 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
     # A throw-away bench database: a big page cache and no fsync make the bulk insert fast.
     db.execute("PRAGMA cache_size = -262144")
     db.execute("PRAGMA synchronous = OFF")
+    # The dashboard's running totals are recounted once at the end, not kept row by row.
     with store.write(db):
         db.conn.executemany("insert into communes (id, name, district, province) values (?, ?, ?, ?)",
                             [(c + 1, f"Xã {c + 1:03d}", f"Huyện {c // 14 + 1}", "Tỉnh Mô Phỏng")
@@ -119,6 +120,7 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
             db.conn.executemany(citizen_sql, citizen_rows)
             db.conn.executemany(milestone_sql, milestone_rows)
             milestones_made += len(milestone_rows)
+        tracker_schema.fill_dashboard_totals(db)
         tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
     db.execute("analyze")
     db.execute("PRAGMA synchronous = FULL")

@@ -1,4 +1,4 @@
-"""The dashboard at a province's size (issue 8, "Scale"): running totals kept by triggers give the
+"""The dashboard at a province's size (issue 8, "Scale"): running totals kept by every write give the
 very figures that counting every row gives, after every kind of write; the cache key (the data
 version) moves with writes that change figures and not with a login; the importer reports its
 progress as it goes."""
@@ -98,7 +98,7 @@ def test_the_running_totals_follow_every_kind_of_write(demo, monkeypatch):
     assert_same_figures(db, monkeypatch)
 
 
-def test_recounting_the_totals_finds_what_the_triggers_kept(demo):
+def test_recounting_the_totals_finds_what_the_writes_kept(demo):
     db = demo
     tracker.delete_citizen(db, db.execute("select min(id) from citizens").fetchone()[0], actor="test")
     tracker.set_definition(db, ["vneid2"], actor="test")

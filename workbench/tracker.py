@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from workbench import fakes, store
-from workbench.tracker_schema import MILESTONES
+from workbench.tracker_schema import MILESTONES, citizen_totals, fill_dashboard_totals
 
 # Seed 004 (Ea Yông): VNeID level 2, public-service account, e-health book, bank account,
 # e-wallet payment make a "công dân số".
@@ -160,6 +160,7 @@ def set_definition(db, milestones, actor: str) -> int:
         db.execute("insert or replace into settings (key, value) values ('digital_definition', ?)",
                    [json.dumps(chosen)])
         db.execute(f"update citizens set digital_date = {_digital_expr(chosen)}")
+        fill_dashboard_totals(db)  # everyone's date may have moved: recount
         audit(db, actor, "definition.changed", "setting", None, milestones=chosen)
     return db.execute("select count(*) from citizens where digital_date is not null").fetchone()[0]
 
@@ -427,6 +428,7 @@ def add_citizen(db, *, full_name, birth_year, gender, ethnicity, village, phone=
             "consent_by": consent_by, "consent_date": consent, "source": source, "is_demo": int(is_demo),
             "created_at": stamp, "updated_at": stamp,
         }).last_pk
+        citizen_totals(db, 1, [citizen_id])
         audit(db, actor, "citizen.created", "citizen", citizen_id, source=source)
     return citizen_id
 
@@ -463,6 +465,7 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
         if current and current[0] <= day:
             return False
         team = team_id or citizen[0]
+        citizen_totals(db, -1, [citizen_id])  # out of the dashboard's totals, back in below
         if current:
             db.execute("update milestones set date = ?, helped_by = ?, team_id = ?, note = ? "
                        "where citizen_id = ? and milestone = ?",
@@ -473,6 +476,7 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
                        [citizen_id, milestone, day, clean_text(helped_by), team, clean_text(note), actor, now_iso()])
         db.execute(f"update citizens set m_{milestone} = ?, updated_at = ? where id = ?", [day, now_iso(), citizen_id])
         db.execute(f"update citizens set digital_date = {_digital_expr(definition(db))} where id = ?", [citizen_id])
+        citizen_totals(db, 1, [citizen_id])
         audit(db, actor, "milestone.recorded", "citizen", citizen_id, milestone=milestone)
     return True
 
@@ -535,6 +539,7 @@ def delete_citizen(db, citizen_id: int, actor: str, reason: str = "request") -> 
     with store.write(db):
         if not db.execute("select 1 from citizens where id = ?", [citizen_id]).fetchone():
             raise TrackerError("tracker.error.unknown_citizen", field="citizen")
+        citizen_totals(db, -1, [citizen_id])
         db.execute("delete from milestones where citizen_id = ?", [citizen_id])
         db.execute("delete from citizens where id = ?", [citizen_id])
         audit(db, actor, "citizen.erased", "citizen", citizen_id, reason=reason)
@@ -1029,6 +1034,7 @@ def seed_demo(db, force: bool = False, count: int = DEMO_CITIZENS, seed: int = D
         db["citizens"].insert_all(citizens, batch_size=500)
         db.conn.executemany("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, created_by, "
                        "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", milestones)
+        citizen_totals(db, 1, first_id=next_id)
         audit(db, "system", "demo.seeded", "citizen", None, citizens=count)
     return f"{count} demo citizens in {len(info.villages)} villages of {info.name}"
 
@@ -1037,6 +1043,7 @@ def delete_demo(db, actor: str) -> int:
     """Remove every demo record in one action; villages and teams still used by real records stay."""
     with store.write(db):
         count = db.execute("select count(*) from citizens where is_demo = 1").fetchone()[0]
+        citizen_totals(db, -1, [row[0] for row in db.execute("select id from citizens where is_demo = 1")])
         db.execute("delete from milestones where citizen_id in (select id from citizens where is_demo = 1)")
         db.execute("delete from citizens where is_demo = 1")
         db.execute("delete from team_members where is_demo = 1 and team_id not in "

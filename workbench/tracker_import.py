@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from workbench import i18n, store, tracker
+from workbench import i18n, store, tracker, tracker_schema
 from workbench.tracker import TrackerError
 from workbench.tracker_schema import MILESTONES
 
@@ -428,8 +428,9 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
                          "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
     total = len(result.creates) + len(result.updates)
     with store.write(db):
+        # the new people, in batches, each reported
         next_id = db.execute("select coalesce(max(id), 0) + 1 from citizens").fetchone()[0]
-        for first in range(0, len(result.creates), WRITE_BATCH):  # in batches, each reported as written
+        for first in range(0, len(result.creates), WRITE_BATCH):
             citizen_rows, milestone_rows = [], []
             for n, planned in enumerate(result.creates[first:first + WRITE_BATCH], start=first):
                 citizen_id = next_id + n
@@ -446,6 +447,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             db.conn.executemany(insert_milestones, milestone_rows)
             if progress:
                 progress(first + len(citizen_rows), total)
+        tracker_schema.citizen_totals(db, 1, first_id=next_id)  # into the dashboard's running totals
         milestone_rows = []
         update_rows = []
         for citizen_id, planned in result.updates.items():
@@ -455,6 +457,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             team = planned["helper_team"]
             milestone_rows.extend((citizen_id, m, d, consent_by, team, "", actor, stamp)
                                   for m, d in planned["dates"].items())
+        tracker_schema.citizen_totals(db, -1, result.updates)  # out of the totals, back in once updated
         db.conn.executemany(
             "update citizens set " + ", ".join(f"m_{m} = ?" for m in MILESTONES)
             + ", digital_date = ?, phone = coalesce(phone, ?), updated_at = ? where id = ?", update_rows)
@@ -463,6 +466,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             "values (?, ?, ?, ?, coalesce(?, (select team_id from citizens where id = ?1)), ?, ?, ?) "
             "on conflict (citizen_id, milestone) do update set date = excluded.date, helped_by = excluded.helped_by "
             "where excluded.date < milestones.date", milestone_rows)
+        tracker_schema.citizen_totals(db, 1, result.updates)
         tracker.audit(db, actor, "import.committed", "citizen", None, created=counts["created"],
                       updated=counts["updated"], ignored=counts["ignored"], bad_rows=len(result.bad_rows), mode=mode)
     if progress:

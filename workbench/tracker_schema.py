@@ -106,35 +106,20 @@ def dashboard_indexes(db):
     db["team_members"].create_index(["team_id"], if_not_exists=True)
 
 
-# The dashboard's running totals, kept by triggers in the same transaction as every write to
-# ``citizens`` and ``milestones`` (a form, an import, an erasure, the demo data, a restore's
-# copy…), so no write path can forget them. At a province's 320,000 citizens and 1.4 million
-# milestones they turn the dashboard's three biggest passes (the funnel and groups over every
-# citizen, the teams and weeks over every milestone) into look-ups of a few thousand rows.
-# ``tracker.dashboard`` uses them for the views they answer exactly and falls back to the
-# plain aggregates for the others (a village or team filter, a date range cutting the data).
-_PERSON = ("{r}.digital_date is not null, coalesce({r}.gender = 'nữ', 0), "
-           "coalesce(lower(trim({r}.ethnicity)) != 'kinh', 0), coalesce({r}.birth_year, 9999)")
-_UPSERT_PERSON = ("insert into dash_people (digital, women, minority, birth_year, n) select {person}, {d} where true "
-                  "on conflict do update set n = n + excluded.n;")
-_UPSERT_DAY = ("insert into dash_days (milestone, day, n) values ({r}.milestone, {r}.date, {d}) "
-               "on conflict do update set n = n + excluded.n;")
-# A team's "citizens helped" counts a citizen once, however many of their milestones it helped with.
-_TEAM_ADD = ("insert into dash_teams (team_id, citizens, milestones) values (coalesce({r}.team_id, 0), "
-             "not exists (select 1 from milestones o where o.citizen_id = {r}.citizen_id and o.team_id is {r}.team_id "
-             "and o.id != {r}.id), 1) on conflict do update set citizens = citizens + excluded.citizens, "
-             "milestones = milestones + 1;")
-_TEAM_REMOVE = ("update dash_teams set milestones = milestones - 1, citizens = citizens - not exists ("
-                "select 1 from milestones o where o.citizen_id = {r}.citizen_id and o.team_id is {r}.team_id "
-                "and o.id != {r}.id) where team_id = coalesce({r}.team_id, 0);")
-
-
-def _person(row: str, delta: int) -> str:
-    return _UPSERT_PERSON.format(person=_PERSON.format(r=row), d=delta)
+# The dashboard's running totals. At a province's 320,000 citizens and 1.4 million milestones
+# they turn the dashboard's three biggest passes (the funnel and groups over every citizen, the
+# teams and weeks over every milestone) into look-ups of a few thousand rows. Every write to
+# ``citizens`` or ``milestones`` (all in tracker.py and tracker_import.py) takes the people it
+# touches out of the totals before and puts them back after, in the same transaction
+# (``citizen_totals``); tests/test_tracker_totals.py checks each kind of write against a full
+# count. (Triggers would keep them with no help, but cost an import ~4 µs a row even idle.)
+# ``tracker.dashboard`` uses them for the views they answer exactly and counts rows for the
+# others (a village or team filter, an end date before the last digital citizen…).
+_PERSON = ("c.digital_date is not null, coalesce(c.gender = 'nữ', 0), "
+           "coalesce(lower(trim(c.ethnicity)) != 'kinh', 0), coalesce(c.birth_year, 9999)")
 
 
 def create_dashboard_totals(db) -> None:
-    """The running-totals tables and their triggers, filled from the data already there."""
     db.execute("create table dash_people (digital integer not null, women integer not null, minority integer not null, "
                "birth_year integer not null, n integer not null, primary key (digital, women, minority, birth_year)) "
                "without rowid")
@@ -142,32 +127,42 @@ def create_dashboard_totals(db) -> None:
                "primary key (milestone, day)) without rowid")
     db.execute("create table dash_teams (team_id integer primary key, citizens integer not null, "
                "milestones integer not null)")
-    db.execute(f"create trigger dash_citizen_added after insert on citizens begin {_person('new', 1)} end")
-    db.execute(f"create trigger dash_citizen_removed after delete on citizens begin {_person('old', -1)} end")
-    db.execute("create trigger dash_citizen_changed after update of digital_date, gender, ethnicity, birth_year "
-               f"on citizens when ({_PERSON.format(r='old')}) is not ({_PERSON.format(r='new')}) "
-               f"begin {_person('old', -1)} {_person('new', 1)} end")
-    db.execute("create trigger dash_milestone_added after insert on milestones begin "
-               f"{_UPSERT_DAY.format(r='new', d=1)} {_TEAM_ADD.format(r='new')} end")
-    db.execute("create trigger dash_milestone_removed after delete on milestones begin "
-               f"{_UPSERT_DAY.format(r='old', d=-1)} {_TEAM_REMOVE.format(r='old')} end")
-    db.execute("create trigger dash_milestone_moved after update of date, milestone on milestones "
-               "when old.date is not new.date or old.milestone is not new.milestone begin "
-               f"{_UPSERT_DAY.format(r='old', d=-1)} {_UPSERT_DAY.format(r='new', d=1)} end")
-    db.execute("create trigger dash_milestone_team_changed after update of team_id on milestones "
-               f"when old.team_id is not new.team_id begin {_TEAM_REMOVE.format(r='old')} "
-               f"{_TEAM_ADD.format(r='new')} end")
     fill_dashboard_totals(db)
 
 
 def fill_dashboard_totals(db) -> None:
-    """Recount the running totals from the data (the migration; a bulk load that bypassed them)."""
+    """Recount the running totals from every row (the migration; a change to every citizen)."""
     for table in ("dash_people", "dash_days", "dash_teams"):
         db.execute(f"delete from {table}")
-    db.execute(f"insert into dash_people select {_PERSON.format(r='c')}, count(*) from citizens c group by 1, 2, 3, 4")
+    db.execute(f"insert into dash_people select {_PERSON}, count(*) from citizens c group by 1, 2, 3, 4")
     db.execute("insert into dash_days select milestone, date, count(*) from milestones group by 1, 2")
     db.execute("insert into dash_teams select coalesce(team_id, 0), count(distinct citizen_id), count(*) "
                "from milestones group by 1")
+
+
+def citizen_totals(db, sign: int, ids=None, first_id: int | None = None) -> None:
+    """Add (``sign`` 1) or take out (-1) of the running totals the citizens ``ids`` (or every
+    citizen from ``first_id`` on) with all their milestones. A citizen counts once per team
+    that helped them, so taking a person out and back in keeps "citizens helped" exact."""
+    if ids is not None:
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            _citizen_totals(db, sign, f"c.id in ({marks})", f"m.citizen_id in ({marks})", chunk)
+    elif first_id is not None:
+        _citizen_totals(db, sign, "c.id >= ?", "m.citizen_id >= ?", [first_id])
+
+
+def _citizen_totals(db, sign: int, citizens: str, milestones: str, params: list) -> None:
+    upsert = " on conflict do update set "
+    db.execute(f"insert into dash_people select {_PERSON}, {sign} * count(*) from citizens c where {citizens} "
+               f"group by 1, 2, 3, 4{upsert}n = n + excluded.n", params)
+    db.execute(f"insert into dash_days select m.milestone, m.date, {sign} * count(*) from milestones m "
+               f"where {milestones} group by 1, 2{upsert}n = n + excluded.n", params)
+    db.execute(f"insert into dash_teams select coalesce(m.team_id, 0), {sign} * count(distinct m.citizen_id), "
+               f"{sign} * count(*) from milestones m where {milestones} group by 1{upsert}"
+               "citizens = citizens + excluded.citizens, milestones = milestones + excluded.milestones", params)
 
 
 @migrations()
