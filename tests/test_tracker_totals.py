@@ -48,7 +48,8 @@ def assert_same_figures(db, monkeypatch):
 
 def stored_totals(db) -> dict:
     return {table: sorted(tuple(r) for r in db.execute(f"select * from {table} where {column} != 0"))
-            for table, column in (("dash_people", "n"), ("dash_days", "n"), ("dash_teams", "milestones"))}
+            for table, column in (("dash_people", "n"), ("dash_days", "n"), ("dash_teams", "milestones"),
+                                  ("dash_villages", "recorded"), ("dash_digital_days", "n"))}
 
 
 def test_the_running_totals_give_the_counted_figures_on_the_demo_commune(demo, monkeypatch):
@@ -170,3 +171,24 @@ def test_a_big_import_is_written_in_batches_each_reported(tracker_db, monkeypatc
                          progress=lambda done, total: written.append((done, total)))
     assert written == [(1000, 2500), (2000, 2500), (2500, 2500), (2500, 2500)]
     assert tracker.citizen_count(tracker_db) == 2500
+
+
+def test_the_cli_draws_its_progress_on_stderr_and_keeps_stdout_for_the_json(tmp_path, data_dir):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from workbench import store
+
+    tracker.seed_demo(store.tracker(), count=0)
+    village = tracker.villages(store.tracker())[0]["name"]
+    lines = [",".join(TEMPLATE_HEADERS)]
+    lines += [f"Người Thứ {n},1980,Nữ,Kinh,{village},,x,,,,,{TODAY:%d/%m/%Y}," for n in range(1200)]
+    path = tmp_path / "big.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "workbench", "tracker", "import", str(path), "--json"],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ})
+    assert json.loads(result.stdout)["created"] == 1200
+    assert "Đã đọc 999 dòng" in result.stderr and "Đã ghi 1200/1200 người" in result.stderr

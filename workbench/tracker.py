@@ -826,9 +826,13 @@ def cumulative(db, f: Filters) -> list[dict]:
     start date's week when there is one, else from the first digital citizen's."""
     where, params = f.citizen_where()
     end = f.end_date()
-    rows = db.execute(
-        f"select {_week('c.digital_date')} as week, count(*) from citizens c "
-        f"where c.digital_date <= ? and {where} group by week order by week", [end, *params]).fetchall()
+    if where == "1" and USE_TOTALS:  # the running totals of citizens who became digital each day
+        rows = db.execute(f"select {_week('day')} as week, sum(n) from dash_digital_days where day <= ? "
+                          "group by week having sum(n) > 0 order by week", [end]).fetchall()
+    else:
+        rows = db.execute(
+            f"select {_week('c.digital_date')} as week, count(*) from citizens c "
+            f"where c.digital_date <= ? and {where} group by week order by week", [end, *params]).fetchall()
     first = f.start or (rows[0][0] if rows else None)
     if first is None:
         return []
@@ -853,14 +857,19 @@ def by_village(db, f: Filters) -> list[dict]:
     (below ``LAG_RATIO`` of the rate of all the villages in view)."""
     where, params = f.citizen_where()
     vwhere, vparams = _village_where(f)
-    rows = list(db.query(
-        f"""select v.id, v.code, v.name, v.population, v.households,
-                   coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital
-            from villages v left join (
-                select c.village_id, count(*) as recorded,
-                       count(case when c.digital_date <= ? then 1 end) as digital
-                from citizens c where {where} group by c.village_id) a on a.village_id = v.id
-            where {vwhere} or a.recorded > 0 order by v.code, v.name""", [f.end_date(), *params, *vparams]))
+    if _totals_for_people(db, f):
+        rows = list(db.query("select v.id, v.code, v.name, v.population, v.households, "
+                             "coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital "
+                             "from villages v left join dash_villages a on a.village_id = v.id order by v.code, v.name"))
+    else:
+        rows = list(db.query(
+            f"""select v.id, v.code, v.name, v.population, v.households,
+                       coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital
+                from villages v left join (
+                    select c.village_id, count(*) as recorded,
+                           count(case when c.digital_date <= ? then 1 end) as digital
+                    from citizens c where {where} group by c.village_id) a on a.village_id = v.id
+                where {vwhere} or a.recorded > 0 order by v.code, v.name""", [f.end_date(), *params, *vparams]))
     population = sum(r["population"] or 0 for r in rows)
     overall = 100 * sum(r["digital"] for r in rows) / population if population else 0
     for row in rows:
@@ -933,10 +942,13 @@ def weekly(db, f: Filters) -> list[dict]:
                  f"where m.date between ? and ? and {where} group by m.date")
     done = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
                            [start, end, *params]).fetchall())
-    digital = dict(db.execute(
-        f"select {_week('day')} as week, sum(n) from (select c.digital_date as day, count(*) as n from citizens c "
-        f"where c.digital_date between ? and ? and {where} group by c.digital_date) group by week",
-        [start, end, *params]).fetchall())
+    if where == "1" and USE_TOTALS:
+        inner = "select day, n from dash_digital_days where day between ? and ? and n > 0"
+    else:
+        inner = (f"select c.digital_date as day, count(*) as n from citizens c "
+                 f"where c.digital_date between ? and ? and {where} group by c.digital_date")
+    digital = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
+                              [start, end, *params]).fetchall())
     weeks = sorted(set(done) | set(digital))
     if not weeks:
         return []

@@ -119,6 +119,9 @@ _PERSON = ("c.digital_date is not null, coalesce(c.gender = 'nữ', 0), "
            "coalesce(lower(trim(c.ethnicity)) != 'kinh', 0), coalesce(c.birth_year, 9999)")
 
 
+TOTALS_TABLES = ("dash_people", "dash_days", "dash_teams", "dash_villages", "dash_digital_days")
+
+
 def create_dashboard_totals(db) -> None:
     db.execute("create table dash_people (digital integer not null, women integer not null, minority integer not null, "
                "birth_year integer not null, n integer not null, primary key (digital, women, minority, birth_year)) "
@@ -127,17 +130,24 @@ def create_dashboard_totals(db) -> None:
                "primary key (milestone, day)) without rowid")
     db.execute("create table dash_teams (team_id integer primary key, citizens integer not null, "
                "milestones integer not null)")
+    db.execute("create table dash_villages (village_id integer primary key, recorded integer not null, "
+               "digital integer not null)")
+    db.execute("create table dash_digital_days (day text primary key, n integer not null) without rowid")
     fill_dashboard_totals(db)
 
 
 def fill_dashboard_totals(db) -> None:
     """Recount the running totals from every row (the migration; a change to every citizen)."""
-    for table in ("dash_people", "dash_days", "dash_teams"):
+    for table in TOTALS_TABLES:
         db.execute(f"delete from {table}")
     db.execute(f"insert into dash_people select {_PERSON}, count(*) from citizens c group by 1, 2, 3, 4")
     db.execute("insert into dash_days select milestone, date, count(*) from milestones group by 1, 2")
     db.execute("insert into dash_teams select coalesce(team_id, 0), count(distinct citizen_id), count(*) "
                "from milestones group by 1")
+    db.execute("insert into dash_villages select coalesce(village_id, 0), count(*), count(digital_date) "
+               "from citizens group by 1")
+    db.execute("insert into dash_digital_days select digital_date, count(*) from citizens "
+               "where digital_date is not null group by 1")
 
 
 def citizen_totals(db, sign: int, ids=None, first_id: int | None = None) -> None:
@@ -163,6 +173,11 @@ def _citizen_totals(db, sign: int, citizens: str, milestones: str, params: list)
     db.execute(f"insert into dash_teams select coalesce(m.team_id, 0), {sign} * count(distinct m.citizen_id), "
                f"{sign} * count(*) from milestones m where {milestones} group by 1{upsert}"
                "citizens = citizens + excluded.citizens, milestones = milestones + excluded.milestones", params)
+    db.execute(f"insert into dash_villages select coalesce(c.village_id, 0), {sign} * count(*), "
+               f"{sign} * count(c.digital_date) from citizens c where {citizens} group by 1{upsert}"
+               "recorded = recorded + excluded.recorded, digital = digital + excluded.digital", params)
+    db.execute(f"insert into dash_digital_days select c.digital_date, {sign} * count(*) from citizens c "
+               f"where {citizens} and c.digital_date is not null group by 1{upsert}n = n + excluded.n", params)
 
 
 @migrations()
