@@ -257,7 +257,7 @@ def phase_import(rows: int) -> dict:
             "cpu_s": cpu, "cpu_rows_per_s": rows / cpu, "plan_s": plan_s, "plan_cpu_s": plan_cpu,
             "created": report["created"], "updated": report["updated"], "errors": bad,
             "reimport_created": again["created"], "reimport_updated": again["updated"],
-            "reimport_rows_per_s": rows / again_s, "peak_rss_mb": peak_rss_mb()}
+            "reimport_rows_per_s": rows / again_s, "load": os.getloadavg()[0], "peak_rss_mb": peak_rss_mb()}
 
 
 def child(args) -> int:
@@ -312,8 +312,10 @@ def main() -> int:
         print(f"import {r['rows']:,} CSV rows (full validation, then commit): {r['seconds']:.1f}s = "
               f"{r['rows_per_s']:,.0f} rows/s; created {r['created']:,}, updated {r['updated']:,}, "
               f"bad rows {r['errors']:,}; peak RSS {r['peak_rss_mb']:.0f}MB")
-        print(f"  of which checking (dry run) {r['plan_s']:.1f}s, writing {r['seconds'] - r['plan_s']:.1f}s; CPU time "
-              f"{r['cpu_s']:.1f}s = {r['cpu_rows_per_s']:,.0f} rows per CPU-second (less sensitive to a busy machine)")
+        print(f"  of which checking (dry run) {r['plan_s']:.1f}s ({r['plan_cpu_s']:.1f}s CPU), writing "
+              f"{r['seconds'] - r['plan_s']:.1f}s ({r['cpu_s'] - r['plan_cpu_s']:.1f}s CPU); CPU time "
+              f"{r['cpu_s']:.1f}s = {r['cpu_rows_per_s']:,.0f} rows per CPU-second (less sensitive to a busy machine); "
+              f"load average {r['load']:.1f}")
         print(f"the same file again: created {r['reimport_created']}, updated {r['reimport_updated']} "
               f"({r['reimport_rows_per_s']:,.0f} rows/s)")
         print(f"target import >= 10,000 rows/s: {'met' if r['rows_per_s'] >= 10_000 else 'NOT met'}")
