@@ -192,3 +192,17 @@ def test_the_cli_draws_its_progress_on_stderr_and_keeps_stdout_for_the_json(tmp_
                             cwd=ROOT, capture_output=True, text=True, env={**os.environ})
     assert json.loads(result.stdout)["created"] == 1200
     assert "Đã đọc 999 dòng" in result.stderr and "Đã ghi 1200/1200 người" in result.stderr
+
+
+def test_after_a_restore_the_data_version_never_returns_to_a_number_it_had(demo):
+    from workbench import tracker_backup
+
+    tracker_auth.create_first_official(demo, username="can.bo", display_name="Cán bộ", secret="mat-khau-dai-1")
+    data = tracker_backup.backup_bytes(demo, actor="can.bo")
+    for n in range(3):  # figures change after the backup was taken
+        tracker.record_milestone(demo, db_first_citizen(demo) + n, "dossier", TODAY, helped_by="x", actor="test")
+    seen = tracker.data_version(demo)
+    tracker_backup.restore_bytes(demo, data, actor="can.bo")
+    assert tracker.data_version(demo) > seen  # a cached dashboard of the replaced data is not shown again
+    assert tracker.audit_log(demo, 1)[0]["action"] == "backup.restored"
+    assert tracker.citizen_count(demo) == 300
