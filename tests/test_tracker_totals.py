@@ -101,8 +101,16 @@ def test_the_running_totals_follow_every_kind_of_write(demo, monkeypatch):
 
 def test_recounting_the_totals_finds_what_the_writes_kept(demo):
     db = demo
+    tracker.set_definition(db, ["vneid2"], actor="test")  # (a change to everyone: recounted)
     tracker.delete_citizen(db, db.execute("select min(id) from citizens").fetchone()[0], actor="test")
-    tracker.set_definition(db, ["vneid2"], actor="test")
+    villages = tracker.villages(db)
+    team = tracker.teams(db)[-1]["name"]
+    day = f"{TODAY:%d/%m/%Y}"
+    lines = [",".join(TEMPLATE_HEADERS),  # an import's new people are counted as their rows are written
+             f"Vi Văn Một,1950,Nam,KINH,{villages[0]['name']},,x,x,x,x,x,{day},{team}",
+             f"Lò Thị Hai,1990,Nữ,Thái,{villages[1]['name']},,x,,,,,{day},",
+             f"Lò Thị Hai,1990,Nữ,Thái,{villages[1]['name']},,,x,x,,,{day},{team}"]
+    assert tracker_import.import_file(db, "\r\n".join(lines).encode(), "a.csv", actor="t", consent_by="T")["created"] == 2
     kept = stored_totals(db)
     tracker_schema.fill_dashboard_totals(db)
     assert stored_totals(db) == kept

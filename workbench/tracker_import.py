@@ -428,26 +428,30 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
                          "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
     total = len(result.creates) + len(result.updates)
     with store.write(db):
-        # the new people, in batches, each reported
+        # the new people, in batches, each reported; counted for the dashboard's totals on the way
         next_id = db.execute("select coalesce(max(id), 0) + 1 from citizens").fetchone()[0]
+        totals = tracker_schema.NewPeopleTotals()
         for first in range(0, len(result.creates), WRITE_BATCH):
             citizen_rows, milestone_rows = [], []
             for n, planned in enumerate(result.creates[first:first + WRITE_BATCH], start=first):
                 citizen_id = next_id + n
                 dates = planned["dates"]
+                digital = max(dates[m] for m in chosen) if all(m in dates for m in chosen) else None
                 citizen_rows.append((
                     citizen_id, planned["full_name"], planned["name_folded"], planned["birth_year"],
                     planned["gender"], planned["ethnicity"], planned["village_id"], planned["team_id"],
                     planned["phone"], planned["cccd_last4"], consent_by, planned["consent_date"], "import", 0, stamp,
-                    stamp, max(dates[m] for m in chosen) if all(m in dates for m in chosen) else None,
-                    *[dates.get(m) for m in MILESTONES]))
+                    stamp, digital, *[dates.get(m) for m in MILESTONES]))
                 team = planned["helper_team"] or planned["team_id"]
                 milestone_rows.extend((citizen_id, m, d, consent_by, team, "", actor, stamp) for m, d in dates.items())
+                totals.add(gender=planned["gender"], ethnicity=planned["ethnicity"], birth_year=planned["birth_year"],
+                           village_id=planned["village_id"], digital_date=digital,
+                           milestones=[(m, d, team) for m, d in dates.items()])
             db.conn.executemany(insert_citizens, citizen_rows)
             db.conn.executemany(insert_milestones, milestone_rows)
             if progress:
                 progress(first + len(citizen_rows), total)
-        tracker_schema.citizen_totals(db, 1, first_id=next_id)  # into the dashboard's running totals
+        totals.write(db)
         milestone_rows = []
         update_rows = []
         for citizen_id, planned in result.updates.items():
