@@ -23,6 +23,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -261,10 +262,18 @@ def phase_import(rows: int) -> dict:
 
 
 def child(args) -> int:
-    if args.phase == "dashboard":
-        result = phase_dashboard(args.citizens, args.repeats)
-    else:
-        result = phase_import(args.citizens)
+    try:
+        if args.phase == "dashboard":
+            result = phase_dashboard(args.citizens, args.repeats)
+        else:
+            result = phase_import(args.citizens)
+    finally:  # a province's database is ~300 MB: leave none behind
+        from workbench import store
+
+        store.forget_connections()
+        folder = os.environ.get(store.DATA_DIR_ENV, "")
+        if Path(folder).name.startswith("cds-bench-"):
+            shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
     return 0
 
