@@ -23,6 +23,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,7 +61,7 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
 
 def generate(db, citizens: int, seed: int = SEED) -> dict:
     """A province: communes, villages (one team each), ``citizens`` with dated milestones."""
-    from workbench import store, tracker
+    from workbench import store, tracker, tracker_schema
     from workbench.tracker_schema import MILESTONES
 
     rng = random.Random(seed)
@@ -71,6 +72,7 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
     # A throw-away bench database: a big page cache and no fsync make the bulk insert fast.
     db.execute("PRAGMA cache_size = -262144")
     db.execute("PRAGMA synchronous = OFF")
+    # The dashboard's running totals are recounted once at the end, not kept row by row.
     with store.write(db):
         db.conn.executemany("insert into communes (id, name, district, province) values (?, ?, ?, ?)",
                             [(c + 1, f"Xã {c + 1:03d}", f"Huyện {c // 14 + 1}", "Tỉnh Mô Phỏng")
@@ -119,6 +121,7 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
             db.conn.executemany(citizen_sql, citizen_rows)
             db.conn.executemany(milestone_sql, milestone_rows)
             milestones_made += len(milestone_rows)
+        tracker_schema.fill_dashboard_totals(db)
         tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
     db.execute("analyze")
     db.execute("PRAGMA synchronous = FULL")
@@ -183,13 +186,30 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
     home = [_run(page("home.py")) for _ in range(repeats)]
     first = _run(page("tracker_dashboard.py"))  # also the process's first Altair chart, Styler, …
     cold = []
-    for n in range(repeats):  # a volunteer saves something: the next view recomputes everything
-        tracker.set_setting(db, "bench.touch", n, actor="bench")
+    fresh = [row[0] for row in db.execute("select id from citizens where m_dossier is null order by id limit ?",
+                                          [repeats])]
+    for citizen_id in fresh:  # a volunteer records a milestone: the next view recomputes every figure
+        tracker.record_milestone(db, citizen_id, "dossier", tracker.today(), helped_by="bench", actor="bench")
         cold.append(_run(page("tracker_dashboard.py")))
     warm = [_run(page("tracker_dashboard.py")) for _ in range(repeats)]
+    after_login = []
+    for _ in range(repeats):  # a login writes an audit line but changes no figure: still served from the cache
+        tracker_auth.login(db, "bench.official", "benchmark-secret")
+        after_login.append(_run(page("tracker_dashboard.py")))
+    # The cold view's own work, outside Streamlit: the SQL figures, then the charts' Vega-Lite specs.
+    figures_cpu, charts_cpu = [], []
+    for _ in range(repeats):
+        cpu = time.process_time()
+        figures = tracker.dashboard(db, tracker.Filters())
+        figures_cpu.append(time.process_time() - cpu)
+        cpu = time.process_time()
+        {name: tracker_charts.spec(chart) for name, chart in tracker_charts.all_charts(figures, "vi").items()}
+        charts_cpu.append(time.process_time() - cpu)
     return {"phase": "dashboard", **made, "trivial_s": statistics.median(trivial), "home_s": statistics.median(home),
             "dashboard_first_s": first, "dashboard_cold_s": statistics.median(cold),
-            "dashboard_warm_s": statistics.median(warm), "peak_rss_mb": peak_rss_mb()}
+            "dashboard_warm_s": statistics.median(warm), "dashboard_after_login_s": statistics.median(after_login),
+            "figures_cpu_s": statistics.median(figures_cpu), "charts_cpu_s": statistics.median(charts_cpu),
+            "load": os.getloadavg()[0], "peak_rss_mb": peak_rss_mb()}
 
 
 def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
@@ -238,14 +258,22 @@ def phase_import(rows: int) -> dict:
             "cpu_s": cpu, "cpu_rows_per_s": rows / cpu, "plan_s": plan_s, "plan_cpu_s": plan_cpu,
             "created": report["created"], "updated": report["updated"], "errors": bad,
             "reimport_created": again["created"], "reimport_updated": again["updated"],
-            "reimport_rows_per_s": rows / again_s, "peak_rss_mb": peak_rss_mb()}
+            "reimport_rows_per_s": rows / again_s, "load": os.getloadavg()[0], "peak_rss_mb": peak_rss_mb()}
 
 
 def child(args) -> int:
-    if args.phase == "dashboard":
-        result = phase_dashboard(args.citizens, args.repeats)
-    else:
-        result = phase_import(args.citizens)
+    try:
+        if args.phase == "dashboard":
+            result = phase_dashboard(args.citizens, args.repeats)
+        else:
+            result = phase_import(args.citizens)
+    finally:  # a province's database is ~300 MB: leave none behind
+        from workbench import store
+
+        store.forget_connections()
+        folder = os.environ.get(store.DATA_DIR_ENV, "")
+        if Path(folder).name.startswith("cds-bench-"):
+            shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result))
     return 0
 
@@ -272,16 +300,20 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     print("trivial = a signed-in tracker page drawing one line; home = pages/home.py (QR code); median of "
           f"{args.repeats} runs; first = the process's first view; cold = the first view after a change "
-          "(figures recomputed), warm = later views (cached)")
+          "(a volunteer recorded a milestone: figures recomputed), warm = later views (cached), login = a view after "
+          "a sign-in (must stay cached); figures/charts = CPU seconds of tracker.dashboard() and of the six Vega-Lite "
+          "specs, outside Streamlit")
     print(f"{'citizens':>9} {'milestones':>10} {'generate':>9} {'trivial':>8} {'home':>7} {'dash 1st':>9} {'dash cold':>10} "
-          f"{'dash warm':>10} {'cold/triv':>9} {'warm/triv':>9} {'peak RSS':>9}")
+          f"{'dash warm':>10} {'login':>7} {'cold/triv':>9} {'warm/triv':>9} {'figures':>8} {'charts':>7} {'load':>5} "
+          f"{'peak RSS':>9}")
     last = None
     for size in [int(s) for s in args.sizes.split(",") if s]:
         r = measure("--phase", "dashboard", "--citizens", str(size), "--repeats", str(args.repeats))
         print(f"{r['citizens']:>9,} {r['milestones']:>10,} {r['seconds']:>8.1f}s {r['trivial_s']:>7.3f}s "
               f"{r['home_s']:>6.3f}s {r['dashboard_first_s']:>8.3f}s "
-              f"{r['dashboard_cold_s']:>9.3f}s {r['dashboard_warm_s']:>9.3f}s "
+              f"{r['dashboard_cold_s']:>9.3f}s {r['dashboard_warm_s']:>9.3f}s {r['dashboard_after_login_s']:>6.3f}s "
               f"{r['dashboard_cold_s'] / r['trivial_s']:>8.1f}x {r['dashboard_warm_s'] / r['trivial_s']:>8.1f}x "
+              f"{r['figures_cpu_s']:>7.3f}s {r['charts_cpu_s']:>6.3f}s {r['load']:>5.1f} "
               f"{r['peak_rss_mb']:>7.0f}MB", flush=True)
         last = r
     if args.import_rows:
@@ -289,16 +321,20 @@ def main() -> int:
         print(f"import {r['rows']:,} CSV rows (full validation, then commit): {r['seconds']:.1f}s = "
               f"{r['rows_per_s']:,.0f} rows/s; created {r['created']:,}, updated {r['updated']:,}, "
               f"bad rows {r['errors']:,}; peak RSS {r['peak_rss_mb']:.0f}MB")
-        print(f"  of which checking (dry run) {r['plan_s']:.1f}s, writing {r['seconds'] - r['plan_s']:.1f}s; CPU time "
-              f"{r['cpu_s']:.1f}s = {r['cpu_rows_per_s']:,.0f} rows per CPU-second (less sensitive to a busy machine)")
+        print(f"  of which checking (dry run) {r['plan_s']:.1f}s ({r['plan_cpu_s']:.1f}s CPU), writing "
+              f"{r['seconds'] - r['plan_s']:.1f}s ({r['cpu_s'] - r['plan_cpu_s']:.1f}s CPU); CPU time "
+              f"{r['cpu_s']:.1f}s = {r['cpu_rows_per_s']:,.0f} rows per CPU-second (less sensitive to a busy machine); "
+              f"load average {r['load']:.1f}")
         print(f"the same file again: created {r['reimport_created']}, updated {r['reimport_updated']} "
               f"({r['reimport_rows_per_s']:,.0f} rows/s)")
         print(f"target import >= 10,000 rows/s: {'met' if r['rows_per_s'] >= 10_000 else 'NOT met'}")
     if last:
-        ratio = last["dashboard_warm_s"] / last["trivial_s"]
-        print(f"target dashboard at {last['citizens']:,} within 5x the trivial page (warm cache): "
-              f"{ratio:.1f}x, {'met' if ratio <= 5 else 'NOT met'}; cold (first view after a change): "
-              f"{last['dashboard_cold_s'] / last['trivial_s']:.1f}x")
+        cold = last["dashboard_cold_s"] / last["trivial_s"]
+        print(f"target dashboard at {last['citizens']:,} within 5x the trivial page, first view after a change: "
+              f"{cold:.1f}x, {'met' if cold <= 5 else 'NOT met'}; cached: "
+              f"{last['dashboard_warm_s'] / last['trivial_s']:.1f}x; after a login: "
+              f"{last['dashboard_after_login_s'] / last['trivial_s']:.1f}x")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
 
 

@@ -25,7 +25,8 @@ STYLED_ROWS = 300  # colouring a province's 1,292 table rows costs more than it 
 @st.cache_data(max_entries=64, show_spinner=False)
 def dashboard_view(path: str, version: int, start, end, village_ids, team_id, lang: str) -> tuple[dict, dict]:
     """The figures and the charts' Vega-Lite specs, keyed on the database file and
-    ``tracker.data_version`` (bumped by every write): one SQL pass per change, not per click."""
+    ``tracker.data_version`` (moved by every write that can change a figure, not by a login):
+    one computation per change, not per click."""
     figures = tracker.dashboard(store.tracker(), tracker.Filters(start, end, village_ids, team_id))
     if not figures["headline"]["recorded"]:
         return figures, {}

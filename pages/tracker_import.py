@@ -44,12 +44,12 @@ consent_ok = st.checkbox(t("tracker.import.page.consent_given"), key="import_con
 SHOWN = 50
 
 
-def progress_bar(label_key: str):
-    bar = st.progress(0.0, text=t(label_key, done=0))
+def progress_bar(label_key: str, bar=None):
+    bar = bar or st.progress(0.0, text=t(label_key, done=0, total=0))
 
     def update(done: int, total: int) -> None:
         fraction = min(1.0, done / total) if total else 0.5
-        bar.progress(fraction, text=t(label_key, done=done))
+        bar.progress(fraction, text=t(label_key, done=done, total=total))
 
     return bar, update
 
@@ -104,8 +104,10 @@ if upload is not None:
             bar, update = progress_bar("tracker.import.page.reading")
             try:
                 result = tracker_import.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
+                _, writing = progress_bar("tracker.import.page.writing", bar)
                 written = tracker_import.apply(db, result, mode=mode, actor=user["username"],
-                                               consent_by=st.session_state.get("import_consent_by", ""))
+                                               consent_by=st.session_state.get("import_consent_by", ""),
+                                               progress=writing)
             except TrackerError as error:
                 bar.empty()
                 st.error(t(error.key, **error.params))

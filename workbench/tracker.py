@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from workbench import fakes, store
-from workbench.tracker_schema import MILESTONES
+from workbench.tracker_schema import MILESTONES, citizen_totals, fill_dashboard_totals
 
 # Seed 004 (Ea Yông): VNeID level 2, public-service account, e-health book, bank account,
 # e-wallet payment make a "công dân số".
@@ -100,9 +100,21 @@ def audit(db, actor: str, action: str, entity: str = "", entity_id: int | None =
         return cursor.lastrowid
 
 
+# Audit lines of actions that change no figure: signing in, managing users, exports, backups.
+# Every other write (citizens, milestones, villages, teams, targets, settings, imports, demo
+# data, restores…) leaves a line that is not one of these, so it moves the data version.
+_NOT_DATA = ("auth.", "user.", "export.", "backup.created", "citizen.exported")
+
+
 def data_version(db) -> int:
-    """Bumped by every write (each writes an audit line): the dashboard's cache key."""
-    return db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+    """The dashboard's cache key: the id of the last audit line of a write that can change a
+    figure. A login, a user change or an export writes an audit line too, but leaves it as it
+    is, so signing in does not throw away a province's cached dashboard. Walks the audit log
+    back from its newest line to the first such write (a few rows, by rowid)."""
+    clauses = " and ".join(["action not like ?"] * len(_NOT_DATA))
+    row = db.execute(f"select id from audit where {clauses} order by id desc limit 1",
+                     [f"{p}%" for p in _NOT_DATA]).fetchone()
+    return row[0] if row else 0
 
 
 def audit_log(db, limit: int = 200, entity: str | None = None, entity_id: int | None = None) -> list[dict]:
@@ -148,6 +160,7 @@ def set_definition(db, milestones, actor: str) -> int:
         db.execute("insert or replace into settings (key, value) values ('digital_definition', ?)",
                    [json.dumps(chosen)])
         db.execute(f"update citizens set digital_date = {_digital_expr(chosen)}")
+        fill_dashboard_totals(db)  # everyone's date may have moved: recount
         audit(db, actor, "definition.changed", "setting", None, milestones=chosen)
     return db.execute("select count(*) from citizens where digital_date is not null").fetchone()[0]
 
@@ -415,6 +428,7 @@ def add_citizen(db, *, full_name, birth_year, gender, ethnicity, village, phone=
             "consent_by": consent_by, "consent_date": consent, "source": source, "is_demo": int(is_demo),
             "created_at": stamp, "updated_at": stamp,
         }).last_pk
+        citizen_totals(db, 1, [citizen_id])
         audit(db, actor, "citizen.created", "citizen", citizen_id, source=source)
     return citizen_id
 
@@ -451,6 +465,7 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
         if current and current[0] <= day:
             return False
         team = team_id or citizen[0]
+        citizen_totals(db, -1, [citizen_id])  # out of the dashboard's totals, back in below
         if current:
             db.execute("update milestones set date = ?, helped_by = ?, team_id = ?, note = ? "
                        "where citizen_id = ? and milestone = ?",
@@ -461,6 +476,7 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
                        [citizen_id, milestone, day, clean_text(helped_by), team, clean_text(note), actor, now_iso()])
         db.execute(f"update citizens set m_{milestone} = ?, updated_at = ? where id = ?", [day, now_iso(), citizen_id])
         db.execute(f"update citizens set digital_date = {_digital_expr(definition(db))} where id = ?", [citizen_id])
+        citizen_totals(db, 1, [citizen_id])
         audit(db, actor, "milestone.recorded", "citizen", citizen_id, milestone=milestone)
     return True
 
@@ -523,6 +539,7 @@ def delete_citizen(db, citizen_id: int, actor: str, reason: str = "request") -> 
     with store.write(db):
         if not db.execute("select 1 from citizens where id = ?", [citizen_id]).fetchone():
             raise TrackerError("tracker.error.unknown_citizen", field="citizen")
+        citizen_totals(db, -1, [citizen_id])
         db.execute("delete from milestones where citizen_id = ?", [citizen_id])
         db.execute("delete from citizens where id = ?", [citizen_id])
         audit(db, actor, "citizen.erased", "citizen", citizen_id, reason=reason)
@@ -704,9 +721,55 @@ GROUPS = ("women", "minorities", "elders")
 _MINORITY = "lower(trim(c.ethnicity)) != 'kinh'"
 
 
+# The running totals (tracker_schema.dashboard_totals) answer a view exactly when it is not
+# narrowed to villages or a team and its dates take in everything they count; tests switch
+# them off to check that both ways give the same figures.
+USE_TOTALS = True
+
+
+def _totals_for_people(db, f: Filters) -> bool:
+    """The per-person totals count "digital" as "has a date": right when the end date is on or
+    after the last date anyone became digital (the usual view: up to today)."""
+    if not USE_TOTALS or f.narrowed:
+        return False
+    last = db.execute("select max(digital_date) from citizens").fetchone()[0]
+    return last is None or last <= f.end_date()
+
+
+def _totals_for_teams(db, f: Filters) -> bool:
+    """The per-team totals count every milestone: right when the date range holds them all."""
+    if not USE_TOTALS or f.narrowed:
+        return False
+    # two sub-queries: SQLite reads one end of the date index for each (min and max together scan it)
+    first, last = db.execute("select (select min(date) from milestones), (select max(date) from milestones)").fetchone()
+    return first is None or ((f.start is None or f.start <= first) and last <= f.end_date())
+
+
+def _counts_from_totals(db, f: Filters) -> dict:
+    start, end = f.start or "0000", f.end_date()
+    recent_start = (dt.date.fromisoformat(end) - dt.timedelta(days=RUN_RATE_DAYS)).isoformat()
+    elder_year = int(end[:4]) - ELDER_AGE
+    recorded, digital, recent = db.execute(
+        "select (select count(*) from citizens), (select count(*) from citizens where digital_date <= ?1), "
+        "(select count(*) from citizens where digital_date > ?2 and digital_date <= ?1)", [end, recent_start]).fetchone()
+    reached = dict(db.execute("select milestone, sum(n) from dash_days where day between ? and ? group by milestone",
+                              [start, end]).fetchall())
+    people = db.execute(
+        "select sum(women * n), sum(minority * n), sum(case when birth_year <= ?1 then n else 0 end), "
+        "sum(digital * women * n), sum(digital * minority * n), "
+        "sum(case when digital and birth_year <= ?1 then n else 0 end) from dash_people", [elder_year]).fetchone()
+    people = [v or 0 for v in people]
+    return {"recorded": recorded, "digital": digital, "recent": recent,
+            "milestones": {m: reached.get(m) or 0 for m in MILESTONES},
+            "group_recorded": dict(zip(GROUPS, people[:3])), "group_digital": dict(zip(GROUPS, people[3:]))}
+
+
 def citizen_counts(db, f: Filters) -> dict:
     """The headline's, the funnel's and the groups' counts in one pass over the citizens in
-    view: at a province's 320,000 that pass is most of a dashboard's cost, so it is made once."""
+    view: at a province's 320,000 that pass is most of a dashboard's cost, so it is made once
+    (or not at all, when the running totals answer the view)."""
+    if _totals_for_people(db, f):
+        return _counts_from_totals(db, f)
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
     recent_start = (dt.date.fromisoformat(end) - dt.timedelta(days=RUN_RATE_DAYS)).isoformat()
@@ -763,9 +826,13 @@ def cumulative(db, f: Filters) -> list[dict]:
     start date's week when there is one, else from the first digital citizen's."""
     where, params = f.citizen_where()
     end = f.end_date()
-    rows = db.execute(
-        f"select {_week('c.digital_date')} as week, count(*) from citizens c "
-        f"where c.digital_date <= ? and {where} group by week order by week", [end, *params]).fetchall()
+    if where == "1" and USE_TOTALS:  # the running totals of citizens who became digital each day
+        rows = db.execute(f"select {_week('day')} as week, sum(n) from dash_digital_days where day <= ? "
+                          "group by week having sum(n) > 0 order by week", [end]).fetchall()
+    else:
+        rows = db.execute(
+            f"select {_week('c.digital_date')} as week, count(*) from citizens c "
+            f"where c.digital_date <= ? and {where} group by week order by week", [end, *params]).fetchall()
     first = f.start or (rows[0][0] if rows else None)
     if first is None:
         return []
@@ -790,14 +857,19 @@ def by_village(db, f: Filters) -> list[dict]:
     (below ``LAG_RATIO`` of the rate of all the villages in view)."""
     where, params = f.citizen_where()
     vwhere, vparams = _village_where(f)
-    rows = list(db.query(
-        f"""select v.id, v.code, v.name, v.population, v.households,
-                   coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital
-            from villages v left join (
-                select c.village_id, count(*) as recorded,
-                       count(case when c.digital_date <= ? then 1 end) as digital
-                from citizens c where {where} group by c.village_id) a on a.village_id = v.id
-            where {vwhere} or a.recorded > 0 order by v.code, v.name""", [f.end_date(), *params, *vparams]))
+    if _totals_for_people(db, f):
+        rows = list(db.query("select v.id, v.code, v.name, v.population, v.households, "
+                             "coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital "
+                             "from villages v left join dash_villages a on a.village_id = v.id order by v.code, v.name"))
+    else:
+        rows = list(db.query(
+            f"""select v.id, v.code, v.name, v.population, v.households,
+                       coalesce(a.recorded, 0) as recorded, coalesce(a.digital, 0) as digital
+                from villages v left join (
+                    select c.village_id, count(*) as recorded,
+                           count(case when c.digital_date <= ? then 1 end) as digital
+                    from citizens c where {where} group by c.village_id) a on a.village_id = v.id
+                where {vwhere} or a.recorded > 0 order by v.code, v.name""", [f.end_date(), *params, *vparams]))
     population = sum(r["population"] or 0 for r in rows)
     overall = 100 * sum(r["digital"] for r in rows) / population if population else 0
     for row in rows:
@@ -816,6 +888,10 @@ def by_team(db, f: Filters) -> list[dict]:
     """Who helped how many: citizens helped (and milestones recorded) per team in the date range."""
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
+    if _totals_for_teams(db, f):
+        return list(db.query("select t.id, t.name, coalesce(a.citizens, 0) as citizens, "
+                             "coalesce(a.milestones, 0) as milestones from teams t left join dash_teams a "
+                             "on a.team_id = t.id order by citizens desc, t.name"))
     if where == "1":
         sql = ("select t.id, t.name, coalesce(a.citizens, 0) as citizens, coalesce(a.milestones, 0) as milestones "
                "from teams t left join (select team_id, count(distinct citizen_id) as citizens, count(*) as milestones "
@@ -857,17 +933,22 @@ def weekly(db, f: Filters) -> list[dict]:
     out the week of each of a province's 1.4 million milestones."""
     where, params = f.citizen_where()
     start, end = f.start or "0000", f.end_date()
-    if where == "1":
+    if where == "1" and USE_TOTALS:  # the running totals per milestone and day
+        inner = "select day, sum(n) as n from dash_days where day between ? and ? group by day having sum(n) > 0"
+    elif where == "1":
         inner = "select m.date as day, count(*) as n from milestones m where m.date between ? and ? group by m.date"
     else:
         inner = (f"select m.date as day, count(*) as n from milestones m join citizens c on c.id = m.citizen_id "
                  f"where m.date between ? and ? and {where} group by m.date")
     done = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
                            [start, end, *params]).fetchall())
-    digital = dict(db.execute(
-        f"select {_week('day')} as week, sum(n) from (select c.digital_date as day, count(*) as n from citizens c "
-        f"where c.digital_date between ? and ? and {where} group by c.digital_date) group by week",
-        [start, end, *params]).fetchall())
+    if where == "1" and USE_TOTALS:
+        inner = "select day, n from dash_digital_days where day between ? and ? and n > 0"
+    else:
+        inner = (f"select c.digital_date as day, count(*) as n from citizens c "
+                 f"where c.digital_date between ? and ? and {where} group by c.digital_date")
+    digital = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
+                              [start, end, *params]).fetchall())
     weeks = sorted(set(done) | set(digital))
     if not weeks:
         return []
@@ -965,6 +1046,7 @@ def seed_demo(db, force: bool = False, count: int = DEMO_CITIZENS, seed: int = D
         db["citizens"].insert_all(citizens, batch_size=500)
         db.conn.executemany("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, created_by, "
                        "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)", milestones)
+        citizen_totals(db, 1, first_id=next_id)
         audit(db, "system", "demo.seeded", "citizen", None, citizens=count)
     return f"{count} demo citizens in {len(info.villages)} villages of {info.name}"
 
@@ -973,6 +1055,7 @@ def delete_demo(db, actor: str) -> int:
     """Remove every demo record in one action; villages and teams still used by real records stay."""
     with store.write(db):
         count = db.execute("select count(*) from citizens where is_demo = 1").fetchone()[0]
+        citizen_totals(db, -1, [row[0] for row in db.execute("select id from citizens where is_demo = 1")])
         db.execute("delete from milestones where citizen_id in (select id from citizens where is_demo = 1)")
         db.execute("delete from citizens where is_demo = 1")
         db.execute("delete from team_members where is_demo = 1 and team_id not in "

@@ -94,6 +94,7 @@ def restore_bytes(db, data: bytes, actor: str) -> dict:
         path.write_bytes(data)
         info = check_backup(path)
         safety = backup_to(db, backup_folder() / f"before-restore-{backup_filename()}")
+        last_line = db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
         source = sqlite3.connect(str(path))
         try:
             source.backup(db.conn)
@@ -101,5 +102,12 @@ def restore_bytes(db, data: bytes, actor: str) -> dict:
             source.close()
     db.execute("PRAGMA journal_mode = WAL")
     store.migrate(db, store.TRACKER)
-    tracker.audit(db, actor, "backup.restored", "tracker", None, citizens=info["citizens"], safety=safety.name)
+    line = tracker.audit(db, actor, "backup.restored", "tracker", None, citizens=info["citizens"],
+                         safety=safety.name)
+    if line <= last_line:
+        # The restored log is older than the one it replaced: number this line after the replaced
+        # one, so the data version (the dashboard's cache key) never returns to a number it had
+        # for other data, and no cached figures of the replaced data are shown again.
+        with store.write(db):
+            db.execute("update audit set id = ? where id = ?", [last_line + 1, line])
     return {"citizens": info["citizens"], "safety": str(safety)}

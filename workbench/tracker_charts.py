@@ -10,6 +10,7 @@ page; the PDF and the notebook pass a number.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -41,13 +42,19 @@ def _theme(chart: alt.Chart, width, lang: str = "vi") -> alt.Chart:
         # with a legend under it until bars overlap and labels vanish.
         chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
     chart.width = width
-    chart.config = alt.Config(
+    chart.config = _config(lang)
+    return chart
+
+
+@lru_cache(maxsize=4)
+def _config(lang: str) -> alt.Config:
+    """Built once per language (a few ms each time, six charts a view); never changed after."""
+    return alt.Config(
         locale=alt.Locale(number=VI_NUMBERS) if lang == "vi" else alt.Undefined,
         axis=alt.AxisConfig(labelFontSize=13, titleFontSize=13, labelLimit=170),
         legend=alt.LegendConfig(orient="bottom", labelFontSize=13, titleFontSize=13, columns=1, labelLimit=300),
         title=alt.TitleConfig(fontSize=15, anchor="start"),
         view=alt.ViewConfig(strokeWidth=0))
-    return chart
 
 
 def spec(chart: alt.Chart) -> dict:
@@ -71,19 +78,19 @@ def cumulative(figures: dict, lang: str = "vi", width="container", height: int =
         x=x, y=y, tooltip=[alt.Tooltip("week:T", title=t("tracker_dashboard.chart.week"), format="%d/%m/%Y"),
                            alt.Tooltip("digital:Q", title=series)])]
     goal = pd.DataFrame([{"goal": head["goal"], "label": t("tracker_dashboard.chart.goal_label", goal=number(head["goal"], lang))}])
-    layers.append(alt.Chart(goal).mark_rule(color=RED, strokeDash=[6, 4], strokeWidth=2).encode(y="goal:Q"))
+    layers.append(alt.Chart(goal).mark_rule(color=RED, strokeDash=[6, 4], strokeWidth=2).encode(y=alt.Y("goal:Q")))
     layers.append(alt.Chart(goal).mark_text(align="left", dx=4, dy=-8, color=RED, fontSize=13).encode(
-        y="goal:Q", x=alt.value(0), text="label:N"))
+        y=alt.Y("goal:Q"), x=alt.XValue(0), text=alt.Text("label:N")))
     deadline = pd.DataFrame([{"week": head["deadline"],
                               "label": t("tracker_dashboard.chart.deadline_label",
                                          date=i18n.format_date(dt.date.fromisoformat(head["deadline"])))}])
-    layers.append(alt.Chart(deadline).mark_rule(color=RED, strokeWidth=2).encode(x="week:T"))
+    layers.append(alt.Chart(deadline).mark_rule(color=RED, strokeWidth=2).encode(x=alt.X("week:T")))
     layers.append(alt.Chart(deadline).mark_text(align="right", dx=-4, y=height - 10, color=RED, fontSize=13).encode(
-        x="week:T", text="label:N"))
+        x=alt.X("week:T"), text=alt.Text("label:N")))
     if head["projected"] and head["digital"] < head["goal"]:
         end = figures["filters"]["end"]
         path = pd.DataFrame([{"week": end, "digital": head["digital"]}, {"week": head["projected"], "digital": head["goal"]}])
-        layers.append(alt.Chart(path).mark_line(strokeDash=[3, 3], color=GREY, strokeWidth=2).encode(x="week:T", y="digital:Q"))
+        layers.append(alt.Chart(path).mark_line(strokeDash=[3, 3], color=GREY, strokeWidth=2).encode(x=alt.X("week:T"), y=alt.Y("digital:Q")))
     chart = alt.layer(*layers).properties(height=height, title=t("tracker_dashboard.chart.cumulative_title"))
     return _theme(chart, width, lang)
 
@@ -104,7 +111,7 @@ def funnel(figures: dict, lang: str = "vi", width="container") -> alt.Chart:
                             f"'{t('tracker_dashboard.chart.not_in_definition')}'"))),
         tooltip=[alt.Tooltip("label:N", title=t("tracker_dashboard.chart.milestone")),
                  alt.Tooltip("citizens:Q", title=t("tracker_dashboard.chart.citizens"), format=",")])
-    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=13).encode(x="citizens:Q", y=y, text=alt.Text("citizens:Q", format=","))
+    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=13).encode(x=alt.X("citizens:Q"), y=y, text=alt.Text("citizens:Q", format=","))
     return _theme((bars + text).properties(height=len(data) * 30, title=t("tracker_dashboard.chart.funnel_title")),
                   width, lang)
 
@@ -130,7 +137,7 @@ def villages(figures: dict, lang: str = "vi", width="container", limit: int = MA
     layers = [bars]
     threshold = figures.get("lag_threshold")
     if threshold:
-        layers.append(alt.Chart(pd.DataFrame([{"x": threshold}])).mark_rule(color=RED, strokeDash=[4, 3]).encode(x="x:Q"))
+        layers.append(alt.Chart(pd.DataFrame([{"x": threshold}])).mark_rule(color=RED, strokeDash=[4, 3]).encode(x=alt.X("x:Q")))
     chart = alt.layer(*layers).properties(height=max(80, len(data) * 22),
                                           title=t("tracker_dashboard.chart.villages_title"))
     return _theme(chart, width, lang)
@@ -146,7 +153,7 @@ def teams(figures: dict, lang: str = "vi", width="container", limit: int = MAX_B
         tooltip=[alt.Tooltip("name:N", title=t("tracker_dashboard.chart.team")),
                  alt.Tooltip("citizens:Q", title=t("tracker_dashboard.chart.helped"), format=","),
                  alt.Tooltip("milestones:Q", title=t("tracker_dashboard.chart.milestones"), format=",")])
-    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=12).encode(x="citizens:Q", y=y, text=alt.Text("citizens:Q", format=","))
+    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=12).encode(x=alt.X("citizens:Q"), y=y, text=alt.Text("citizens:Q", format=","))
     return _theme((bars + text).properties(height=max(80, len(data) * 22), title=t("tracker_dashboard.chart.teams_title")),
                   width, lang)
 
@@ -175,7 +182,7 @@ def groups(figures: dict, lang: str = "vi", width="container") -> alt.Chart:
         tooltip=[alt.Tooltip("group:N", title=t("tracker_dashboard.chart.group")), alt.Tooltip("measure:N", title=" "),
                  alt.Tooltip("share:Q", title=t("tracker_dashboard.chart.share"), format=".0%")], **encode)
     text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=11).encode(
-        x="share:Q", text=alt.Text("share:Q", format=".0%"), **encode)
+        x=alt.X("share:Q"), text=alt.Text("share:Q", format=".0%"), **encode)
     return _theme((bars + text).properties(height=len(figures["groups"]) * 50,
                                            title=t("tracker_dashboard.chart.groups_title")), width, lang)
 

@@ -25,6 +25,13 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _write_progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\r{i18n.t('tracker.cli.progress_written', done=done, total=total)}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
 def cmd_import(args) -> int:
     path = Path(args.file)
     try:
@@ -41,7 +48,8 @@ def cmd_import(args) -> int:
     try:
         report = tracker_import.import_file(
             db, data, path.name, dry_run=args.dry_run, mode="valid_only" if args.valid_only else "all_or_nothing",
-            actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_progress)
+            actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_progress,
+            write_progress=_write_progress)
     except tracker.TrackerError as error:
         message = i18n.t(error.key, args.lang, **error.params)
         if args.json:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from workbench import i18n, store, tracker
+from workbench import i18n, store, tracker, tracker_schema
 from workbench.tracker import TrackerError
 from workbench.tracker_schema import MILESTONES
 
@@ -57,7 +57,8 @@ NO = {"", "0", "khong", "no", "false", "n", "-", "chua", "0.0"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A value that itself starts with the guard's apostrophe is guarded too, so "'=x" survives a round trip.
 GUARDED_START = (*FORMULA_START, "'")
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 1000  # rows read between two progress calls
+WRITE_BATCH = 10_000  # people written between two progress calls
 
 
 def header_key(text) -> str:
@@ -245,26 +246,38 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     seen: dict[tuple, dict] = {}  # key → the create or update this file already plans
     this_year = int(today_iso[:4])
 
-    def cell(values, name):
-        index = columns.get(name)
-        return _text(values[index]) if index is not None and index < len(values) else ""
+    # Each row's cells are cleaned once into ``texts``, padded so that every column index is
+    # valid; a column the file lacks reads the empty cell kept at index ``width``.
+    width = max(columns.values()) + 1
+    blank = [""] * (width + 1)
+    at = {name: columns.get(name, width) for name in FIELD_OF_HEADER.values()}
+    i_name, i_year, i_gender, i_ethnicity, i_village, i_phone, i_date, i_team, i_last4 = (
+        at[name] for name in ("full_name", "birth_year", "gender", "ethnicity", "village", "phone", "date", "team",
+                              "cccd_last4"))
+    # Village and team names repeat on every row: fold each once.
+    village_of: dict[str, int | None] = {}
+    team_of: dict[str, int | None] = {}
 
     for values in iterator:
         number += 1
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, total)
-        if not values or not any(v not in (None, "") for v in values):
+        # any() settles most rows at once; the exact test (0 is a value, None and "" are not) the rest
+        if not values or (not any(values) and all(v is None or v == "" for v in values)):
             continue
         result.total += 1
         issues = []
+        texts = [" ".join(v.split()) if v.__class__ is str and v[:1] != "'" else _text(v) for v in values]
+        if len(texts) <= width:
+            texts.extend(blank[len(texts):])
 
         def bad(column_field, key, **params):
             issues.append(Issue(number, names.get(column_field, column_field), key, params))
 
-        full_name = cell(values, "full_name")
+        full_name = texts[i_name]
         if not full_name:
             bad("full_name", "tracker.import.error.name_missing")
-        year_text = cell(values, "birth_year")
+        year_text = texts[i_year]
         year = None
         try:
             year = int(float(year_text)) if year_text else None
@@ -274,20 +287,23 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
             bad("birth_year", "tracker.import.error.birth_year", value=year_text, year=this_year)
         gender = None
         try:
-            gender = _gender(cell(values, "gender"))
+            gender = _gender(texts[i_gender])
         except TrackerError:
-            bad("gender", "tracker.import.error.gender", value=cell(values, "gender"))
-        ethnicity = cell(values, "ethnicity")
+            bad("gender", "tracker.import.error.gender", value=texts[i_gender])
+        ethnicity = texts[i_ethnicity]
         if not ethnicity:
             bad("ethnicity", "tracker.import.error.ethnicity_missing")
-        village_text = cell(values, "village")
-        village_id = villages.get(tracker.fold(village_text))
+        village_text = texts[i_village]
+        if village_text in village_of:
+            village_id = village_of[village_text]
+        else:
+            village_id = village_of[village_text] = villages.get(tracker.fold(village_text))
         if village_id is None:
             bad("village", "tracker.import.error.village", value=village_text)
         elif allowed is not None and village_id not in allowed:
             bad("village", "tracker.import.error.not_your_village", value=village_text)
         phone = None
-        phone_text = cell(values, "phone")
+        phone_text = texts[i_phone]
         if phone_text:
             try:
                 phone = tracker.parse_phone(phone_text)
@@ -296,18 +312,18 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         last4 = None
         if "cccd_last4" in columns:
             try:
-                last4 = tracker.parse_cccd_last4(cell(values, "cccd_last4"))
+                last4 = tracker.parse_cccd_last4(texts[i_last4])
             except TrackerError:
                 bad("cccd_last4", "tracker.import.error.cccd_last4")
         ticked = []
         for milestone, index in milestone_columns:
-            raw = _text(values[index]) if index < len(values) else ""
+            raw = texts[index]
             answer = _yes(raw)
             if answer is None:
                 issues.append(Issue(number, names[f"m_{milestone}"], "tracker.import.error.yes_value", {"value": raw}))
             elif answer:
                 ticked.append(milestone)
-        date_text = cell(values, "date")
+        date_text = texts[i_date]
         day = None
         if date_text:
             try:
@@ -319,9 +335,12 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         elif ticked:
             bad("date", "tracker.import.error.date_missing")
         team_id = None
-        team_text = cell(values, "team")
+        team_text = texts[i_team]
         if team_text:
-            team_id = teams.get(tracker.fold(team_text))
+            if team_text in team_of:
+                team_id = team_of[team_text]
+            else:
+                team_id = team_of[team_text] = teams.get(tracker.fold(team_text))
             if team_id is None:
                 bad("team", "tracker.import.error.team", value=team_text)
 
@@ -400,28 +419,40 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
         return {"created": 0, "updated": 0, "ignored": counts["ignored"], "written": False}
     chosen = tracker.definition(db)
     stamp = tracker.now_iso()
-    milestone_rows = []
+    columns = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
+               "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
+               + ", ".join(f"m_{m}" for m in MILESTONES))
+    insert_citizens = f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})"
+    # The new people's milestones cannot clash with a recorded one: a plain insert.
+    insert_milestones = ("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, created_by, "
+                         "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+    total = len(result.creates) + len(result.updates)
     with store.write(db):
+        # the new people, in batches, each reported; counted for the dashboard's totals on the way
         next_id = db.execute("select coalesce(max(id), 0) + 1 from citizens").fetchone()[0]
-        citizen_rows = []
-        for n, planned in enumerate(result.creates):
-            citizen_id = next_id + n
-            dates = planned["dates"]
-            row = (citizen_id, planned["full_name"], planned["name_folded"], planned["birth_year"], planned["gender"],
-                   planned["ethnicity"], planned["village_id"], planned["team_id"], planned["phone"],
-                   planned["cccd_last4"], consent_by, planned["consent_date"], "import", 0, stamp, stamp,
-                   max(dates[m] for m in chosen) if all(m in dates for m in chosen) else None,
-                   *[dates.get(m) for m in MILESTONES])
-            citizen_rows.append(row)
-            team = planned["helper_team"] or planned["team_id"]
-            milestone_rows.extend((citizen_id, m, d, consent_by, team, "", actor, stamp) for m, d in dates.items())
-        columns = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
-                   "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
-                   + ", ".join(f"m_{m}" for m in MILESTONES))
-        db.conn.executemany(f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})",
-                            citizen_rows)
-        if progress:
-            progress(len(citizen_rows), len(citizen_rows) + len(result.updates))
+        totals = tracker_schema.NewPeopleTotals()
+        for first in range(0, len(result.creates), WRITE_BATCH):
+            citizen_rows, milestone_rows = [], []
+            for n, planned in enumerate(result.creates[first:first + WRITE_BATCH], start=first):
+                citizen_id = next_id + n
+                dates = planned["dates"]
+                digital = max(dates[m] for m in chosen) if all(m in dates for m in chosen) else None
+                citizen_rows.append((
+                    citizen_id, planned["full_name"], planned["name_folded"], planned["birth_year"],
+                    planned["gender"], planned["ethnicity"], planned["village_id"], planned["team_id"],
+                    planned["phone"], planned["cccd_last4"], consent_by, planned["consent_date"], "import", 0, stamp,
+                    stamp, digital, *[dates.get(m) for m in MILESTONES]))
+                team = planned["helper_team"] or planned["team_id"]
+                milestone_rows.extend((citizen_id, m, d, consent_by, team, "", actor, stamp) for m, d in dates.items())
+                totals.add(gender=planned["gender"], ethnicity=planned["ethnicity"], birth_year=planned["birth_year"],
+                           village_id=planned["village_id"], digital_date=digital,
+                           milestones=[(m, d, team) for m, d in dates.items()])
+            db.conn.executemany(insert_citizens, citizen_rows)
+            db.conn.executemany(insert_milestones, milestone_rows)
+            if progress:
+                progress(first + len(citizen_rows), total)
+        totals.write(db)
+        milestone_rows = []
         update_rows = []
         for citizen_id, planned in result.updates.items():
             dates = {**{m: d for m, d in planned["dates_now"].items() if d}, **planned["dates"]}
@@ -430,6 +461,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             team = planned["helper_team"]
             milestone_rows.extend((citizen_id, m, d, consent_by, team, "", actor, stamp)
                                   for m, d in planned["dates"].items())
+        tracker_schema.citizen_totals(db, -1, result.updates)  # out of the totals, back in once updated
         db.conn.executemany(
             "update citizens set " + ", ".join(f"m_{m} = ?" for m in MILESTONES)
             + ", digital_date = ?, phone = coalesce(phone, ?), updated_at = ? where id = ?", update_rows)
@@ -438,23 +470,26 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             "values (?, ?, ?, ?, coalesce(?, (select team_id from citizens where id = ?1)), ?, ?, ?) "
             "on conflict (citizen_id, milestone) do update set date = excluded.date, helped_by = excluded.helped_by "
             "where excluded.date < milestones.date", milestone_rows)
+        tracker_schema.citizen_totals(db, 1, result.updates)
         tracker.audit(db, actor, "import.committed", "citizen", None, created=counts["created"],
                       updated=counts["updated"], ignored=counts["ignored"], bad_rows=len(result.bad_rows), mode=mode)
     if progress:
-        progress(1, 1)
+        progress(total, total)
     return {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"], "written": True}
 
 
 def import_file(db, data: bytes, filename: str = "", *, dry_run: bool = False, mode: str = "all_or_nothing",
                 actor: str = "cli", consent_by: str = "", lang: str = "vi", allowed_village_ids=None,
-                progress=None) -> dict:
-    """Plan and (unless ``dry_run``) apply; the CLI's JSON object."""
+                progress=None, write_progress=None) -> dict:
+    """Plan and (unless ``dry_run``) apply; the CLI's JSON object. ``progress(done, total)`` is
+    called as rows are read and checked, ``write_progress(done, total)`` as people are written."""
     result = plan(db, data, filename, allowed_village_ids=allowed_village_ids, progress=progress)
     counts = result.counts()
     report = {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"],
               "errors": [issue.as_dict(lang) for issue in result.issues]}
     if not dry_run:
-        written = apply(db, result, mode=mode, actor=actor, consent_by=consent_by or actor)
+        written = apply(db, result, mode=mode, actor=actor, consent_by=consent_by or actor,
+                        progress=write_progress)
         if not written["written"]:
             report["created"] = report["updated"] = 0
     return report

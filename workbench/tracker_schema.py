@@ -104,3 +104,135 @@ def dashboard_indexes(db):
     an index each team's count scanned every member: at a province's 1,292 teams of five,
     8 million row visits a view. The figures themselves are served by the indexes of m001."""
     db["team_members"].create_index(["team_id"], if_not_exists=True)
+
+
+# The dashboard's running totals. At a province's 320,000 citizens and 1.4 million milestones
+# they turn the dashboard's three biggest passes (the funnel and groups over every citizen, the
+# teams and weeks over every milestone) into look-ups of a few thousand rows. Every write to
+# ``citizens`` or ``milestones`` (all in tracker.py and tracker_import.py) takes the people it
+# touches out of the totals before and puts them back after, in the same transaction
+# (``citizen_totals``); tests/test_tracker_totals.py checks each kind of write against a full
+# count. (Triggers would keep them with no help, but cost an import ~4 µs a row even idle.)
+# ``tracker.dashboard`` uses them for the views they answer exactly and counts rows for the
+# others (a village or team filter, an end date before the last digital citizen…).
+_PERSON = ("c.digital_date is not null, coalesce(c.gender = 'nữ', 0), "
+           "coalesce(lower(trim(c.ethnicity)) != 'kinh', 0), coalesce(c.birth_year, 9999)")
+
+
+TOTALS_TABLES = ("dash_people", "dash_days", "dash_teams", "dash_villages", "dash_digital_days")
+
+
+def create_dashboard_totals(db) -> None:
+    db.execute("create table dash_people (digital integer not null, women integer not null, minority integer not null, "
+               "birth_year integer not null, n integer not null, primary key (digital, women, minority, birth_year)) "
+               "without rowid")
+    db.execute("create table dash_days (milestone text not null, day text not null, n integer not null, "
+               "primary key (milestone, day)) without rowid")
+    db.execute("create table dash_teams (team_id integer primary key, citizens integer not null, "
+               "milestones integer not null)")
+    db.execute("create table dash_villages (village_id integer primary key, recorded integer not null, "
+               "digital integer not null)")
+    db.execute("create table dash_digital_days (day text primary key, n integer not null) without rowid")
+    fill_dashboard_totals(db)
+
+
+def fill_dashboard_totals(db) -> None:
+    """Recount the running totals from every row (the migration; a change to every citizen)."""
+    for table in TOTALS_TABLES:
+        db.execute(f"delete from {table}")
+    db.execute(f"insert into dash_people select {_PERSON}, count(*) from citizens c group by 1, 2, 3, 4")
+    db.execute("insert into dash_days select milestone, date, count(*) from milestones group by 1, 2")
+    db.execute("insert into dash_teams select coalesce(team_id, 0), count(distinct citizen_id), count(*) "
+               "from milestones group by 1")
+    db.execute("insert into dash_villages select coalesce(village_id, 0), count(*), count(digital_date) "
+               "from citizens group by 1")
+    db.execute("insert into dash_digital_days select digital_date, count(*) from citizens "
+               "where digital_date is not null group by 1")
+
+
+def citizen_totals(db, sign: int, ids=None, first_id: int | None = None) -> None:
+    """Add (``sign`` 1) or take out (-1) of the running totals the citizens ``ids`` (or every
+    citizen from ``first_id`` on) with all their milestones. A citizen counts once per team
+    that helped them, so taking a person out and back in keeps "citizens helped" exact."""
+    if ids is not None:
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            _citizen_totals(db, sign, f"c.id in ({marks})", f"m.citizen_id in ({marks})", chunk)
+    elif first_id is not None:
+        _citizen_totals(db, sign, "c.id >= ?", "m.citizen_id >= ?", [first_id])
+
+
+# SQLite's lower() and trim() as the totals use them: ASCII letters only, spaces only.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class NewPeopleTotals:
+    """The running totals of people a bulk load writes, counted in Python as their rows are
+    made (the same keys as ``_PERSON`` and the SQL above), then added in a few upserts: an
+    import of 100,000 people saves the second pass over them that ``citizen_totals`` makes."""
+
+    def __init__(self):
+        self.people: dict[tuple, int] = {}
+        self.days: dict[tuple, int] = {}
+        self.teams: dict[int, list] = {}
+        self.villages: dict[int, list] = {}
+        self.digital_days: dict[str, int] = {}
+
+    def add(self, *, gender, ethnicity, birth_year, village_id, digital_date, milestones) -> None:
+        """One new person; ``milestones``: (milestone, date, team_id) of each of their milestones."""
+        minority = ethnicity is not None and ethnicity.strip(" ").translate(_ASCII_LOWER) != "kinh"
+        key = (int(digital_date is not None), int(gender == "nữ"), int(minority),
+               9999 if birth_year is None else birth_year)
+        self.people[key] = self.people.get(key, 0) + 1
+        village = self.villages.setdefault(village_id or 0, [0, 0])
+        village[0] += 1
+        if digital_date is not None:
+            village[1] += 1
+            self.digital_days[digital_date] = self.digital_days.get(digital_date, 0) + 1
+        helped_by = set()
+        for milestone, day, team_id in milestones:
+            self.days[(milestone, day)] = self.days.get((milestone, day), 0) + 1
+            team = self.teams.setdefault(team_id or 0, [0, 0])
+            team[1] += 1
+            if (team_id or 0) not in helped_by:
+                helped_by.add(team_id or 0)
+                team[0] += 1
+
+    def write(self, db) -> None:
+        upsert = " on conflict do update set "
+        db.conn.executemany("insert into dash_people values (?, ?, ?, ?, ?)" + upsert + "n = n + excluded.n",
+                            [(*key, n) for key, n in self.people.items()])
+        db.conn.executemany("insert into dash_days values (?, ?, ?)" + upsert + "n = n + excluded.n",
+                            [(*key, n) for key, n in self.days.items()])
+        db.conn.executemany("insert into dash_teams values (?, ?, ?)" + upsert + "citizens = citizens + "
+                            "excluded.citizens, milestones = milestones + excluded.milestones",
+                            [(team, *counts) for team, counts in self.teams.items()])
+        db.conn.executemany("insert into dash_villages values (?, ?, ?)" + upsert + "recorded = recorded + "
+                            "excluded.recorded, digital = digital + excluded.digital",
+                            [(village, *counts) for village, counts in self.villages.items()])
+        db.conn.executemany("insert into dash_digital_days values (?, ?)" + upsert + "n = n + excluded.n",
+                            list(self.digital_days.items()))
+
+
+def _citizen_totals(db, sign: int, citizens: str, milestones: str, params: list) -> None:
+    upsert = " on conflict do update set "
+    db.execute(f"insert into dash_people select {_PERSON}, {sign} * count(*) from citizens c where {citizens} "
+               f"group by 1, 2, 3, 4{upsert}n = n + excluded.n", params)
+    db.execute(f"insert into dash_days select m.milestone, m.date, {sign} * count(*) from milestones m "
+               f"where {milestones} group by 1, 2{upsert}n = n + excluded.n", params)
+    db.execute(f"insert into dash_teams select coalesce(m.team_id, 0), {sign} * count(distinct m.citizen_id), "
+               f"{sign} * count(*) from milestones m where {milestones} group by 1{upsert}"
+               "citizens = citizens + excluded.citizens, milestones = milestones + excluded.milestones", params)
+    db.execute(f"insert into dash_villages select coalesce(c.village_id, 0), {sign} * count(*), "
+               f"{sign} * count(c.digital_date) from citizens c where {citizens} group by 1{upsert}"
+               "recorded = recorded + excluded.recorded, digital = digital + excluded.digital", params)
+    db.execute(f"insert into dash_digital_days select c.digital_date, {sign} * count(*) from citizens c "
+               f"where {citizens} and c.digital_date is not null group by 1{upsert}n = n + excluded.n", params)
+
+
+@migrations()
+def dashboard_totals(db):
+    """Running totals for the dashboard at a province's size (issue 8, bench/tracker_scale.py)."""
+    create_dashboard_totals(db)
