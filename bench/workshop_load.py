@@ -6,15 +6,15 @@ its activation where it left it.
 
 Prints, for each N, two latencies of a step, p50/p95/max:
 - on the phone: the tap until the next screen is drawn (what the person sees);
-- the laptop's answer: the tap's websocket frame until Streamlit's "run finished" frame,
-  stamped by the phone's network service (what the server costs, without the drawing);
+- the laptop's answer: from the server reading the tap's rerun request to it queueing the
+  "run finished" message (bench/timed_server.py; what the laptop costs, without the drawing);
 then errors (a Streamlit exception on a page, or a step that timed out), lost progress (a
 reload that did not resume, or a step done in the browser that the database does not have),
 CPU of the server and of the phones' Chromium, and the server's peak memory.
 Target: N = 30 with p95 < 2 s, 0 errors, 0 lost.
 
 The 30 phones' Chromium runs on the same 2 cores as the server; in a hall each phone draws on
-its own CPU. So the phones run niced (``--phones-nice``, default 10: the server first) and
+its own CPU. So the phones run niced (``--phones-nice``, default 19: the laptop's own work first) and
 both latencies are printed. People act at a hall's pace (``--read``, ``--typing``: reading a
 screen, then typing what it asks, at 150 characters a minute); ``--read 1.5 --typing 0`` is a
 stress pace no hall reaches.
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import random
 import re
 import shutil
@@ -48,50 +47,10 @@ OPEN_STEP_PAGE = "Mở trang để làm bước này"
 STEP_TIMEOUT_MS = 60_000  # generous: the phones' Chromium shares the 2 cores with the server
 
 
-class ServerClock:
-    """The laptop's share of a tap, timed from the phone's own network traffic: from the
-    websocket frame asking Streamlit to rerun (a person's action, not a fragment's timer) to
-    the frame saying the run finished. Chrome's DevTools protocol stamps both frames where the
-    browser's network service sees them, so the time the phone then spends drawing the new
-    screen (on this machine, 30 Chromium renderers sharing the server's 2 cores) is left out."""
-
-    def __init__(self):
-        self.asked_at: float | None = None
-        self.samples: list[float] = []
-
-    async def attach(self, context, page) -> None:
-        cdp = await context.new_cdp_session(page)
-        await cdp.send("Network.enable")
-        cdp.on("Network.webSocketFrameSent", self.sent)
-        cdp.on("Network.webSocketFrameReceived", self.received)
-
-    def sent(self, params: dict) -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        frame = params["response"]
-        if frame.get("opcode") != 2:
-            return
-        message = BackMsg.FromString(base64.b64decode(frame["payloadData"]))
-        if message.WhichOneof("type") == "rerun_script" and not message.rerun_script.is_auto_rerun:
-            self.asked_at = params["timestamp"]
-
-    def received(self, params: dict) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        frame = params["response"]
-        if self.asked_at is None or frame.get("opcode") != 2 or len(frame["payloadData"]) > 400:
-            return  # "script finished" is a tiny frame: skip decoding the big ones
-        message = ForwardMsg.FromString(base64.b64decode(frame["payloadData"]))
-        if message.WhichOneof("type") == "script_finished" and \
-                message.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
-            self.samples.append(params["timestamp"] - self.asked_at)
-            self.asked_at = None
-
-
 class Participant:
     def __init__(self, n: int):
         self.n = n
-        self.server = ServerClock()
+
         self.name = f"Người {n + 1:02d}"
         self.token: str | None = None
         self.latencies: list[tuple[str, float]] = []
@@ -151,7 +110,6 @@ async def run_participant(person: Participant, browser, base: str, join_url: str
     context = await browser.new_context(viewport=PHONE, locale="vi-VN")
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
-    await person.server.attach(context, page)
     try:
         await asyncio.sleep(start_delay)
         await page.goto(join_url, wait_until="commit")
@@ -287,7 +245,9 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=niced_chromium(phones_nice), args=CHROMIUM_ARGS,
                                                    headless=True)
-        trainer = asyncio.create_task(run_trainer(browser, base, hall["id"], stop, trainer_errors))
+        # The trainer's browser is on the laptop for real (the projector): its own, not niced.
+        laptop = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        trainer = asyncio.create_task(run_trainer(laptop, base, hall["id"], stop, trainer_errors))
         started = time.perf_counter()
         await asyncio.gather(*(run_participant(p, browser, base, join_url, {"__data_dir": str(data_dir)},
                                                pace, start_delay=i * args_stagger) for i, p in enumerate(people)))
@@ -295,6 +255,7 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
         stop.set()
         await trainer
         await browser.close()
+        await laptop.close()
 
     lost = [f"{p.name}: {m}" for p in people for m in p.lost]
     with app_sandbox(data_dir) as db:
@@ -308,7 +269,6 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
                 lost.append(f"{p.name}: finished but VNeID is not level 2")
         board = workshop.dashboard(db, hall["id"])
     latencies = sorted(s for p in people for _, s in p.latencies)
-    server = sorted(s for p in people for s in p.server.samples)
     by_step: dict[str, list[float]] = {}
     for p in people:
         for name, seconds in p.latencies:
@@ -317,38 +277,9 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
     return {
         "n": n, "steps": len(latencies), "elapsed": elapsed,
         "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "max": max(latencies, default=0),
-        "server_p50": percentile(server, 50), "server_p95": percentile(server, 95), "server_max": max(server, default=0),
-        "server_answers": len(server),
         "errors": errors, "lost": lost, "finished": board["totals"]["finished"],
         "by_step": {k: (percentile(sorted(v), 50), percentile(sorted(v), 95)) for k, v in by_step.items()},
     }
-
-
-def start_profiled_app(data_dir: Path, out: str):
-    """``start_app`` with the server run under bench/profile_server.py's sampler."""
-    import os
-    import subprocess
-    import urllib.request
-
-    from tests.browser.util import free_port
-
-    port = free_port()
-    env = {**os.environ, "CDS_DATA_DIR": str(data_dir), "CDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           "CDS_PROFILE_OUT": str(Path(out).resolve())}
-    subprocess.run([sys.executable, "-m", "workbench", "init", "--port", str(port)], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "profile_server.py"), "run", "app.py",
-                                "--server.port", str(port), "--server.address", "127.0.0.1",
-                                "--server.headless", "true"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2):
-                return process, base
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("profiled streamlit did not start")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -449,9 +380,10 @@ def main() -> int:
     parser.add_argument("--typing", type=float, default=Pace.typing,
                         help="seconds per character a person types (default %(default)s; 0 with --read 1.5 is "
                              "the old stress pace)")
-    parser.add_argument("--phones-nice", type=int, default=10,
+    parser.add_argument("--phones-nice", type=int, default=19,
                         help="run the phones' Chromium at this niceness (0: same priority as the server)")
-    parser.add_argument("--stagger", type=float, default=1.0, help="seconds between two phones joining")
+    parser.add_argument("--stagger", type=float, default=2.0,
+                        help="seconds between two phones joining (default %(default)s: a hall scans the QR over a minute)")
     parser.add_argument("--profile", metavar="FILE", help="sample the server's stacks; write the hottest functions here")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -460,10 +392,13 @@ def main() -> int:
     results = []
     for n in args.sizes:
         data_dir = Path(tempfile.mkdtemp(prefix="cds-bench-"))
-        if args.profile:
-            process, base = start_profiled_app(data_dir, f"{args.profile}.{n}")
-        else:
-            process, base = start_app(data_dir)
+        timings = data_dir / "answers.txt"
+        if args.profile:  # bench/profile_server.py: where the server's time goes
+            process, base = start_app(data_dir, extra_env={"CDS_PROFILE_OUT": str(Path(f"{args.profile}.{n}").resolve())},
+                                      launcher=[sys.executable, str(ROOT / "bench" / "profile_server.py")])
+        else:  # bench/timed_server.py: how long the server takes to answer each tap
+            process, base = start_app(data_dir, extra_env={"CDS_TIMING_OUT": str(timings)},
+                                      launcher=[sys.executable, str(ROOT / "bench" / "timed_server.py")])
         try:
             cpu_before = cpu_seconds(process.pid)
             browsers = BrowserCPU()
@@ -475,13 +410,16 @@ def main() -> int:
             busy, total = (a - b for a, b in zip(machine_busy(), machine_before))
             result["machine_busy"] = busy / max(1, total)
             result["browser_cpu"] = browsers.stop()
+            answers = sorted(float(x) for x in timings.read_text().split()) if timings.exists() else []
+            result.update(server_p50=percentile(answers, 50), server_p95=percentile(answers, 95),
+                          server_max=max(answers, default=0), server_answers=len(answers))
         finally:
             process.terminate()
             process.wait(timeout=20)
         results.append(result)
         print(f"N={n:>3}  on the phone (tap → next screen drawn): p50={result['p50']:.2f}s "
               f"p95={result['p95']:.2f}s max={result['max']:.2f}s over {result['steps']} steps", flush=True)
-        print(f"       the laptop's answer (tap → run finished, {result['server_answers']} taps): "
+        print(f"       the laptop's answer (request read → run finished, {result['server_answers']} taps): "
               f"p50={result['server_p50']:.2f}s p95={result['server_p95']:.2f}s max={result['server_max']:.2f}s")
         print(f"       errors={len(result['errors'])}  lost={len(result['lost'])}  finished={result['finished']}/{n}  "
               f"wall={result['elapsed']:.0f}s  machine busy={result['machine_busy'] * 100:.0f}%")

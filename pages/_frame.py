@@ -66,34 +66,37 @@ def sandbox_banner() -> None:
     )
 
 
-def page_setup(*, sandbox: bool = False) -> str:
-    """Call once at the top of every page. Returns the language code."""
+def page_setup(*, sandbox: bool = False, polls: bool = False) -> str:
+    """Call once at the top of every page. Returns the language code.
+
+    ``polls``: the page has a timed fragment of its own that also asks
+    ``_workshop_nudge.arrived()``; then the trainer's messages get no timer of their own (one
+    timer a page: each timed rerun makes the phone redraw the page)."""
+    from pages import _workshop_nudge
+
     lang = current_lang()
     st.markdown(CSS, unsafe_allow_html=True)
     language_switch()
+    st.session_state.pop(_workshop_nudge.SEEN, None)  # a poll compares with this run's messages only
+    strip_polls = False
     if sandbox:
         sandbox_banner()
         sandbox_db()  # a broken data folder or database shows its message here, then stops
-        lesson_strip()
-    _workshop_nudges()
+        strip_polls = lesson_strip()
+    _workshop_nudge.show(poll=not (polls or strip_polls))  # the trainer's messages (issue 7)
     return lang
 
 
-def _workshop_nudges() -> None:
-    """A workshop trainer's message to this participant's phone, on whatever page it is (issue 7)."""
-    from pages import _workshop_nudge
-
-    _workshop_nudge.show()
-
-
-def lesson_strip() -> None:
-    """The current lesson step of this browser's persona, if it has a lesson going (issue 6)."""
+def lesson_strip() -> bool:
+    """The current lesson step of this browser's persona, if it has a lesson going (issue 6).
+    True when the strip is drawn (and so polls)."""
     from pages._lesson_strip import draw
 
     try:
-        draw()
+        return draw()
     except Exception as error:  # a lesson problem must never break another team's sandbox page
         print(f"[congdanso] lesson strip: {error!r}", flush=True)
+        return False
 
 
 def show_store_error(error: store.StoreError) -> None:

@@ -35,22 +35,28 @@ def page_link(path: str, label: str, icon: str, persona_id: str | None = None) -
         st.caption(label)
 
 
-def draw() -> None:
+def draw() -> bool:
+    """Draw the strip when this browser's persona has a lesson going; True when drawn."""
     persona_id = current_persona_id()
     if not persona_id:
-        return
+        return False
     db = store.sandbox()
     if lessons.active(db, persona_id) is None:
-        return
+        return False
     st.markdown(CSS, unsafe_allow_html=True)
     _strip(persona_id)
+    return True
 
 
-# Every poll is a fragment rerun costing the laptop ~80 ms of CPU: 5 idle phones with this strip
-# at 4 s used 10% of a core (issue 7 bench), so a 40-phone hall spent most of a core on it. A click
-# on the page re-checks at once anyway; the poll only catches what happened elsewhere.
+# Every poll is a fragment rerun: a few ms of the laptop's CPU, and the phone redraws the page.
+# A click on the page re-checks at once anyway; the poll only catches what happened elsewhere
+# (the trainer approving, a payment on another device) and the trainer's messages.
 @st.fragment(run_every=8)
 def _strip(persona_id: str) -> None:
+    from pages import _workshop_nudge
+
+    if _workshop_nudge.arrived(persona_id):  # drawn below the strip by page_setup, without a timer
+        st.rerun()
     db = store.sandbox()
     running = lessons.active(db, persona_id)
     if running is None:

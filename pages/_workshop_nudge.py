@@ -1,10 +1,14 @@
 """The trainer's messages on a workshop participant's phone (issue 7), on every page.
 
 ``page_setup()`` calls ``show()``: when the browser plays a persona that belongs to a
-workshop that is still open, a small fragment polls for the trainer's messages every
-``POLL_SECONDS`` and shows them until the participant presses "Got it" (any click shows them
-at once too). Browsers with no persona, or a persona outside any open workshop, pay one
-indexed query and nothing else.
+workshop that is still open, the messages the participant has not dismissed are drawn until
+they press "Got it", and new ones are looked for every ``POLL_SECONDS``. Browsers with no
+persona, or a persona outside any open workshop, pay one indexed query and nothing else.
+
+A page has one timer at most: every timed fragment rerun makes the phone redraw the whole
+page (about 0.1 s of a phone's CPU, bench/workshop_load.py). So a page that already polls (the
+lesson strip, the lesson player) asks ``arrived()`` in its own poll, and ``show(poll=False)``
+draws the messages without a timer of their own.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import streamlit as st
 
 from workbench import i18n, store, workshop
 
-# Each poll is a fragment rerun costing the laptop ~75 ms of CPU (bench/workshop_load.py: 5 idle
-# phones polling every 8 s used 4.8% of a core, without polling 0.4%). Every 20 s keeps a hall of
-# 40 phones near 15% of one core, and a message still arrives while the trainer walks over.
+# Each poll is a fragment rerun: a few ms of the laptop's CPU and a redraw on the phone. Every
+# 20 s a message still arrives while the trainer walks over.
 POLL_SECONDS = 20
+SEEN = "workshop_nudges_drawn"
 
 
 def _persona_id() -> str | None:
@@ -27,24 +31,40 @@ def _lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT)
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def _messages(persona_id: str) -> None:
+def _pending(persona_id: str) -> list[dict]:
     try:
-        db = store.sandbox()
-        pending = workshop.pending_nudges(db, persona_id)
+        return workshop.pending_nudges(store.sandbox(), persona_id)
     except store.StoreError:
-        return
+        return []
+
+
+def _draw(persona_id: str, pending: list[dict], scope: str) -> None:
+    st.session_state[SEEN] = [item["id"] for item in pending]
     for item in pending:
         with st.container(border=True):
             st.warning(i18n.t("workshop.nudge.from_trainer", _lang(), text=item["text"]),
                        icon=":material/campaign:")
             if st.button(i18n.t("workshop.nudge.dismiss", _lang()), key=f"nudge_dismiss_{item['id']}",
                          use_container_width=True):
-                workshop.dismiss_nudge(db, persona_id, item["id"])
-                st.rerun(scope="fragment")
+                workshop.dismiss_nudge(store.sandbox(), persona_id, item["id"])
+                st.rerun(scope=scope)
 
 
-def show() -> None:
+@st.fragment(run_every=POLL_SECONDS)
+def _messages(persona_id: str) -> None:
+    _draw(persona_id, _pending(persona_id), scope="fragment")
+
+
+def arrived(persona_id: str | None) -> bool:
+    """Has a message come (or gone) since this page drew them? For a page's own poll."""
+    if not persona_id or SEEN not in st.session_state:
+        return False
+    return [item["id"] for item in _pending(persona_id)] != st.session_state[SEEN]
+
+
+def show(poll: bool = True) -> None:
+    """The participant's messages; with ``poll``, a timer of their own looks for new ones."""
+    st.session_state.pop(SEEN, None)
     persona_id = _persona_id()
     if not persona_id:
         return
@@ -54,4 +74,20 @@ def show() -> None:
             return
     except store.StoreError:
         return
-    _messages(persona_id)
+    if poll:
+        _messages(persona_id)
+    else:
+        _draw(persona_id, _pending(persona_id), scope="app")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _watch(persona_id: str) -> None:
+    if arrived(persona_id):
+        st.rerun()
+
+
+def watch_if_participant() -> None:
+    """For a page that called ``page_setup(polls=True)`` but drew nothing that polls this
+    time: look for new messages, drawing nothing, when this phone is in a workshop."""
+    if SEEN in st.session_state:  # show() drew (maybe no) messages for a participant
+        _watch(_persona_id())

@@ -9,15 +9,17 @@ import json
 
 import streamlit as st
 
+from pages import _workshop_nudge
 from pages._frame import page_setup, sandbox_db, t
 from pages._lesson_strip import page_link
 from pages._persona import current_persona, set_persona
 from workbench import i18n, lessons, network, scenarios
 
 SIZES = {"normal": 1.0, "large": 1.2, "huge": 1.45}
+watching: list[str] = []  # the step watch_step polls for in this run, if any
 VOICES = {"vi": "vi-VN", "en": "en-GB"}
 
-lang = page_setup(sandbox=False)
+lang = page_setup(sandbox=False, polls=True)  # watch_step or _workshop_nudge.watch, below
 st.title(t("lessons.title"))
 db = sandbox_db()
 
@@ -153,9 +155,12 @@ def practice_card(persona, setup: dict) -> None:
         st.error(t(setup["error"]))
 
 
-@st.fragment(run_every=3)
+@st.fragment(run_every=5)
 def watch_step(persona_id: str, lesson_id: str, step_id: str, hints_seen: int) -> None:
-    """Every 3 s: has the learner done the step (on another page or phone)? Then move on."""
+    """Every 5 s: has the learner done the step (on another page or phone), or has the trainer
+    sent a message? Then show it. (The page's only timer: see pages/_workshop_nudge.py.)"""
+    if _workshop_nudge.arrived(persona_id):
+        st.rerun()
     state = lessons.evaluate(db, persona_id, lesson_id)
     now = state.current.id if state.current else None
     if now != step_id or len(state.hints.get(step_id, [])) != hints_seen:
@@ -187,6 +192,7 @@ def step_screen(lesson, state, persona) -> None:
             st.rerun()
     else:
         watch_step(persona["id"], lesson.id, step.id, len(state.hints.get(step.id, [])))
+        watching.append(step.id)
     if st.toggle(t("lessons.show_trainer_notes"), key="lesson_trainer_notes"):
         st.info(step.t("trainer", lang), icon=":material/co_present:")
 
@@ -298,3 +304,5 @@ else:
         player(lesson, persona)
     else:
         start_screen(lesson, persona)
+if not watching:  # no step to watch: only the trainer's messages (one timer a page)
+    _workshop_nudge.watch_if_participant()

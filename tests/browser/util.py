@@ -32,8 +32,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(data_dir: Path, port: int | None = None, extra_env: dict | None = None):
-    """Start ``streamlit run app.py`` with demo data in ``data_dir``; return (process, base_url)."""
+def start_app(data_dir: Path, port: int | None = None, extra_env: dict | None = None,
+              launcher: list[str] | None = None):
+    """Start ``streamlit run app.py`` with demo data in ``data_dir``; return (process, base_url).
+
+    ``launcher`` replaces ``python -m streamlit`` (the benches run the server under a timer or a
+    profiler that way)."""
     port = port or free_port()
     env = {**os.environ, "CDS_DATA_DIR": str(data_dir), "CDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
            **(extra_env or {})}
@@ -41,7 +45,7 @@ def start_app(data_dir: Path, port: int | None = None, extra_env: dict | None = 
                    check=True, capture_output=True)
     log = open(data_dir / f"streamlit-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [*(launcher or [sys.executable, "-m", "streamlit"]), "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
