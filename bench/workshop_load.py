@@ -346,7 +346,9 @@ class BrowserCPU:
             try:
                 if "chrom" not in (proc / "comm").read_text() or not descends_from_us(int(proc.name)):
                     continue
-                found[int(proc.name)] = cpu_seconds(int(proc.name))
+                seconds = cpu_seconds(int(proc.name))
+                if seconds == seconds:  # NaN: the process exited while we read it
+                    found[int(proc.name)] = seconds
             except OSError:
                 continue
         if record:
