@@ -61,7 +61,7 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
 
 def generate(db, citizens: int, seed: int = SEED) -> dict:
     """A province: communes, villages (one team each), ``citizens`` with dated milestones."""
-    from workbench import store, tracker, tracker_schema
+    from workbench import store, tracker, tracker_import, tracker_schema
     from workbench.tracker_schema import MILESTONES
 
     rng = random.Random(seed)
@@ -92,12 +92,7 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
                              for n in range(5 * VILLAGES)])
         names = _names(rng, min(citizens, 50_000)) if citizens else []
         span = (end - start).days
-        columns = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
-                   "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
-                   + ", ".join(f"m_{m}" for m in MILESTONES))
-        citizen_sql = f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})"
-        milestone_sql = ("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, "
-                         "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+        citizen_sql, milestone_sql = tracker_import.INSERT_CITIZEN, tracker_import.INSERT_MILESTONE
         milestones_made = 0
         for first in range(0, citizens, BATCH):  # in batches, so the peak memory is the page's, not ours
             citizen_rows, milestone_rows = [], []

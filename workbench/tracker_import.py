@@ -405,6 +405,15 @@ def _merge_dates(into: dict, new: dict) -> bool:
 
 # --- writing ---------------------------------------------------------------------------------
 
+# Bulk inserts of new people (the import; bench/tracker_scale.py's generated province).
+CITIZEN_COLUMNS = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
+                   "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
+                   + ", ".join(f"m_{m}" for m in MILESTONES))
+INSERT_CITIZEN = f"insert into citizens ({CITIZEN_COLUMNS}) values ({', '.join('?' * (17 + len(MILESTONES)))})"
+INSERT_MILESTONE = ("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, created_by, "
+                    "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent_by: str,
           progress: Callable[[int, int], None] | None = None) -> dict:
     """Write a plan in one transaction. ``mode``: "all_or_nothing" writes nothing when any row
@@ -419,13 +428,9 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
         return {"created": 0, "updated": 0, "ignored": counts["ignored"], "written": False}
     chosen = tracker.definition(db)
     stamp = tracker.now_iso()
-    columns = ("id, full_name, name_folded, birth_year, gender, ethnicity, village_id, team_id, phone, cccd_last4, "
-               "consent_by, consent_date, source, is_demo, created_at, updated_at, digital_date, "
-               + ", ".join(f"m_{m}" for m in MILESTONES))
-    insert_citizens = f"insert into citizens ({columns}) values ({', '.join('?' * (17 + len(MILESTONES)))})"
+    insert_citizens = INSERT_CITIZEN
     # The new people's milestones cannot clash with a recorded one: a plain insert.
-    insert_milestones = ("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, created_by, "
-                         "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)")
+    insert_milestones = INSERT_MILESTONE
     total = len(result.creates) + len(result.updates)
     with store.write(db):
         # the new people, in batches, each reported; counted for the dashboard's totals on the way
