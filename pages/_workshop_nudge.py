@@ -63,8 +63,8 @@ def arrived(persona_id: str | None) -> bool:
 
 
 def show(poll: bool = True) -> None:
-    """The participant's messages; with ``poll``, a timer of their own looks for new ones."""
-    st.session_state.pop(SEEN, None)
+    """The participant's messages; with ``poll``, a timer of their own looks for new ones.
+    (``page_setup`` has forgotten the last run's messages before the strip's poll looked.)"""
     persona_id = _persona_id()
     if not persona_id:
         return
