@@ -48,10 +48,14 @@ def draw() -> bool:
     return True
 
 
-# Every poll is a fragment rerun: a few ms of the laptop's CPU, and the phone redraws the page.
-# A click on the page re-checks at once anyway; the poll only catches what happened elsewhere
-# (the trainer approving, a payment on another device) and the trainer's messages.
-@st.fragment(run_every=8)
+# Every poll is a fragment rerun: a few ms of the laptop's CPU, and ~0.1 s of the phone's to
+# redraw the page. A click on the page re-checks at once anyway; the poll only catches what
+# happened elsewhere (the trainer approving, a payment on another device) and the trainer's
+# messages, which can wait a quarter of a minute.
+POLL_SECONDS = 15
+
+
+@st.fragment(run_every=POLL_SECONDS)
 def _strip(persona_id: str) -> None:
     from pages import _workshop_nudge
 

@@ -5,6 +5,7 @@ persona), so a reload — or the same ``?p=`` link on another day — continues 
 ``?lesson=<id>`` picks a lesson; a persona with a lesson in progress resumes it.
 """
 
+import html
 import json
 
 import streamlit as st
@@ -18,6 +19,9 @@ from workbench import i18n, lessons, network, scenarios
 SIZES = {"normal": 1.0, "large": 1.2, "huge": 1.45}
 watching: list[str] = []  # the step watch_step polls for in this run, if any
 VOICES = {"vi": "vi-VN", "en": "en-GB"}
+# The step's own poll (a step done on another phone or by the trainer); it also looks for the
+# trainer's messages. Each poll is a redraw on the phone: ~0.1 s of its CPU.
+WATCH_SECONDS = 8
 
 lang = page_setup(sandbox=False, polls=True)  # watch_step or _workshop_nudge.watch, below
 st.title(t("lessons.title"))
@@ -31,7 +35,8 @@ def text_size_control() -> None:
     st.markdown(
         f"<style>[data-testid='stMain'] [data-testid='stMarkdownContainer'] p,"
         f"[data-testid='stMain'] [data-testid='stMarkdownContainer'] li {{ font-size: {scale:.2f}rem; "
-        f"line-height: 1.5; }} .cds-step-do {{ font-size: {1.15 * scale:.2f}rem; font-weight: 600; }}</style>",
+        f"line-height: 1.5; }} .cds-step-do {{ font-size: {1.15 * scale:.2f}rem; font-weight: 600; }}"
+        f".cds-resume-link {{ word-break: break-all; }}</style>",
         unsafe_allow_html=True)
 
 
@@ -155,9 +160,9 @@ def practice_card(persona, setup: dict) -> None:
         st.error(t(setup["error"]))
 
 
-@st.fragment(run_every=5)
+@st.fragment(run_every=WATCH_SECONDS)
 def watch_step(persona_id: str, lesson_id: str, step_id: str, hints_seen: int) -> None:
-    """Every 5 s: has the learner done the step (on another page or phone), or has the trainer
+    """Every few seconds: has the learner done the step (on another page or phone), or has the trainer
     sent a message? Then show it. (The page's only timer: see pages/_workshop_nudge.py.)"""
     if _workshop_nudge.arrived(persona_id):
         st.rerun()
@@ -271,7 +276,10 @@ def player(lesson, persona) -> None:
     st.divider()
     st.caption(t("lessons.resume_link"))
     path = f"lessons?p={persona['id']}&lesson={lesson.id}"
-    st.code(network.lan_url(path=path) or "/" + path, language=None)
+    # Markdown, not st.code: st.code makes every phone fetch and compile Streamlit's 1.5 MB
+    # syntax highlighter, which cost each joining phone ~0.45 s of CPU (bench/workshop_load.py).
+    address = html.escape(network.lan_url(path=path) or "/" + path)
+    st.markdown(f"<code class='cds-resume-link'>{address}</code>", unsafe_allow_html=True)
     left, right = st.columns(2)
     if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", use_container_width=True):
         choose_lesson(None)

@@ -1,6 +1,6 @@
 """The lesson player, the handouts page and the lesson strip on sandbox pages (AppTest).
 
-The player's 3-second watcher is a fragment AppTest cannot drive, so these tests act on
+The player's watcher is a fragment AppTest cannot drive, so these tests act on
 the sandbox through the domain (as the sandbox pages would) and run the page again.
 """
 
@@ -65,6 +65,15 @@ def test_a_step_ticks_itself_when_the_learner_does_it_and_a_reload_continues():
     assert not app.exception
     assert "Đã xong 1/3 bước" in [p.proto.text for p in app.get("progress")][0]
     assert "Bước 2/3" in text_of(app)
+
+
+def test_the_resume_link_is_plain_text_so_a_phone_loads_no_code_highlighter():
+    db = store.sandbox()
+    person = lessons.start_with_new_persona(db, "vneid_activation")
+    app = page("lessons.py", persona_id=person["id"])
+    assert not app.exception
+    assert f"lessons?p={person['id']}&amp;lesson=vneid_activation" in text_of(app)
+    assert not app.get("code")  # st.code makes every phone fetch a 1.5 MB highlighter
 
 
 def test_a_hint_appears_after_a_wrong_attempt_seen_in_the_events():
