@@ -108,7 +108,9 @@ async def step(person: Participant, page, name: str, action, expect: str) -> Non
     person.latencies.append((name, drawn))
     person.robot.append(robot)
     if await page.locator("[data-testid='stException']").count():
-        person.errors.append(f"{name}: exception on the page")
+        shown = await page.locator("[data-testid='stException']").first.inner_text()
+        await page.screenshot(path=str(ROOT / "test-artifacts" / f"bench-{person.n}-{name.replace(' ', '_')}-exception.png"))
+        person.errors.append(f"{name}: exception on the page: {' '.join(shown.split())[:160]}")
 
 
 def key(name: str, tag: str = "button") -> str:
@@ -494,6 +496,12 @@ def main() -> int:
             print(f"        {name:<12} p50={p50:.2f}s p95={p95:.2f}s")
         for line in (result["lost"] + result["errors"])[:8]:
             print(f"        ! {line}")
+        if result["errors"] or result["lost"]:  # keep the server's console: the stack traces are there
+            kept = ROOT / "test-artifacts" / f"bench-streamlit-N{n}.log"
+            kept.parent.mkdir(exist_ok=True)
+            for log in data_dir.glob("streamlit-*.log"):
+                shutil.copy(log, kept)
+                print(f"        the server's console: {kept}")
         shutil.rmtree(data_dir, ignore_errors=True)
     worst = next((r for r in results if r["n"] == 30), None)
     if worst:

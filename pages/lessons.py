@@ -166,7 +166,10 @@ def watch_step(persona_id: str, lesson_id: str, step_id: str, hints_seen: int) -
     sent a message? Then show it. (The page's only timer: see pages/_workshop_nudge.py.)"""
     if _workshop_nudge.arrived(persona_id):
         st.rerun()
-    state = lessons.evaluate(db, persona_id, lesson_id)
+    # A timed rerun may run on another thread than the page did, and a SQLite connection
+    # belongs to the thread that opened it: this thread's own (a hall of 40 phones hit it).
+    fragment_db = sandbox_db()
+    state = lessons.evaluate(fragment_db, persona_id, lesson_id)
     now = state.current.id if state.current else None
     if now != step_id or len(state.hints.get(step_id, [])) != hints_seen:
         st.rerun()
