@@ -151,6 +151,7 @@ async def run_participant(person: Participant, browser, base: str, join_url: str
         await wait_idle(page)
         await close_page_not_found(page)
         await page.get_by_role("textbox", name="Tên của bạn").fill(person.name)
+        await think(rng, pace, person.name)  # reading the join page and typing a name take time too
         # Joined: the first lesson's step is drawn, with its "open the page" link.
         await step(person, page, "join", lambda: page.get_by_role("button", name="Vào buổi tập").click(),
                    "[data-testid='stPageLink'] a[href*='phone']")
