@@ -5,8 +5,8 @@ persona), so a reload — or the same ``?p=`` link on another day — continues 
 ``?lesson=<id>`` picks a lesson; a persona with a lesson in progress resumes it.
 """
 
-import html
 import json
+import urllib.parse
 
 import streamlit as st
 
@@ -281,7 +281,9 @@ def player(lesson, persona) -> None:
     path = f"lessons?p={persona['id']}&lesson={lesson.id}"
     # Markdown, not st.code: st.code makes every phone fetch and compile Streamlit's 1.5 MB
     # syntax highlighter, which cost each joining phone ~0.45 s of CPU (bench/workshop_load.py).
-    address = html.escape(network.lan_url(path=path) or "/" + path)
+    # Quoted, not HTML-escaped: Markdown turns the address into a link before the HTML is read,
+    # so an "&amp;" would stay in the link a person taps.
+    address = urllib.parse.quote(network.lan_url(path=path) or "/" + path, safe=":/?&=.-_~%")
     st.markdown(f"<code class='cds-resume-link'>{address}</code>", unsafe_allow_html=True)
     left, right = st.columns(2)
     if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", use_container_width=True):

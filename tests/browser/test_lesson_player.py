@@ -4,6 +4,7 @@ sandbox page where it was done, and on the lesson page — with a hint after a w
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
@@ -92,6 +93,9 @@ def test_lesson_2_vneid_activation_ticks_itself_on_the_phone_screens(app_url, ap
     expect(main(page)).to_contain_text("Tổng kết bài học")
     expect(main(page)).to_contain_text("Lỗi đã gặp: 1; đã tự khắc phục: 1")
     screenshot(page, "lesson-2-summary-phone")
+    # The resume link is a link a person can tap, to this persona's lesson (no "&amp;" in it).
+    resume = page.locator(".cds-resume-link a")
+    expect(resume).to_have_attribute("href", re.compile(rf"/lessons\?p={pid}&lesson=vneid_activation$"))
 
 
 def test_lesson_4_birth_registration_ticks_itself_on_the_portal_screens(app_url, app_data_dir, new_page):
