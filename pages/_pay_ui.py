@@ -108,7 +108,7 @@ def passcode_setup(db, persona: dict, key: str) -> bool:
     with st.form(f"{key}_setup"):
         first = st.text_input(t("wallet.setup.passcode"), type="password", max_chars=6, key=f"{key}_new")
         again = st.text_input(t("wallet.setup.confirm"), type="password", max_chars=6, key=f"{key}_again")
-        submitted = st.form_submit_button(t("wallet.setup.submit"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(t("wallet.setup.submit"), type="primary", width="stretch")
     if submitted:
         try:
             payments.set_passcode(db, persona["id"], first, again)
@@ -124,7 +124,7 @@ def receipt_button(db, payment_id: str, key: str) -> None:
     data = receipts.receipt_pdf(db, payment_id, lang, record=False)
     st.download_button(
         t("payments.gateway.receipt_download"), data=data, file_name=f"bien-lai-{payment_id}-MO-PHONG.pdf",
-        mime="application/pdf", key=key, icon=":material/receipt_long:", use_container_width=True,
+        mime="application/pdf", key=key, icon=":material/receipt_long:", width="stretch",
         on_click=_record_download, args=(payment_id,))
 
 

@@ -30,7 +30,7 @@ def activation_form(db, persona: dict, channel: str) -> None:
         cccd = st.text_input(t("eid.field.cccd"), key="vneid_act_cccd", max_chars=12)
         number = st.text_input(t("eid.field.phone"), key="vneid_act_phone")
         sent = st.form_submit_button(key="vneid_activate_form_submit", label=t("eid.activate.submit"), type="primary",
-                                     use_container_width=True)
+                                     width="stretch")
     if sent:
         try:
             eid.start_activation(db, persona["id"], cccd, number, channel=channel)
@@ -49,7 +49,7 @@ def otp_form(db, persona: dict, prefix: str, on_submit, on_resend, purpose: str)
         st.caption(t("eid.otp.expires", time=expires.strftime("%H:%M")))
     with st.form(f"{prefix}_otp_form"):
         code = st.text_input(t("eid.field.otp"), key=f"{prefix}_otp", max_chars=6)
-        sent = st.form_submit_button(key=f"{prefix}_otp_form_submit", label=t("eid.otp.submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key=f"{prefix}_otp_form_submit", label=t("eid.otp.submit"), type="primary", width="stretch")
     if sent:
         try:
             on_submit(code)
@@ -57,7 +57,7 @@ def otp_form(db, persona: dict, prefix: str, on_submit, on_resend, purpose: str)
             show_error(error)
         else:
             st.rerun()
-    if st.button(t("eid.otp.resend"), key=f"{prefix}_resend", use_container_width=True, icon=":material/refresh:"):
+    if st.button(t("eid.otp.resend"), key=f"{prefix}_resend", width="stretch", icon=":material/refresh:"):
         try:
             on_resend()
         except IdentityError as error:
@@ -81,7 +81,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
         with st.form("vneid_password_form"):
             password = st.text_input(t("eid.field.password"), type="password", key="vneid_pw")
             confirm = st.text_input(t("eid.field.password_confirm"), type="password", key="vneid_pw2")
-            sent = st.form_submit_button(key="vneid_password_form_submit", label=t("eid.continue"), type="primary", use_container_width=True)
+            sent = st.form_submit_button(key="vneid_password_form_submit", label=t("eid.continue"), type="primary", width="stretch")
         if sent:
             try:
                 eid.set_password(db, pid, password, confirm)
@@ -95,7 +95,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
         with st.form("vneid_passcode_form"):
             passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_pc")
             confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=6, key="vneid_pc2")
-            sent = st.form_submit_button(key="vneid_passcode_form_submit", label=t("eid.continue"), type="primary", use_container_width=True)
+            sent = st.form_submit_button(key="vneid_passcode_form_submit", label=t("eid.continue"), type="primary", width="stretch")
         if sent:
             try:
                 eid.set_passcode(db, pid, passcode, confirm)
@@ -114,7 +114,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
             q2 = st.selectbox(t("eid.security.question", n=2), questions, index=4, key="vneid_q2",
                               format_func=lambda q: t(f"eid.questions.{q}"))
             a2 = st.text_input(t("eid.security.answer", n=2), key="vneid_a2")
-            sent = st.form_submit_button(key="vneid_security_form_submit", label=t("eid.security.submit"), type="primary", use_container_width=True)
+            sent = st.form_submit_button(key="vneid_security_form_submit", label=t("eid.security.submit"), type="primary", width="stretch")
         if sent:
             answers = {q1: a1} if q1 == q2 else {q1: a1, q2: a2}
             try:

@@ -45,7 +45,7 @@ def _draw(persona_id: str, pending: list[dict], scope: str) -> None:
             st.warning(i18n.t("workshop.nudge.from_trainer", _lang(), text=item["text"]),
                        icon=":material/campaign:")
             if st.button(i18n.t("workshop.nudge.dismiss", _lang()), key=f"nudge_dismiss_{item['id']}",
-                         use_container_width=True):
+                         width="stretch"):
                 workshop.dismiss_nudge(store.sandbox(), persona_id, item["id"])
                 st.rerun(scope=scope)
 

@@ -32,10 +32,10 @@ lesson = by_id[chosen]
 stamp = (lessons.LESSONS_DIR / lesson.file).stat().st_mtime
 st.download_button(t("lessons.handouts.download"), card(lesson.id, card_lang, False, stamp),
                    file_name=f"lesson-{lesson.number:02d}-{lesson.id}-{card_lang}.pdf", mime="application/pdf",
-                   type="primary", use_container_width=True, icon=":material/print:", key="handout_download")
+                   type="primary", width="stretch", icon=":material/print:", key="handout_download")
 st.download_button(t("lessons.handouts.download_trainer"), card(lesson.id, card_lang, True, stamp),
                    file_name=f"lesson-{lesson.number:02d}-{lesson.id}-{card_lang}-trainer.pdf",
-                   mime="application/pdf", use_container_width=True, icon=":material/co_present:",
+                   mime="application/pdf", width="stretch", icon=":material/co_present:",
                    key="handout_download_trainer")
 
 st.subheader(t("lessons.handouts.preview"))

@@ -98,7 +98,7 @@ def lesson_list(found) -> None:
                                    t("lessons.duration", minutes=lesson.duration_minutes),
                                    t("lessons.steps_count", count=len(lesson.steps))]))
             st.write(lesson.summary[lang])
-            if st.button(t("lessons.choose"), key=f"pick_{lesson.id}", type="primary", use_container_width=True):
+            if st.button(t("lessons.choose"), key=f"pick_{lesson.id}", type="primary", width="stretch"):
                 choose_lesson(lesson.id)
 
 
@@ -111,7 +111,7 @@ def start_screen(lesson, persona) -> None:
     st.markdown(f"**{t('lessons.persona_title')}**")
     state_text = t(f"lessons.state.{lesson.starting_state}")
     if st.button(t("lessons.persona_new", state=state_text), key="lesson_new_persona", type="primary",
-                 use_container_width=True):
+                 width="stretch"):
         made = lessons.start_with_new_persona(db, lesson.id)
         set_persona(made["id"])
         st.query_params["lesson"] = lesson.id
@@ -119,7 +119,7 @@ def start_screen(lesson, persona) -> None:
     if persona is not None:
         if lessons.persona_fits(db, persona["id"], lesson):
             if st.button(t("lessons.persona_keep", name=persona["display_name"]), key="lesson_keep_persona",
-                         use_container_width=True):
+                         width="stretch"):
                 lessons.start(db, persona["id"], lesson.id)
                 st.query_params["lesson"] = lesson.id
                 st.rerun()
@@ -195,7 +195,7 @@ def step_screen(lesson, state, persona) -> None:
         st.markdown(f"**{t('lessons.recover')}:** {step.t('recover', lang)}")
     if step.manual:
         st.caption(t("lessons.manual_note"))
-        if st.button(t("lessons.manual_tick"), key=f"tick_{step.id}", type="primary", use_container_width=True):
+        if st.button(t("lessons.manual_tick"), key=f"tick_{step.id}", type="primary", width="stretch"):
             lessons.tick_manual(db, persona["id"], lesson.id, step.id)
             st.rerun()
     else:
@@ -223,7 +223,7 @@ def quiz_screen(lesson, state, persona) -> None:
         else:
             st.error(t("lessons.quiz_wrong", answer=question.options[lang][question.answer]), icon=":material/cancel:")
         st.write(question.explain[lang])
-        if st.button(t("lessons.quiz_next"), key="lesson_quiz_next", type="primary", use_container_width=True):
+        if st.button(t("lessons.quiz_next"), key="lesson_quiz_next", type="primary", width="stretch"):
             st.session_state.pop("lesson_quiz_feedback", None)
             st.rerun()
         return
@@ -234,7 +234,7 @@ def quiz_screen(lesson, state, persona) -> None:
     choice = st.radio(question.question[lang], range(len(question.options[lang])), index=None,
                       format_func=lambda i: question.options[lang][i], key=f"quiz_{lesson.id}_{question.id}")
     read_aloud(question.question[lang] + ". " + ". ".join(question.options[lang]))
-    if st.button(t("lessons.quiz_submit"), key="lesson_quiz_submit", type="primary", use_container_width=True):
+    if st.button(t("lessons.quiz_submit"), key="lesson_quiz_submit", type="primary", width="stretch"):
         if choice is None:
             st.error(t("lessons.error.choose_an_answer"))
         else:
@@ -255,7 +255,7 @@ def summary_screen(lesson, persona) -> None:
         f"- {t('lessons.summary_hints', hints=result['hints_shown'])}",
         f"- {t('lessons.summary_quiz', score=result['quiz_score'], total=result['quiz_total'])}",
     ]))
-    if st.button(t("lessons.other_lesson"), key="lesson_done_other", type="primary", use_container_width=True):
+    if st.button(t("lessons.other_lesson"), key="lesson_done_other", type="primary", width="stretch"):
         choose_lesson(None)
 
 
@@ -286,9 +286,9 @@ def player(lesson, persona) -> None:
     address = urllib.parse.quote(network.lan_url(path=path) or "/" + path, safe=":/?&=.-_~%")
     st.markdown(f"<code class='cds-resume-link'>{address}</code>", unsafe_allow_html=True)
     left, right = st.columns(2)
-    if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", use_container_width=True):
+    if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", width="stretch"):
         choose_lesson(None)
-    if right.button(t("lessons.restart"), key="lesson_restart", use_container_width=True):
+    if right.button(t("lessons.restart"), key="lesson_restart", width="stretch"):
         lessons.start(db, persona["id"], lesson.id, restart=True)
         st.session_state.pop("lesson_quiz_feedback", None)
         st.rerun()

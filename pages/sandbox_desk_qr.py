@@ -38,7 +38,7 @@ def issue_form() -> None:
         minutes = st.radio(t("payments.desk.minutes"), [payments.scenario_defaults()["qr_minutes"], 1],
                            horizontal=True, key="desk_minutes",
                            format_func=lambda m: t("payments.desk.minutes_option", minutes=m))
-        submitted = st.form_submit_button(t("payments.desk.issue"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(t("payments.desk.issue"), type="primary", width="stretch")
     if submitted:
         if not (reference or "").strip():
             st.error(t("payments.desk.reference_empty"), icon=":material/error:")
@@ -94,11 +94,11 @@ if request_id and payments.get_request(db, request_id):
         st.warning(t("payments.desk.scam_caption"), icon=":material/gpp_bad:")
     live_status(request_id)
     one, two = st.columns(2)
-    if one.button(t("payments.desk.clear"), key="desk_clear", icon=":material/refresh:", use_container_width=True):
+    if one.button(t("payments.desk.clear"), key="desk_clear", icon=":material/refresh:", width="stretch"):
         st.session_state.pop(STATE, None)
         st.rerun()
     if not request["scam_of"] and request["status"] == "open" and two.button(t("payments.desk.scam"), key="desk_scam", icon=":material/gpp_bad:",
-                                             use_container_width=True):
+                                             width="stretch"):
         st.session_state[STATE] = payments.issue_scam_qr(db, request_id)["id"]
         st.rerun()
 else:

@@ -21,7 +21,7 @@ persona = current_persona(db)
 if persona is None:
     st.subheader(t("payments.pay.who_title"))
     st.write(t("payments.pay.who_body", passcode=payments.scenario_defaults()["scenario_passcode"]))
-    if st.button(t("payments.pay.new_persona"), type="primary", use_container_width=True, key="new_persona"):
+    if st.button(t("payments.pay.new_persona"), type="primary", width="stretch", key="new_persona"):
         set_persona(payments.new_practice_persona(db)["id"])
         st.rerun()
     page_link("pages/sandbox_personas.py", label=t("persona.choose_link"), icon=":material/group:")
@@ -48,7 +48,7 @@ if request is None:
     st.subheader(t("payments.pay.code_title"))
     with st.form("typed_code"):
         typed = st.text_input(t("payments.pay.code_label"), max_chars=12, key="typed_code")
-        find = st.form_submit_button(t("payments.pay.code_submit"), type="primary", use_container_width=True)
+        find = st.form_submit_button(t("payments.pay.code_submit"), type="primary", width="stretch")
     if find:
         if not (typed or "").strip():
             st.error(t("payments.pay.code_empty"), icon=":material/error:")
@@ -88,7 +88,7 @@ else:
         with st.form("pay_authorise"):
             secret = st.text_input(t("payments.gateway.passcode"), type="password", max_chars=6,
                                    help=t("payments.gateway.passcode_help"), key="pay_passcode")
-            submitted = st.form_submit_button(t("payments.pay.pay_button"), type="primary", use_container_width=True)
+            submitted = st.form_submit_button(t("payments.pay.pay_button"), type="primary", width="stretch")
         if submitted:
             secret = (secret or "").strip()
             if not (len(secret) == 6 and secret.isdigit()):
@@ -106,11 +106,11 @@ else:
                     state["payment_id"] = payment["id"]
                     st.rerun()
         if state.get("pending") and st.button(t("payments.gateway.check_again"), key="pay_check_again",
-                                              use_container_width=True):
+                                              width="stretch"):
             state["payment_id"] = payments.check_pending(db, state["pending"], payable)["id"]
             st.rerun()
     if st.button(t("payments.pay.wrong_payee"), key="wrong_payee", icon=":material/report:",
-                 use_container_width=True):
+                 width="stretch"):
         payments.refuse_wrong_payee(db, pid, request["id"])
         state["refused"] = True
         st.rerun()

@@ -89,7 +89,7 @@ if step == "choose":
         format_func=lambda pid_: f'{payments.provider(pid_)["name"]} — {t(KIND_KEYS[payments.provider(pid_)["kind"]])}',
         key=f"provider_{code}")
     st.caption(t("payments.fictional_note"))
-    if st.button(t("payments.continue"), type="primary", use_container_width=True, key="choose_continue"):
+    if st.button(t("payments.continue"), type="primary", width="stretch", key="choose_continue"):
         if not chosen:
             st.error(t("payments.gateway.choose_error"), icon=":material/error:")
         else:
@@ -109,7 +109,7 @@ elif step == "check":
     ui.summary(facts(with_provider=True), big=t("payments.amount"))
     if st.button(t("payments.change") + " — " + t("payments.provider"), key="change_provider", icon=":material/edit:"):
         go("choose")
-    if st.button(t("payments.gateway.confirm"), type="primary", use_container_width=True, key="check_confirm"):
+    if st.button(t("payments.gateway.confirm"), type="primary", width="stretch", key="check_confirm"):
         if payments.authorise_method(flow["provider"]) == "otp":
             payments.send_payment_otp(db, pid, payable, flow["provider"])
         go("authorise")
@@ -142,7 +142,7 @@ elif step == "authorise":
                 secret = st.text_input(t("payments.gateway.passcode"), type="password", max_chars=6,
                                        help=t("payments.gateway.passcode_help"), key="gateway_passcode")
             submitted = st.form_submit_button(t("payments.gateway.authorise"), type="primary",
-                                              use_container_width=True)
+                                              width="stretch")
         if submitted:
             secret = (secret or "").strip()
             if not (len(secret) == 6 and secret.isdigit()):
@@ -167,7 +167,7 @@ elif step == "authorise":
 
 elif step == "pending":
     ui.panel(t("payments.gateway.pending_title"), t("payments.gateway.pending_body"), warn=True)
-    if st.button(t("payments.gateway.check_again"), type="primary", use_container_width=True, key="check_again"):
+    if st.button(t("payments.gateway.check_again"), type="primary", width="stretch", key="check_again"):
         payment = payments.check_pending(db, flow["payment_id"], payable)
         if payment["status"] == "succeeded":
             go("done")

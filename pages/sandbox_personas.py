@@ -46,7 +46,7 @@ if persona:
         page_link("pages/sandbox_police.py", label=t("persona.current.open_police"),
                      icon=":material/local_police:")
         st.caption(t("persona.current.resume_hint"))
-        if st.button(t("persona.current.change"), key="persona_change", use_container_width=True):
+        if st.button(t("persona.current.change"), key="persona_change", width="stretch"):
             set_persona(None)
             st.rerun()
 
@@ -55,7 +55,7 @@ with st.form("persona_create"):
     state = st.radio(t("persona.create.state"), scenarios.STATES, key="persona_state",
                      format_func=lambda s: t(f"persona.state.{s}"))
     st.caption(t("persona.create.state_hint"))
-    created = st.form_submit_button(key="persona_create_submit", label=t("persona.create.submit"), type="primary", use_container_width=True)
+    created = st.form_submit_button(key="persona_create_submit", label=t("persona.create.submit"), type="primary", width="stretch")
 if created:
     made = scenarios.create(db, state)
     set_persona(made["id"])
@@ -83,7 +83,7 @@ else:
     labels = {p["id"]: " · ".join([p["full_name"], p["cccd"], t(f"persona.state.{p['starting_state'] or 'fresh'}")])
               for p in shown}
     chosen = st.selectbox(t("persona.choose.label"), list(labels), key="persona_pick", format_func=labels.get)
-    if st.button(t("persona.choose.submit"), key="persona_choose", type="primary", use_container_width=True):
+    if st.button(t("persona.choose.submit"), key="persona_choose", type="primary", width="stretch"):
         set_persona(chosen)
         st.rerun()
     if len(everyone) > len(shown):
@@ -99,5 +99,5 @@ with st.expander(t("persona.trainer.title")):
           t("persona.trainer.col_state"): t(f"persona.state.{c['state']}"),
           t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30)}
          for c in scenarios.cases()],
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
     )

@@ -90,23 +90,23 @@ def screen_home() -> None:
     apps = phone.installed_apps(db, pid)
     unread = phone.unread_count(db, pid)
     label = t("phone.app.sms") + (f"  ({unread})" if unread else "")
-    if st.button(label, key="phone_open_sms", icon=":material/sms:", use_container_width=True,
+    if st.button(label, key="phone_open_sms", icon=":material/sms:", width="stretch",
                  type="primary" if unread else "secondary"):
         go("sms")
     if "vneid" in apps:
-        if st.button(t("phone.app.vneid"), key="phone_open_vneid", icon=":material/badge:", use_container_width=True):
+        if st.button(t("phone.app.vneid"), key="phone_open_vneid", icon=":material/badge:", width="stretch"):
             go("vneid")
     if "health_book" in apps or eid.level(db, pid) == 2:
         if st.button(t("phone.app.health_book"), key="phone_open_health", icon=":material/health_and_safety:",
-                     use_container_width=True):
+                     width="stretch"):
             go("health")
     if "bank" in apps or "wallet" in apps:
         page_link("pages/sandbox_wallet.py", label=t("phone.app.wallet"), icon=":material/account_balance_wallet:")
     page_link("pages/sandbox_portal_account.py", label=t("phone.app.browser"), icon=":material/public:")
-    if st.button(t("phone.app.store"), key="phone_open_store", icon=":material/shop:", use_container_width=True):
+    if st.button(t("phone.app.store"), key="phone_open_store", icon=":material/shop:", width="stretch"):
         go("store")
     if st.button(t("phone.app.operator"), key="phone_open_shop", icon=":material/storefront:",
-                 use_container_width=True):
+                 width="stretch"):
         go("shop")
     st.caption(t("phone.home_hint"))
 
@@ -114,7 +114,7 @@ def screen_home() -> None:
 def screen_sms() -> None:
     home_button()
     st.subheader(t("phone.sms.title"), anchor=False)
-    if st.button(t("phone.sms.compose"), key="phone_compose", icon=":material/edit:", use_container_width=True):
+    if st.button(t("phone.sms.compose"), key="phone_compose", icon=":material/edit:", width="stretch"):
         go("sms_compose")
     messages = phone.inbox(db, pid)
     if not messages:
@@ -133,7 +133,7 @@ def screen_sms_compose() -> None:
     with st.form("phone_compose_form"):
         to = st.text_input(t("phone.sms.to"), value="1414", key="phone_sms_to")
         body = st.text_input(t("phone.sms.body"), key="phone_sms_body", placeholder="TTTB")
-        sent = st.form_submit_button(key="phone_compose_form_submit", label=t("phone.sms.send"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="phone_compose_form_submit", label=t("phone.sms.send"), type="primary", width="stretch")
     if sent:
         try:
             phone.send_sms(db, pid, to, body)
@@ -153,7 +153,7 @@ def screen_store() -> None:
             if app in apps:
                 st.caption(t("phone.store.installed"))
             elif st.button(t("phone.store.install"), key=f"phone_install_{app}", type="primary",
-                           use_container_width=True):
+                           width="stretch"):
                 phone.install_app(db, pid, app)
                 go("vneid" if app == "vneid" else "health")
 
@@ -168,7 +168,7 @@ def screen_shop() -> None:
         return
     st.warning(t("phone.shop.not_ok"), icon=":material/sim_card_alert:")
     st.write(t("phone.shop.explain"))
-    if st.button(t("phone.shop.standardise"), key="phone_standardise", type="primary", use_container_width=True):
+    if st.button(t("phone.shop.standardise"), key="phone_standardise", type="primary", width="stretch"):
         phone.standardise_sim(db, pid)
         st.rerun()
 
@@ -180,7 +180,7 @@ def screen_health() -> None:
         st.write(t("phone.health.login_intro"))
         with st.form("phone_health_login"):
             passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="phone_health_pass")
-            sent = st.form_submit_button(key="phone_health_login_submit", label=t("phone.health.login"), type="primary", use_container_width=True)
+            sent = st.form_submit_button(key="phone_health_login_submit", label=t("phone.health.login"), type="primary", width="stretch")
         if sent:
             try:
                 health_book.activate(db, pid, passcode)
@@ -226,7 +226,7 @@ def vneid_login() -> None:
     with st.form("vneid_login_form"):
         cccd = st.text_input(t("eid.field.username"), key="vneid_login_cccd", max_chars=12)
         password = st.text_input(t("eid.field.password"), type="password", key="vneid_login_pw")
-        sent = st.form_submit_button(key="vneid_login_form_submit", label=t("eid.login.submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="vneid_login_form_submit", label=t("eid.login.submit"), type="primary", width="stretch")
     if sent:
         try:
             result = eid.login(db, pid, cccd, password, device_id=device)
@@ -237,7 +237,7 @@ def vneid_login() -> None:
                 go("vneid", "new_device")
             ss["vneid_session"] = pid
             go("vneid", "home")
-    if st.button(t("eid.login.activate"), key="vneid_go_activate", use_container_width=True,
+    if st.button(t("eid.login.activate"), key="vneid_go_activate", width="stretch",
                  icon=":material/verified_user:"):
         go("vneid", "activate")
     st.caption(t("eid.login.activate_hint"))
@@ -249,7 +249,7 @@ def vneid_unlock() -> None:
     with st.form("vneid_unlock_form"):
         passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_unlock_pc")
         sent = st.form_submit_button(key="vneid_unlock_form_submit", label=t("eid.unlock.submit"), type="primary",
-                                     use_container_width=True)
+                                     width="stretch")
     if sent:
         try:
             eid.unlock(db, pid, passcode, device_id=device)
@@ -286,8 +286,8 @@ def vneid_requests() -> None:
             with st.form(f"vneid_request_form_{request['id']}"):
                 passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6,
                                          key=f"vneid_request_pass_{request['id']}")
-                accept = st.form_submit_button(key=f"vneid_request_form_{request['id']}_submit", label=t("eid.request.accept"), type="primary", use_container_width=True)
-                refuse = st.form_submit_button(key=f"vneid_request_form_{request['id']}_refuse", label=t("eid.request.refuse"), use_container_width=True)
+                accept = st.form_submit_button(key=f"vneid_request_form_{request['id']}_submit", label=t("eid.request.accept"), type="primary", width="stretch")
+                refuse = st.form_submit_button(key=f"vneid_request_form_{request['id']}_refuse", label=t("eid.request.refuse"), width="stretch")
             if accept or refuse:
                 try:
                     eid.answer_request(db, pid, request["id"], passcode, accept=bool(accept))
@@ -305,7 +305,7 @@ def vneid_requests() -> None:
             st.warning(t("eid.request.refused"), icon=":material/block:")
         if requester == "portal":
             if st.button(t("eid.request.back_to_portal"), key="vneid_back_portal", type="primary",
-                         use_container_width=True, icon=":material/account_circle:"):
+                         width="stretch", icon=":material/account_circle:"):
                 ss.pop("vneid_answered", None)
                 st.switch_page("pages/sandbox_portal_account.py")
 
@@ -320,14 +320,14 @@ def vneid_home() -> None:
         st.warning(t("eid.home.upgrade"), icon=":material/upgrade:")
         page_link("pages/sandbox_police.py", label=t("eid.home.go_police"), icon=":material/local_police:")
         if acc["registration"] == "approved":
-            if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", use_container_width=True):
+            if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", width="stretch"):
                 ss.pop("vneid_session", None)
                 go("vneid", "activate")
     vneid_requests()
-    if level == 2 and st.button(t("eid.home.forgot_passcode"), key="vneid_forgot", use_container_width=True,
+    if level == 2 and st.button(t("eid.home.forgot_passcode"), key="vneid_forgot", width="stretch",
                                 icon=":material/lock_reset:"):
         go("vneid", "forgot")
-    if st.button(t("eid.home.logout"), key="vneid_logout", use_container_width=True, icon=":material/logout:"):
+    if st.button(t("eid.home.logout"), key="vneid_logout", width="stretch", icon=":material/logout:"):
         eid.logout(db, pid)
         ss.pop("vneid_session", None)
         go("vneid", "login")
@@ -343,7 +343,7 @@ def vneid_forgot() -> None:
         answers = {q: st.text_input(t(f"eid.questions.{q}"), key=f"vneid_forgot_{q}") for q in questions}
         passcode = st.text_input(t("eid.field.new_passcode"), type="password", max_chars=6, key="vneid_forgot_pc")
         confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=6, key="vneid_forgot_pc2")
-        sent = st.form_submit_button(key="vneid_forgot_form_submit", label=t("eid.forgot.submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="vneid_forgot_form_submit", label=t("eid.forgot.submit"), type="primary", width="stretch")
     if sent:
         try:
             eid.reset_passcode(db, pid, answers, passcode, confirm)
@@ -370,7 +370,7 @@ def screen_vneid() -> None:
     elif view == "activated":
         st.success(t("eid.activated.title"), icon=":material/verified:")
         st.write(t("eid.activated.body"))
-        if st.button(t("eid.activated.login"), key="vneid_after_activation", type="primary", use_container_width=True):
+        if st.button(t("eid.activated.login"), key="vneid_after_activation", type="primary", width="stretch"):
             go("vneid", "password_login")
     elif view == "activate":
         vneid_activation_start()
@@ -427,7 +427,7 @@ with notes_col:
             note_key = f"phone.notes.vneid_{view}"
         st.markdown(t(note_key))
         with st.expander(t("phone.notes.tools")):
-            if st.button(t("phone.notes.advance_clock"), key="phone_advance_clock", use_container_width=True):
+            if st.button(t("phone.notes.advance_clock"), key="phone_advance_clock", width="stretch"):
                 clock.advance(db, dt.timedelta(minutes=6))
                 st.rerun()
             st.toggle(t("phone.notes.other_device"), key="phone_other_device")

@@ -54,12 +54,12 @@ if persona:
             st.markdown(t("police.citizen.checklist"))
             ticked = [item for item in eid.REGISTRATION_DOCUMENTS
                       if st.checkbox(t(f"police.check.{item}"), key=f"police_check_{item}")]
-            if st.button(t("police.citizen.submit"), key="police_submit", type="primary", use_container_width=True):
+            if st.button(t("police.citizen.submit"), key="police_submit", type="primary", width="stretch"):
                 act(lambda db, persona_id, actor: eid.submit_registration(db, persona_id, actor, documents=ticked),
                     pid, "police.flash.submitted")
         elif status == "submitted":
             st.info(t("police.citizen.waiting"), icon=":material/hourglass_top:")
-            if st.button(t("police.citizen.approve"), key="police_approve", type="primary", use_container_width=True):
+            if st.button(t("police.citizen.approve"), key="police_approve", type="primary", width="stretch"):
                 act(eid.approve_registration, pid, "police.flash.approved")
         elif status == "approved":
             st.success(t("police.citizen.approved"), icon=":material/sms:")
@@ -77,5 +77,5 @@ if not waiting:
 for person in waiting:
     with st.container(border=True):
         st.markdown(f"**{person['full_name']}** · {person['cccd']}")
-        if st.button(t("police.citizen.approve"), key=f"police_approve_{person['id']}", use_container_width=True):
+        if st.button(t("police.citizen.approve"), key=f"police_approve_{person['id']}", width="stretch"):
             act(eid.approve_registration, person["id"], "police.flash.approved")

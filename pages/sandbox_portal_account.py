@@ -68,27 +68,27 @@ if screen == "home":
     profile_panel()
     page_link("pages/sandbox_services.py", label=t("portal.home.services"), icon=":material/edit_document:")
     page_link("pages/sandbox_dossiers.py", label=t("portal.home.dossiers"), icon=":material/folder_open:")
-    if st.button(t("portal.home.logout"), key="portal_logout", use_container_width=True):
+    if st.button(t("portal.home.logout"), key="portal_logout", width="stretch"):
         portal.logout(db, pid)
         ss.pop("portal_login", None)
         go("start")
 
 elif screen == "start":
     st.write(t("portal.start.intro"))
-    if st.button(t("portal.start.login"), key="portal_go_login", type="primary", use_container_width=True):
+    if st.button(t("portal.start.login"), key="portal_go_login", type="primary", width="stretch"):
         go("login_choice")
-    if st.button(t("portal.start.register"), key="portal_go_register", use_container_width=True):
+    if st.button(t("portal.start.register"), key="portal_go_register", width="stretch"):
         go("reg_method")
     profile_panel()
 
 elif screen == "login_choice":
     back("start")
     st.subheader(t("portal.login.choice_title"), anchor=False)
-    if st.button(t("portal.login.with_vneid"), key="portal_choose_vneid", type="primary", use_container_width=True,
+    if st.button(t("portal.login.with_vneid"), key="portal_choose_vneid", type="primary", width="stretch",
                  icon=":material/badge:"):
         go("login_vneid")
     st.caption(t("portal.login.with_vneid_hint"))
-    if st.button(t("portal.login.with_password"), key="portal_choose_password", use_container_width=True):
+    if st.button(t("portal.login.with_password"), key="portal_choose_password", width="stretch"):
         go("login_password")
 
 elif screen == "login_vneid":
@@ -98,7 +98,7 @@ elif screen == "login_vneid":
     with st.form("portal_vneid_form"):
         cccd = st.text_input(t("portal.field.cccd"), key="portal_vneid_cccd", max_chars=12)
         password = st.text_input(t("portal.field.vneid_password"), key="portal_vneid_password", type="password")
-        sent = st.form_submit_button(key="portal_vneid_form_submit", label=t("portal.vneid.submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="portal_vneid_form_submit", label=t("portal.vneid.submit"), type="primary", width="stretch")
     if sent:
         try:
             ss["portal_request"] = portal.request_vneid_login(db, pid, cccd=cccd, password=password)
@@ -119,7 +119,7 @@ elif screen == "vneid_wait":
     except IdentityError as error:
         show_error(error)
         ss.pop("portal_request", None)
-        if st.button(t("portal.vneid.again"), key="portal_vneid_again", use_container_width=True):
+        if st.button(t("portal.vneid.again"), key="portal_vneid_again", width="stretch"):
             go("login_vneid")
         st.stop()
     if done:
@@ -138,12 +138,12 @@ elif screen == "vneid_wait":
             st.rerun()
 
     watch_the_phone()
-    if st.button(t("portal.vneid.open_app"), key="portal_open_vneid", type="primary", use_container_width=True,
+    if st.button(t("portal.vneid.open_app"), key="portal_open_vneid", type="primary", width="stretch",
                  icon=":material/smartphone:"):
         ss["phone_screen"] = "vneid"
         ss["phone_return_to_portal"] = True
         st.switch_page("pages/sandbox_phone.py")
-    if st.button(t("portal.vneid.check"), key="portal_vneid_check", use_container_width=True):
+    if st.button(t("portal.vneid.check"), key="portal_vneid_check", width="stretch"):
         if request_id and eid.request_status(db, request_id) == "pending":
             st.warning(t("portal.error.vneid_pending"), icon=":material/hourglass_top:")
         else:
@@ -156,7 +156,7 @@ elif screen == "login_password":
     with st.form("portal_password_form"):
         cccd = st.text_input(t("portal.field.username"), key="portal_login_cccd", max_chars=12)
         password = st.text_input(t("portal.field.password"), key="portal_login_password", type="password")
-        sent = st.form_submit_button(key="portal_password_form_submit", label=t("portal.password_login.submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="portal_password_form_submit", label=t("portal.password_login.submit"), type="primary", width="stretch")
     if sent:
         try:
             portal.login_with_password(db, pid, cccd, password)
@@ -171,11 +171,11 @@ elif screen == "login_password":
 elif screen == "reg_method":
     back("start")
     st.subheader(t("portal.reg.method_title"), anchor=False)
-    if st.button(t("portal.reg.method_sim"), key="portal_reg_sim", type="primary", use_container_width=True,
+    if st.button(t("portal.reg.method_sim"), key="portal_reg_sim", type="primary", width="stretch",
                  icon=":material/sim_card:"):
         go("reg_details")
     st.caption(t("portal.reg.method_vneid_hint"))
-    if st.button(t("portal.reg.method_vneid"), key="portal_reg_vneid", use_container_width=True):
+    if st.button(t("portal.reg.method_vneid"), key="portal_reg_vneid", width="stretch"):
         go("login_vneid")
 
 elif screen == "reg_details":
@@ -191,7 +191,7 @@ elif screen == "reg_details":
             "phone": st.text_input(t("portal.field.phone"), value=reg.get("phone", ""), key="portal_reg_phone"),
             "email": st.text_input(t("portal.field.email"), value=reg.get("email", ""), key="portal_reg_email"),
         }
-        sent = st.form_submit_button(key="portal_reg_form_submit", label=t("portal.continue"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="portal_reg_form_submit", label=t("portal.continue"), type="primary", width="stretch")
     if sent:
         ss["portal_reg"] = values
         problem = portal.registration_details_problem(db, pid, values)
@@ -209,7 +209,7 @@ elif screen == "reg_check":
         st.error(t(key, **params), icon=":material/error:")
         if key == "portal.error.sim_not_standardised":
             st.info(t("portal.reg.sim_remedy"), icon=":material/sms:")
-            if st.button(t("portal.reg.open_1414"), key="portal_open_1414", use_container_width=True,
+            if st.button(t("portal.reg.open_1414"), key="portal_open_1414", width="stretch",
                          icon=":material/smartphone:"):
                 ss["phone_screen"] = "sms_compose"
                 ss.pop("portal_reg_error", None)
@@ -220,7 +220,7 @@ elif screen == "reg_check":
             answer.markdown(f"**{t(f'portal.field.{field}')}**  \n{reg.get(field) or '—'}")
             if change.button(t("portal.change"), key=f"portal_change_{field}", type="tertiary"):
                 go("reg_details")
-    if st.button(t("portal.reg.submit"), key="portal_reg_submit", type="primary", use_container_width=True):
+    if st.button(t("portal.reg.submit"), key="portal_reg_submit", type="primary", width="stretch"):
         try:
             portal.start_registration(db, pid, cccd=reg.get("cccd", ""), full_name=reg.get("full_name", ""),
                                       birth_date=reg.get("birth_date", ""), phone_number=reg.get("phone", ""),
@@ -239,7 +239,7 @@ elif screen == "reg_otp":
         st.caption(t("portal.reg.otp_expires", time=expires.strftime("%H:%M")))
     with st.form("portal_otp_form"):
         code = st.text_input(t("portal.field.otp"), key="portal_otp_code", max_chars=6)
-        sent = st.form_submit_button(key="portal_otp_form_submit", label=t("portal.reg.otp_submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="portal_otp_form_submit", label=t("portal.reg.otp_submit"), type="primary", width="stretch")
     if sent:
         try:
             portal.confirm_registration_otp(db, pid, code)
@@ -247,7 +247,7 @@ elif screen == "reg_otp":
             show_error(error)
         else:
             go("reg_password")
-    if st.button(t("portal.reg.otp_resend"), key="portal_otp_resend", use_container_width=True):
+    if st.button(t("portal.reg.otp_resend"), key="portal_otp_resend", width="stretch"):
         try:
             portal.resend_registration_otp(db, pid)
         except IdentityError as error:
@@ -262,7 +262,7 @@ elif screen == "reg_password":
     with st.form("portal_password_set"):
         password = st.text_input(t("portal.field.password"), type="password", key="portal_new_password")
         confirm = st.text_input(t("portal.field.password_confirm"), type="password", key="portal_new_password2")
-        sent = st.form_submit_button(key="portal_password_set_submit", label=t("portal.reg.password_submit"), type="primary", use_container_width=True)
+        sent = st.form_submit_button(key="portal_password_set_submit", label=t("portal.reg.password_submit"), type="primary", width="stretch")
     if sent:
         try:
             portal.set_registration_password(db, pid, password, confirm)
@@ -274,5 +274,5 @@ elif screen == "reg_password":
 elif screen == "reg_done":
     st.success(t("portal.reg.done_title"), icon=":material/check_circle:")
     st.markdown(t("portal.reg.done_body", cccd=persona["cccd"]))
-    if st.button(t("portal.reg.done_login"), key="portal_done_login", type="primary", use_container_width=True):
+    if st.button(t("portal.reg.done_login"), key="portal_done_login", type="primary", width="stretch"):
         go("login_password")

@@ -43,14 +43,14 @@ elif view == "home":
     st.markdown(f"### {t('eid.home.level', level=level)}")
     if level < 2:
         st.warning(t("eid.home.upgrade"), icon=":material/upgrade:")
-    if st.button(t("eid.home.logout"), key="vneid_web_logout", use_container_width=True):
+    if st.button(t("eid.home.logout"), key="vneid_web_logout", width="stretch"):
         eid.logout(db, pid, channel="web")
         ss.pop("vneid_web_session", None)
         go("login")
 elif view == "done":
     st.success(t("eid.activated.title"), icon=":material/verified:")
     st.write(t("eid.activated.body"))
-    if st.button(t("eid.activated.login"), key="vneid_web_after_activation", type="primary", use_container_width=True):
+    if st.button(t("eid.activated.login"), key="vneid_web_after_activation", type="primary", width="stretch"):
         go("login")
 elif view == "activate":
     if st.button(t("phone.back"), key="vneid_web_back", icon=":material/arrow_back:", type="tertiary"):
@@ -62,7 +62,7 @@ else:
         cccd = st.text_input(t("eid.field.username"), key="vneid_web_cccd", max_chars=12)
         password = st.text_input(t("eid.field.password"), type="password", key="vneid_web_pw")
         sent = st.form_submit_button(key="vneid_web_login_form_submit", label=t("eid.login.submit"), type="primary",
-                                     use_container_width=True)
+                                     width="stretch")
     if sent:
         try:
             eid.login(db, pid, cccd, password, channel="web")
@@ -71,7 +71,7 @@ else:
         else:
             ss["vneid_web_session"] = pid
             go("home")
-    if st.button(t("eid.login.activate"), key="vneid_web_go_activate", use_container_width=True,
+    if st.button(t("eid.login.activate"), key="vneid_web_go_activate", width="stretch",
                  icon=":material/verified_user:"):
         go("activate")
     st.caption(t("eid.login.activate_hint"))

@@ -44,7 +44,7 @@ with topup:
         amount = st.number_input(t("wallet.topup.amount"), min_value=0, max_value=10_000_000, step=10_000, value=None,
                                  key="topup_amount")
         secret = st.text_input(t("wallet.passcode"), type="password", max_chars=6, key="topup_passcode")
-        submitted = st.form_submit_button(t("wallet.topup.submit"), type="primary", use_container_width=True)
+        submitted = st.form_submit_button(t("wallet.topup.submit"), type="primary", width="stretch")
     if submitted:
         if not amount:
             st.error(t("wallet.error.amount_empty"), icon=":material/error:")
@@ -81,14 +81,14 @@ with benefit:
         st.success(t("wallet.benefit.linked"), icon=":material/link:")
         st.caption(t("wallet.benefit.pay_hint"))
         if st.button(t("wallet.benefit.pay", amount=ui.money(payments.BENEFIT_AMOUNT)), key="benefit_pay",
-                     use_container_width=True, icon=":material/volunteer_activism:"):
+                     width="stretch", icon=":material/volunteer_activism:"):
             new_balance = payments.receive_benefit(db, pid, actor="trainer")
             st.session_state["wallet_notice"] = t("wallet.benefit.paid", amount=ui.money(payments.BENEFIT_AMOUNT),
                                                   balance=ui.money(new_balance))
             st.rerun()
     else:
         st.info(t("wallet.benefit.not_linked"), icon=":material/link_off:")
-        if st.button(t("wallet.benefit.link"), key="benefit_link", type="primary", use_container_width=True,
+        if st.button(t("wallet.benefit.link"), key="benefit_link", type="primary", width="stretch",
                      icon=":material/link:"):
             try:
                 payments.link_vneid(db, pid)
@@ -112,18 +112,18 @@ with scam_tab:
                     st.markdown(f"- {flag}")
                 st.markdown(f"**{t('wallet.scams.what_to_do')}:** {item[f'do_{lang}']}")
             left, right = st.columns(2)
-            if left.button(t("wallet.scams.recognise"), key=f"scam_ok_{item['id']}", use_container_width=True):
+            if left.button(t("wallet.scams.recognise"), key=f"scam_ok_{item['id']}", width="stretch"):
                 scams.recognised(db, pid, item["id"])
                 st.success(t("wallet.scams.recognised"), icon=":material/verified_user:")
             if item["kind"] == "sms" and right.button(t("wallet.scams.send"), key=f"scam_send_{item['id']}",
-                                                      use_container_width=True):
+                                                      width="stretch"):
                 scams.send_sms(db, pid, item["id"])
                 st.info(t("wallet.scams.sent"), icon=":material/sms:")
     st.subheader(t("wallet.scams.fake_page_title"))
     st.write(t("wallet.scams.fake_page_body"))
     with st.form("fake_page"):
         typed = st.text_input(t("wallet.scams.fake_page_otp"), max_chars=12, key="fake_page_otp")
-        sent = st.form_submit_button(t("wallet.scams.fake_page_submit"), use_container_width=True)
+        sent = st.form_submit_button(t("wallet.scams.fake_page_submit"), width="stretch")
     if sent:
         if scams.flag_otp(db, pid, typed, where="fake_page"):
             st.error(t("wallet.scams.fake_page_caught"), icon=":material/gpp_bad:")
@@ -135,13 +135,13 @@ with trainer:
     st.caption(t("wallet.trainer.body"))
     low = payments.scenario("insufficient_balance")["balance"]
     a, b, c = st.columns(3)
-    if a.button(t("wallet.trainer.low_balance", amount=ui.money(low)), key="scenario_low", use_container_width=True):
+    if a.button(t("wallet.trainer.low_balance", amount=ui.money(low)), key="scenario_low", width="stretch"):
         payments.arm_scenario(db, pid, "insufficient_balance")
         st.rerun()
-    if b.button(t("wallet.trainer.timeout"), key="scenario_timeout", use_container_width=True):
+    if b.button(t("wallet.trainer.timeout"), key="scenario_timeout", width="stretch"):
         payments.arm_scenario(db, pid, "timeout")
         st.success(t("wallet.trainer.done"), icon=":material/check_circle:")
-    if c.button(t("wallet.trainer.unlock"), key="scenario_unlock", use_container_width=True):
+    if c.button(t("wallet.trainer.unlock"), key="scenario_unlock", width="stretch"):
         payments.unlock(db, pid)
         st.success(t("wallet.trainer.unlocked"), icon=":material/lock_open:")
     rows = [{t("wallet.trainer.table_id"): s[f"title_{lang}"], t("wallet.trainer.table_trigger"): s[f"trigger_{lang}"],

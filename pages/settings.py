@@ -39,14 +39,14 @@ st.divider()
 st.subheader(t("tracker.backup.title"))
 st.write(t("tracker.backup.body"))
 tracker_store, tracker_user = require_tracker_user("admin")
-if st.button(t("tracker.backup.prepare"), key="tracker_backup_prepare", use_container_width=True):
+if st.button(t("tracker.backup.prepare"), key="tracker_backup_prepare", width="stretch"):
     with store_guard():
         st.session_state["tracker_backup"] = (tracker_backup.backup_filename(),
                                               tracker_backup.backup_bytes(tracker_store, tracker_user["username"]))
 if "tracker_backup" in st.session_state:
     name, payload = st.session_state["tracker_backup"]
     st.download_button(t("tracker.backup.download", name=name), payload, file_name=name,
-                       mime="application/vnd.sqlite3", key="tracker_backup_download", use_container_width=True)
+                       mime="application/vnd.sqlite3", key="tracker_backup_download", width="stretch")
 st.markdown(f"**{t('tracker.backup.restore_title')}**")
 st.caption(t("tracker.backup.restore_body"))
 restore_file = st.file_uploader(t("tracker.backup.restore_file"), type=["db", "sqlite", "sqlite3"],

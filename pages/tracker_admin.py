@@ -52,7 +52,7 @@ with tabs[0]:
         t("tracker.admin.col.role"): role_label.get(u["role"], u["role"]),
         t("tracker.admin.col.villages"): ", ".join(village_name.get(v, "?") for v in u["village_ids"]),
         t("tracker.admin.col.active"): "✓" if u["active"] else "✗"} for u in people]),
-        hide_index=True, use_container_width=True)
+        hide_index=True, width="stretch")
     st.caption(t("tracker.admin.users_roles_help"))
     with st.expander(t("tracker.admin.add_user"), expanded=False):
         with st.form("admin_add_user"):
@@ -132,7 +132,7 @@ with tabs[1]:
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.code"): v["code"], t("tracker.admin.col.village"): v["name"],
                                 t("tracker.admin.col.population"): v["population"],
                                 t("tracker.admin.col.households"): v["households"]} for v in villages]),
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
     st.markdown(f"**{t('tracker.admin.village_form')}**")
     editing = st.selectbox(t("tracker.admin.village_which"), [None, *village_name], key="admin_village_pick",
                            format_func=lambda v: village_name.get(v, t("tracker.admin.new_village")))
@@ -165,7 +165,7 @@ with tabs[2]:
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.team"): tm["name"],
                                 t("tracker.admin.col.village"): tm["village_name"] or "—",
                                 t("tracker.admin.col.members"): tm["members"]} for tm in teams]),
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
     with st.form("admin_team"):
         st.markdown(f"**{t('tracker.admin.team_form')}**")
         name = st.text_input(t("tracker.admin.col.team"), key="admin_team_name")
@@ -289,7 +289,7 @@ with tabs[5]:
         ready = st.session_state.get("admin_citizen_json")
         if ready and ready[0] == picked:
             st.download_button(t("tracker.admin.download_citizen"), ready[1], file_name=f"cong-dan-{picked}.json",
-                               mime="application/json", key="admin_citizen_download", use_container_width=True)
+                               mime="application/json", key="admin_citizen_download", width="stretch")
         st.markdown(f"**{t('tracker.admin.erase_title')}**")
         st.caption(t("tracker.admin.erase_body"))
         sure = st.checkbox(t("tracker.admin.erase_confirm"), key=f"admin_erase_sure_{picked}")
@@ -307,7 +307,7 @@ with tabs[6]:
     st.write(t("tracker.admin.export_body"))
     kind = st.radio(t("tracker.admin.export_format"), ["xlsx", "csv"], key="admin_export_kind", horizontal=True,
                     format_func=str.upper)
-    if st.button(t("tracker.admin.prepare_export"), key="admin_export_prepare", use_container_width=True):
+    if st.button(t("tracker.admin.prepare_export"), key="admin_export_prepare", width="stretch"):
         maker = tracker_export.to_xlsx if kind == "xlsx" else tracker_export.to_csv
         st.session_state["admin_export"] = (kind, maker(db, actor=user["username"]))
     ready = st.session_state.get("admin_export")
@@ -317,7 +317,7 @@ with tabs[6]:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         st.download_button(t("tracker.admin.download_export", kind=ready[0].upper()), ready[1],
                            file_name=f"cong-dan-so-{stamp}.{ready[0]}", mime=mime, key="admin_export_download",
-                           use_container_width=True)
+                           width="stretch")
 
 # --- audit log -------------------------------------------------------------------------------
 with tabs[7]:
@@ -330,4 +330,4 @@ with tabs[7]:
                                 t("tracker.admin.col.entity"): f"{a['entity']} {a['entity_id'] or ''}".strip(),
                                 t("tracker.admin.col.detail"): ", ".join(f"{k}={v}" for k, v in
                                                                          json.loads(a["detail"] or "{}").items())}
-                               for a in lines]), hide_index=True, use_container_width=True)
+                               for a in lines]), hide_index=True, width="stretch")

@@ -82,11 +82,11 @@ if step == "find":
                     st.caption(t("tracker.entry.phone_line", phone=row["phone"]))
                 if row["digital_date"]:
                     st.caption(":material/workspace_premium: " + t("tracker.entry.is_digital"))
-                if st.button(t("tracker.entry.choose"), key=f"entry_pick_{row['id']}", use_container_width=True):
+                if st.button(t("tracker.entry.choose"), key=f"entry_pick_{row['id']}", width="stretch"):
                     go("milestones", entry_citizen_id=row["id"], entry_new=None)
     if not villages:
         st.warning(t("tracker.entry.no_villages"))
-    elif st.button(t("tracker.entry.add_new"), key="entry_add_new", type="primary", use_container_width=True):
+    elif st.button(t("tracker.entry.add_new"), key="entry_add_new", type="primary", width="stretch"):
         if query.strip() and not st.session_state.get("new_full_name"):
             st.session_state["new_full_name"] = tracker.clean_text(query).title()
         go("new")
@@ -134,7 +134,7 @@ elif step == "new":
     st.text_input(t("tracker.field.consent_by"), key="new_consent_by")
     field_error("consent_by")
 
-    if st.button(t("common.continue"), key="entry_new_continue", type="primary", use_container_width=True):
+    if st.button(t("common.continue"), key="entry_new_continue", type="primary", width="stretch"):
         s = st.session_state
         fields = {"full_name": s.get("new_full_name"), "birth_year": s.get("new_birth_year"),
                   "gender": s.get("new_gender") or "", "ethnicity": s.get("new_ethnicity"),
@@ -170,10 +170,10 @@ elif step == "duplicates":
             st.caption(t("tracker.entry.recorded_on", date=show_date(found["created_at"][:10])))
             if found["phone"]:
                 st.caption(t("tracker.entry.phone_line", phone=found["phone"]))
-            if st.button(t("tracker.entry.same_person"), key=f"entry_same_{citizen_id}", use_container_width=True):
+            if st.button(t("tracker.entry.same_person"), key=f"entry_same_{citizen_id}", width="stretch"):
                 go("milestones", entry_citizen_id=citizen_id, entry_new=None)
     st.checkbox(t("tracker.entry.different_person"), key="entry_confirm_different")
-    if st.button(t("common.continue"), key="entry_dup_continue", type="primary", use_container_width=True,
+    if st.button(t("common.continue"), key="entry_dup_continue", type="primary", width="stretch",
                  disabled=not st.session_state.get("entry_confirm_different")):
         go("milestones", entry_allow_duplicate=True)
 
@@ -219,7 +219,7 @@ elif step == "milestones":
     st.text_input(t("tracker.field.note"), key="ms_note", help=t("tracker.entry.note_help"))
     chosen = {m: st.session_state.get(f"ms_date_{m}") or tracker.today()
               for m in MILESTONES if m not in reached and st.session_state.get(f"ms_{m}")}
-    if st.button(t("common.save"), key="entry_save", type="primary", use_container_width=True,
+    if st.button(t("common.save"), key="entry_save", type="primary", width="stretch",
                  disabled=bool(citizen_id) and not chosen):
         try:
             saved_id = tracker_auth.save_entry(
@@ -255,8 +255,8 @@ elif step == "done":
             if citizen["digital_date"]:
                 st.markdown(":material/workspace_premium: **" + t("tracker.entry.now_digital") + "**")
     st.write(t("tracker.entry.next_hint"))
-    if st.button(t("tracker.entry.next_person"), key="entry_next", type="primary", use_container_width=True):
+    if st.button(t("tracker.entry.next_person"), key="entry_next", type="primary", width="stretch"):
         restart()
-    if citizen and st.button(t("tracker.entry.more_for_same"), key="entry_more", use_container_width=True):
+    if citizen and st.button(t("tracker.entry.more_for_same"), key="entry_more", width="stretch"):
         clear()
         go("milestones", entry_citizen_id=saved_id, entry_new=None)

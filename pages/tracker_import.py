@@ -26,10 +26,10 @@ st.markdown(f"**{t('tracker.import.page.template_title')}**")
 st.caption(t("tracker.import.page.template_body"))
 left, right = st.columns(2)
 left.download_button(t("tracker.import.page.template_xlsx"), tracker_import.template_xlsx(lang),
-                     file_name="mau-cong-dan-so.xlsx", use_container_width=True, key="import_template_xlsx",
+                     file_name="mau-cong-dan-so.xlsx", width="stretch", key="import_template_xlsx",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 right.download_button(t("tracker.import.page.template_csv"), tracker_import.template_csv(),
-                      file_name="mau-cong-dan-so.csv", mime="text/csv", use_container_width=True,
+                      file_name="mau-cong-dan-so.csv", mime="text/csv", width="stretch",
                       key="import_template_csv")
 
 upload = st.file_uploader(t("tracker.import.page.file_label"), type=["csv", "xlsx"], key="import_file",
@@ -73,13 +73,13 @@ def show_report(counts: dict, issues: list, dry: bool) -> None:
             "message": t("tracker.import.page.col_message")})
         st.download_button(t("tracker.import.page.errors_download"), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name="loi-nhap.csv", mime="text/csv", key="import_errors_download",
-                           use_container_width=True)
+                           width="stretch")
 
 
 if upload is not None:
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
-    if st.button(t("tracker.import.page.dry_run"), key="import_dry_run", use_container_width=True):
+    if st.button(t("tracker.import.page.dry_run"), key="import_dry_run", width="stretch"):
         bar, update = progress_bar("tracker.import.page.reading")
         try:
             result = tracker_import.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
@@ -99,7 +99,7 @@ if upload is not None:
             st.info(t("tracker.import.page.blocked"))
         if not consent_ok:
             st.info(t("tracker.import.page.consent_needed"))
-        if st.button(t("tracker.import.page.commit"), key="import_commit", type="primary", use_container_width=True,
+        if st.button(t("tracker.import.page.commit"), key="import_commit", type="primary", width="stretch",
                      disabled=blocked or not consent_ok):
             bar, update = progress_bar("tracker.import.page.reading")
             try:

@@ -50,7 +50,7 @@ if current is None:
     st.write(t("workshop.join.need_code"))
     with st.form("join_code_form"):
         typed = st.text_input(t("workshop.field.code"), value=code, max_chars=9, key="join_code_typed")
-        go = st.form_submit_button(t("workshop.join.code_submit"), type="primary", use_container_width=True)
+        go = st.form_submit_button(t("workshop.join.code_submit"), type="primary", width="stretch")
     if go:
         try:
             found = workshop.by_code(db, typed)
@@ -69,7 +69,7 @@ with st.form("join_form"):
     st.caption(t("workshop.field.display_name_help"))
     role = st.radio(t("workshop.field.role"), workshop.ROLES, format_func=lambda r: t(f"workshop.role.{r}"),
                     key="join_role")
-    submitted = st.form_submit_button(t("workshop.join.submit"), type="primary", use_container_width=True)
+    submitted = st.form_submit_button(t("workshop.join.submit"), type="primary", width="stretch")
 
 if submitted:
     try:

@@ -73,7 +73,7 @@ if data["joined"] and not steps.empty:
         y=alt.Y("label:N", sort=None, title=t("workshop.report.step_axis")),
         row=alt.Row("lesson:N", title=None) if len(data["lessons"]) > 1 else alt.Undefined,
         tooltip=["lesson", "label", "done", "total"],
-    ), use_container_width=True)
+    ), width="stretch")
 
 # --- mistakes ----------------------------------------------------------------------------------------
 st.subheader(t("workshop.report.mistakes_title"))
@@ -83,7 +83,7 @@ if data["mistakes"]:
         x=alt.X("count:Q", title=t("workshop.report.count_axis"), axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("label:N", sort="-x", title=t("workshop.report.mistake_axis")),
         tooltip=["label", "count", "participants"],
-    ), use_container_width=True)
+    ), width="stretch")
 else:
     st.write(t("workshop.report.no_mistakes"))
 
@@ -98,7 +98,7 @@ if data["attendance"]:
         t("workshop.report.col_minutes"): a["minutes"],
         t("workshop.report.col_mistakes"): a["mistakes"],
     } for a in data["attendance"]])
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     times = pd.DataFrame([{"name": a["display_name"], "minutes": a["minutes"], "finished": a["finished"]}
                           for a in data["attendance"]])
     st.markdown(f"**{t('workshop.report.time_title')}**")
@@ -107,15 +107,15 @@ if data["attendance"]:
         y=alt.Y("name:N", sort="-x", title=t("workshop.report.name_axis")),
         color=alt.Color("finished:N", legend=None, scale=alt.Scale(domain=[True, False], range=["#1b7f3b", "#9e9e9e"])),
         tooltip=["name", "minutes"],
-    ), use_container_width=True)
+    ), width="stretch")
 
 left, right = st.columns(2)
 left.download_button(t("workshop.report.download_csv"), workshop.report_csv(db, chosen_id, data).encode("utf-8"),
                      file_name=f"workshop-{current['date']}-{current['join_code']}.csv", mime="text/csv",
-                     icon=":material/table:", use_container_width=True)
+                     icon=":material/table:", width="stretch")
 right.download_button(t("workshop.report.download_pdf"), workshop.report_pdf(db, chosen_id, lang, data),
                       file_name=f"workshop-{current['date']}-{current['join_code']}.pdf", mime="application/pdf",
-                      icon=":material/print:", use_container_width=True)
+                      icon=":material/print:", width="stretch")
 
 # --- certificates -------------------------------------------------------------------------------------
 st.subheader(t("workshop.report.certificates_title"))

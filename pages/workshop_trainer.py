@@ -226,7 +226,7 @@ with live_tab:
             st.markdown(f"- {lesson_title(lesson_id)}: {marks}")
         with st.expander(t("workshop.dashboard.help_recent")):
             st.dataframe([{"at": e["at"][11:16], "kind": e["kind"]} for e in state["recent_events"]],
-                         hide_index=True, use_container_width=True)
+                         hide_index=True, width="stretch")
         with st.form("nudge_form", clear_on_submit=True):
             st.markdown(f"**{t('workshop.dashboard.nudge_title')}**")
             text = st.text_input(t("workshop.dashboard.nudge_text"), placeholder=t("workshop.dashboard.nudge_placeholder"),
