@@ -385,7 +385,7 @@ class BrowserCPU:
         import threading
 
         self.seen: dict[int, float] = {}
-        self.niced: set[int] = set()
+        self.idle: set[int] = set()
         self.start = self._sample_once(record=False)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -403,7 +403,7 @@ class BrowserCPU:
                 if seconds == seconds:  # NaN: the process exited while we read it
                     found[int(proc.name)] = seconds
                     if in_idle_class(int(proc.name)):
-                        self.niced.add(int(proc.name))
+                        self.idle.add(int(proc.name))
             except OSError:
                 continue
         if record:
@@ -420,7 +420,7 @@ class BrowserCPU:
         self._done.set()
         self._thread.join()
         used = {pid: seconds - self.start.get(pid, 0.0) for pid, seconds in self.seen.items()}
-        phones = sum(v for pid, v in used.items() if pid in self.niced)
+        phones = sum(v for pid, v in used.items() if pid in self.idle)
         return phones, sum(used.values()) - phones
 
 

@@ -927,6 +927,11 @@ def groups(db, f: Filters, counts: dict | None = None) -> list[dict]:
     return out
 
 
+def _sum_by_week(db, per_day: str, params: list) -> dict[str, int]:
+    """{week: total} from a query of ``day, n`` rows: weeks are summed from days, never from rows."""
+    return dict(db.execute(f"select {_week('day')} as week, sum(n) from ({per_day}) group by week", params).fetchall())
+
+
 def weekly(db, f: Filters) -> list[dict]:
     """Per week in the date range (every week present): milestones recorded and citizens who
     became digital. Counted per day first, so SQLite walks the date index instead of working
@@ -940,15 +945,13 @@ def weekly(db, f: Filters) -> list[dict]:
     else:
         inner = (f"select m.date as day, count(*) as n from milestones m join citizens c on c.id = m.citizen_id "
                  f"where m.date between ? and ? and {where} group by m.date")
-    done = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
-                           [start, end, *params]).fetchall())
+    done = _sum_by_week(db, inner, [start, end, *params])
     if where == "1" and USE_TOTALS:
         inner = "select day, n from dash_digital_days where day between ? and ? and n > 0"
     else:
         inner = (f"select c.digital_date as day, count(*) as n from citizens c "
                  f"where c.digital_date between ? and ? and {where} group by c.digital_date")
-    digital = dict(db.execute(f"select {_week('day')} as week, sum(n) from ({inner}) group by week",
-                              [start, end, *params]).fetchall())
+    digital = _sum_by_week(db, inner, [start, end, *params])
     weeks = sorted(set(done) | set(digital))
     if not weeks:
         return []
