@@ -27,7 +27,8 @@ os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-dossiers-")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from workbench import catalogue, dossiers, events, personas, store  # noqa: E402
+from workbench import databases, events, store  # noqa: E402
+from workbench.sandbox import catalogue, dossiers, personas
 
 PERSONAS, EACH, BIG = 50, 20, 100_000
 RUNS = 7
@@ -160,7 +161,7 @@ def load() -> str:
 
 def main() -> None:
     print(f"({load()}: figures on a busy shared machine vary several times over)")
-    db = store.sandbox()
+    db = databases.sandbox()
     seconds = file_all(db)
     filed = PERSONAS * EACH
     print(f"{PERSONAS} personas x {EACH} dossiers filed through the citizen's steps: {seconds:.1f} s "

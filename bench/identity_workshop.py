@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-")
 
-from workbench import eid, otp, portal, scenarios, store  # noqa: E402
+from workbench import databases, passwords  # noqa: E402
+from workbench.sandbox import eid, otp, portal, scenarios
 
 PHONES = 40
 timings: dict[str, list[float]] = {}
@@ -34,7 +35,7 @@ def timed(step: str, call, *args, **kwargs):
 
 
 def learner(person: dict, errors: list) -> None:
-    db = store.sandbox()  # this thread's own connection
+    db = databases.sandbox()  # this thread's own connection
     pid = person["id"]
     try:
         timed("start_activation", eid.start_activation, db, pid, person["cccd"], person["phone"])
@@ -54,9 +55,9 @@ def learner(person: dict, errors: list) -> None:
 def main() -> None:
     start = time.perf_counter()
     for _ in range(20):
-        otp.hash_secret("123456")
+        passwords.hash_secret("123456", passwords.SANDBOX)
     hash_ms = (time.perf_counter() - start) / 20 * 1000
-    db = store.sandbox()
+    db = databases.sandbox()
     people = [scenarios.create(db, "eid_approved", seed=None) for _ in range(PHONES)]
     errors: list = []
     threads = [threading.Thread(target=learner, args=(person, errors)) for person in people]
@@ -67,7 +68,7 @@ def main() -> None:
         thread.join()
     total = time.perf_counter() - start
     level2 = sum(eid.level(db, p["id"]) == 2 for p in people)
-    print(f"scrypt hash (n={otp.SCRYPT['n']}): {hash_ms:.1f} ms")
+    print(f"scrypt hash (n={passwords.SANDBOX['n']}): {hash_ms:.1f} ms")
     print(f"{PHONES} phones, {level2} at level 2 with a portal log-in, errors: {len(errors)} {errors[:3]}")
     print(f"total wall time: {total:.2f} s")
     print(f"{'step':<24}{'median ms':>10}{'p95 ms':>9}{'max ms':>9}")

@@ -16,13 +16,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp()
 
-from workbench import eid, lessons, otp, store  # noqa: E402
+from workbench import databases  # noqa: E402
+from workbench.sandbox import eid, otp
+from workbench.learning import lessons
 
 PHONES, RUNS = 40, 200
 
 
 def main() -> None:
-    db = store.sandbox()
+    db = databases.sandbox()
     learners = []
     for _ in range(PHONES):
         person = lessons.start_with_new_persona(db, "vneid_activation")

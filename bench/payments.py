@@ -20,14 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-pay-")
 os.environ.setdefault("CDS_PUBLIC_URL", "http://192.168.1.10:8501")
 
-from workbench import payments, personas, qr, store  # noqa: E402
+from workbench import databases, qr  # noqa: E402
+from workbench.sandbox import payments, personas
 
 PEOPLE, THREADS = 40, 8
 PASSCODE = payments.scenario_defaults()["scenario_passcode"]
 
 
 def main() -> None:
-    db = store.sandbox()
+    db = databases.sandbox()
     people = [personas.create(db, seed=n, starting_state="ready")["id"] for n in range(PEOPLE)]
     for pid in people:
         payments.ensure_accounts(db, pid)
@@ -35,7 +36,7 @@ def main() -> None:
     latencies, lock = [], threading.Lock()
 
     def worker(slice_):
-        conn = store.sandbox()
+        conn = databases.sandbox()
         for pid, request in slice_:
             start = time.perf_counter()
             payments.pay(conn, pid, payments.request_payable(request), provider_id="chim_en", passcode=PASSCODE,
@@ -58,7 +59,7 @@ def main() -> None:
     outcomes = []
 
     def storm(n):
-        conn = store.sandbox()
+        conn = databases.sandbox()
         try:
             outcomes.append(payments.pay(conn, people[0], payments.request_payable(contested), provider_id="chim_en",
                                          passcode=PASSCODE, attempt_key=f"k{n}")["id"])

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def build_csv(rows: int, villages: list[str], teams: list[str], seed: int = 7) -> bytes:
     from workbench import fakes
-    from workbench.tracker_import import TEMPLATE_HEADERS
+    from workbench.tracker.importer import TEMPLATE_HEADERS
 
     fake = fakes.make_faker(seed)
     rng = random.Random(seed)
@@ -51,9 +51,9 @@ def build_csv(rows: int, villages: list[str], teams: list[str], seed: int = 7) -
 def main() -> int:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-import-")
-    from workbench import store, tracker, tracker_import
+    from workbench.tracker import importer as tracker_import, tracker
 
-    db = store.tracker()
+    db = databases.tracker()
     tracker.seed_demo(db, count=0)
     data = build_csv(rows, [v["name"] for v in tracker.villages(db)], [t["name"] for t in tracker.teams(db)])
     print(f"rows: {rows:,}   file: {len(data) / 1e6:.1f} MB")

@@ -61,8 +61,9 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
 
 def generate(db, citizens: int, seed: int = SEED) -> dict:
     """A province: communes, villages (one team each), ``citizens`` with dated milestones."""
-    from workbench import store, tracker, tracker_import, tracker_schema
-    from workbench.tracker_schema import MILESTONES
+    from workbench import store
+    from workbench.tracker import importer as tracker_import, schema as tracker_schema, tracker
+    from workbench.tracker.schema import MILESTONES
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -145,8 +146,8 @@ def _run(app) -> float:
 # The trivial page: a signed-in tracker page that draws one line (the frame, the sign-in check).
 TRIVIAL_PAGE = """
 import streamlit as st
-from pages._frame import page_setup, t
-from pages._tracker_session import require_tracker_user
+from pages._ui.frame import page_setup, t
+from pages._ui.tracker_session import require_tracker_user
 page_setup(sandbox=False)
 st.title(t("common.nav.tracker_dashboard"))
 db, user = require_tracker_user("view_aggregates")
@@ -159,10 +160,11 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
 
     import altair  # noqa: F401  (a server imports these once; the first view should not pay for it)
     import pandas  # noqa: F401
-    from workbench import store, tracker, tracker_auth, tracker_charts  # noqa: F401
+    from workbench import store, tracker_charts  # noqa: F401
+    from workbench.tracker import auth as tracker_auth, tracker
 
     _fresh_data_dir()
-    db = store.tracker()
+    db = databases.tracker()
     made = generate(db, citizens)
     official = tracker_auth.create_first_official(db, username="bench.official", display_name="Bench",
                                                   secret="benchmark-secret")
@@ -209,7 +211,7 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
 
 def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
     """A volunteer-style CSV in the template's columns: x marks, dd/mm/yyyy dates, UTF-8 BOM."""
-    from workbench import tracker_import
+    from workbench.tracker import importer as tracker_import
 
     rng = random.Random(seed)
     out = io.StringIO()
@@ -232,10 +234,10 @@ def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
 
 
 def phase_import(rows: int) -> dict:
-    from workbench import store, tracker_import
+    from workbench.tracker import importer as tracker_import
 
     _fresh_data_dir()
-    db = store.tracker()
+    db = databases.tracker()
     generate(db, 0)
     data = template_rows(rows)
     started, cpu = time.perf_counter(), time.process_time()

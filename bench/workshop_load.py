@@ -43,7 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.util import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, app_sandbox, start_app  # noqa: E402
-from workbench import eid, lessons, personas, scenarios, workshop  # noqa: E402
+from workbench import workshop  # noqa: E402
+from workbench.sandbox import eid, personas, scenarios
+from workbench.learning import lessons
 
 VNEID = "vneid_activation"
 OPEN_STEP_PAGE = "Mở trang để làm bước này"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._frame import page_setup, t
+from pages._ui.frame import page_setup, t
 from workbench import network, qr
 
 page_setup()

@@ -3,10 +3,11 @@ officials) backing up and restoring tracker.db."""
 
 import streamlit as st
 
-from pages._frame import page_setup, store_guard, t
-from pages._tracker_session import require_tracker_user
-from workbench import network, store, tracker_backup
-from workbench.tracker import TrackerError
+from pages._ui.frame import page_setup, store_guard, t
+from pages._ui.tracker_session import require_tracker_user
+from workbench import databases, network, store
+from workbench.tracker import backup as tracker_backup
+from workbench.tracker.tracker import TrackerError
 
 page_setup()
 st.title(t("settings.title"))
@@ -29,7 +30,7 @@ confirm = st.checkbox(t("settings.sandbox_confirm"), key="confirm_sandbox_reset"
 if st.button(t("settings.sandbox_reset"), disabled=not confirm, type="primary"):
     with store_guard():
         store.reset_sandbox()
-        store.sandbox()
+        databases.sandbox()
     st.success(t("settings.sandbox_done"))
 
 # --- tracker.db: backup and restore, officials only (issue 8) ----------------------------------

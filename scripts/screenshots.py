@@ -22,7 +22,7 @@ OUT = ROOT / "screenshots"
 
 def url_paths() -> list[str]:
     source = (ROOT / "app.py").read_text(encoding="utf-8")
-    return re.findall(r'page\("pages/\w+\.py", "\w+", "[^"]+", "([\w-]+)"', source)
+    return re.findall(r'page\("pages/[\w/]+\.py", "\w+", "[^"]+", "([\w-]+)"', source)
 
 
 def main() -> int:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import fakes, store
+from workbench import databases, fakes, passwords, store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,14 +18,23 @@ def data_dir(tmp_path, monkeypatch):
     store.forget_connections()
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """scrypt at its lowest cost: a test checks that a secret is hashed and checked, not how
+    long that takes (40 ms a hash at the tracker's real cost)."""
+    cheap = {"n": 2, "r": 1, "p": 1}
+    monkeypatch.setattr(passwords, "SANDBOX", cheap)
+    monkeypatch.setattr(passwords, "TRACKER", cheap)
+
+
 @pytest.fixture
 def sandbox_db(data_dir):
-    return store.sandbox()
+    return databases.sandbox()
 
 
 @pytest.fixture
 def tracker_db(data_dir):
-    return store.tracker()
+    return databases.tracker()
 
 
 @pytest.fixture

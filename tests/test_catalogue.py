@@ -2,7 +2,8 @@
 
 import pytest
 
-from workbench import catalogue, events, i18n, personas
+from workbench import events, i18n
+from workbench.sandbox import catalogue, personas
 
 REQUIRED = ["khai_sinh", "khai_sinh_lien_thong", "ket_hon", "khai_tu", "thuong_tru", "tam_tru", "tach_ho",
             "chung_thuc_ban_sao", "chung_thuc_chu_ky", "xac_nhan_hon_nhan", "tro_cap_tai_nha"]

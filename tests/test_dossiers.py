@@ -10,8 +10,9 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from tests.conftest import ROOT
-from workbench import clock, documents, dossiers, events, i18n, personas
+from tests.source import module_source
+from workbench import clock, databases, events, i18n
+from workbench.sandbox import documents, dossiers, personas
 
 VN = clock.VN_TZ
 
@@ -381,7 +382,7 @@ def test_a_trainer_exercise_files_the_blurry_paper(sandbox_db, persona):
 # --- words ------------------------------------------------------------------------------------
 
 def test_every_message_key_the_domain_can_raise_exists_in_both_languages():
-    source = (ROOT / "workbench" / "dossiers.py").read_text(encoding="utf-8")
+    source = module_source("workbench.sandbox.dossiers")
     keys = set(re.findall(r'"(dossiers\.(?:error|message)\.[a-z_]+)"', source))
     keys |= {f"dossiers.error.{reason}" for reason in ("image_too_large", "not_an_image")}
     keys |= {f"dossiers.status.{s}" for s in dossiers.STATUSES + ["overdue", "draft"]}
@@ -393,10 +394,10 @@ def test_every_message_key_the_domain_can_raise_exists_in_both_languages():
 
 
 def test_every_event_kind_recorded_is_declared():
-    source = (ROOT / "workbench" / "dossiers.py").read_text(encoding="utf-8")
+    source = module_source("workbench.sandbox.dossiers")
     used = set(re.findall(r'"(dossier\.[a-z_]+)"', source))
     assert used <= set(dossiers.EVENT_KINDS)
-    assert set(dossiers.EVENT_KINDS) <= set(events.known_kinds())
+    assert set(dossiers.EVENT_KINDS) <= set(databases.event_kinds())
 
 
 def test_the_desk_finds_a_dossier_by_the_beginning_of_its_code_or_of_its_token(sandbox_db, persona):

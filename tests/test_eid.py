@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from workbench import clock, eid, events, otp, phone, scenarios
-from workbench.phone import IdentityError
+from workbench import clock, events
+from workbench.sandbox import eid, otp, phone, scenarios
+from workbench.sandbox.phone import IdentityError
 
 PASSWORD = "Congdan@2024"
 ANSWERS = {"q1": "Kim Đồng", "q5": "Vàng"}

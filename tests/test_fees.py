@@ -3,7 +3,8 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from workbench import fees, i18n
+from workbench import i18n
+from workbench.sandbox import fees
 
 
 @pytest.mark.parametrize("procedure, desk, online", [

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from workbench import handouts, lessons
+from workbench.learning import handouts, lessons
 
 
 def pages(data: bytes) -> int:

@@ -2,8 +2,9 @@
 
 import pytest
 
-from workbench import events, health_book, i18n, phone, scenarios
-from workbench.phone import IdentityError
+from workbench import events, i18n
+from workbench.sandbox import health_book, phone, scenarios
+from workbench.sandbox.phone import IdentityError
 
 
 def test_level_2_and_the_passcode_activate_the_book_once(sandbox_db):

@@ -49,7 +49,7 @@ KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_.]+)["']""")
 
 def test_every_key_a_page_asks_for_exists():
     missing = []
-    for path in list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]:
+    for path in list((ROOT / "pages").rglob("*.py")) + [ROOT / "app.py"]:
         for key in KEY_CALL.findall(path.read_text(encoding="utf-8")):
             if key not in VI:
                 missing.append(f"{path.name}: {key}")

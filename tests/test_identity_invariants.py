@@ -14,8 +14,9 @@ import json
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from workbench import clock, eid, otp, phone, portal, scenarios, store
-from workbench.phone import IdentityError
+from workbench import clock, databases, store
+from workbench.sandbox import eid, otp, phone, portal, scenarios
+from workbench.sandbox.phone import IdentityError
 
 PASSWORDS = ["Congdan@2024", "Matkhau#789", "weak", "NoDigits@@"]
 PASSCODES = ["482913", "730561", "12345"]
@@ -29,7 +30,7 @@ class IdentityJourney(RuleBasedStateMachine):
     @initialize(state=st.sampled_from(scenarios.STATES))
     def persona(self, state):
         store.forget_connections()
-        self.db = store.sandbox()
+        self.db = databases.sandbox()
         self.person = scenarios.create(self.db, state, seed=None)
         self.pid = self.person["id"]
         self.request = None

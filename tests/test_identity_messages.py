@@ -5,16 +5,19 @@ import re
 
 import pytest
 
-from workbench import eid, events, i18n, portal
+from workbench import databases, i18n
+from workbench.sandbox import eid, portal
 from tests.conftest import ROOT
+from tests.source import module_source
 
-MODULES = ["eid", "otp", "phone", "portal", "scenarios", "health_book", "fakes"]
+MODULES = ["workbench.sandbox.eid", "workbench.sandbox.otp", "workbench.sandbox.phone", "workbench.sandbox.portal",
+           "workbench.sandbox.scenarios", "workbench.sandbox.health_book", "workbench.fakes"]
 
 
 def raised_keys() -> set[str]:
     keys = set()
     for name in MODULES:
-        text = (ROOT / "workbench" / f"{name}.py").read_text(encoding="utf-8")
+        text = module_source(name)
         keys |= set(re.findall(r'"((?:eid|portal|phone|persona)\.(?:error|otp)\.[a-z_0-9]+)"', text))
     keys |= {k for k in eid.REFUSALS} | {k for k in portal.REFUSALS if "*" not in k}
     keys |= {f"eid.error.{rule}" for rule in ("password_length", "password_digit", "password_upper",
@@ -31,10 +34,10 @@ def test_every_identity_error_has_a_message(lang):
 
 
 def test_every_recorded_event_kind_is_declared():
-    declared = events.known_kinds()
+    declared = databases.event_kinds()
     recorded = set()
     for name in MODULES:
-        text = (ROOT / "workbench" / f"{name}.py").read_text(encoding="utf-8")
+        text = module_source(name)
         recorded |= set(re.findall(r'events\.record\(\s*db,\s*"([a-z_.]+)"', text))
         recorded |= set(re.findall(r'_refuse\(db, persona_id, "([a-z_.]+)"', text))
     assert len(recorded) > 30
@@ -44,7 +47,7 @@ def test_every_recorded_event_kind_is_declared():
 
 def test_the_identity_guide_lists_every_event_kind_and_error():
     guide = (ROOT / "docs" / "identity.md").read_text(encoding="utf-8")
-    from workbench import health_book, otp, phone, scenarios
+    from workbench.sandbox import health_book, otp, phone, scenarios
     kinds = set()
     for module in (phone, otp, eid, portal, scenarios, health_book):
         kinds |= set(module.EVENT_KINDS)
@@ -53,7 +56,7 @@ def test_the_identity_guide_lists_every_event_kind_and_error():
 
 def dynamic_keys() -> set[str]:
     """Keys the identity pages build at run time (f-strings), which the literal-key scan cannot see."""
-    from workbench import health_book, scenarios
+    from workbench.sandbox import health_book, scenarios
 
     keys = {f"persona.state.{s}" for s in scenarios.STATES}
     keys |= {f"eid.questions.{q}" for q in eid.SECURITY_QUESTIONS}

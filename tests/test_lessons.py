@@ -6,7 +6,9 @@ import textwrap
 
 import pytest
 
-from workbench import clock, events, i18n, lessons, personas
+from workbench import clock, databases, events, i18n
+from workbench.sandbox import personas
+from workbench.learning import lessons
 
 GOOD = textwrap.dedent('''
     id = "{id}"
@@ -20,7 +22,7 @@ GOOD = textwrap.dedent('''
 
     [[steps]]
     id = "otp"
-    page = "pages/sandbox_phone.py"
+    page = "pages/sandbox/phone.py"
     do = {{ vi = "Nhập mã OTP", en = "Enter the OTP" }}
     why = {{ vi = "Vì sao", en = "Why" }}
     mistake = {{ vi = "Nhập sai", en = "Wrong code" }}
@@ -116,7 +118,7 @@ def test_a_missing_language_names_the_step_and_its_line(folder):
     ('check = { type = "manual" }', 'check = { type = "guess" }', "unknown_check_type"),
     ('starting_state = "eid_approved"', 'starting_state = "sleepy"', "unknown_state"),
     ('answer = 1', 'answer = 5', "bad_answer"),
-    ('page = "pages/sandbox_phone.py"', 'page = "pages/nowhere.py"', "unknown_page"),
+    ('page = "pages/sandbox/phone.py"', 'page = "pages/nowhere.py"', "unknown_page"),
     ('audience = "citizen"', 'audience = "children"', "bad_value"),
     ('events = ["otp.expired", "otp.resent"]', 'events = ["otp.expired"]', "sequence_too_short"),
     ('kind = "otp.verified"', 'kind = "OTP verified"', "bad_kind"),
@@ -299,6 +301,6 @@ def test_starting_an_unknown_lesson_or_persona_is_refused(sandbox_db, folder):
 
 
 def test_lesson_event_kinds_are_registered():
-    kinds = events.known_kinds()
+    kinds = databases.event_kinds()
     for kind in lessons.EVENT_KINDS:
         assert kind in kinds

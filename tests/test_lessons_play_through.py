@@ -14,8 +14,9 @@ import datetime as dt
 
 import pytest
 
-from workbench import (catalogue, clock, dossiers, eid, events, health_book, lessons, otp, payments, phone,
-                       portal, scams, scenarios)
+from workbench import clock, databases, events
+from workbench.sandbox import catalogue, dossiers, eid, health_book, otp, payments, phone, portal, scams, scenarios
+from workbench.learning import lessons
 
 CREDS = scenarios.credentials()
 WALLET_PASSCODE = payments.scenario_defaults()["scenario_passcode"]
@@ -126,7 +127,7 @@ def script_portal_login(me):
 def _filing(me, procedure_id):
     """Start, fill, attach: what a learner does on the services pages (sample answers)."""
     db, pid = me.db, me.id
-    code = lessons.sample_dossier(db, pid, procedure_id, submit=False)
+    code = dossiers.file_sample(db, pid, procedure_id, draft_only=True)["code"]
     me.notes["code"] = code
     return code
 
@@ -146,7 +147,7 @@ def script_birth_registration(me):
         dossiers.submit(db, pid, me.notes["code"])
 
     def download_too_early():
-        pytest.importorskip("workbench.documents", reason="the result PDF comes with issue 4 (branch i4)")
+        pytest.importorskip("workbench.sandbox.documents", reason="the result PDF comes with issue 4 (branch i4)")
         refused(dossiers.download_result, db, pid, me.notes["code"])
 
     def desk_resolves_and_download():
@@ -200,7 +201,7 @@ def script_paying_and_receipts(me):
         me.notes["payment"] = pay_portal(db, pid, me.setup["code"])
 
     def receipt():
-        receipts = pytest.importorskip("workbench.receipts", reason="receipts come with issue 5 (branch i5)")
+        receipts = pytest.importorskip("workbench.sandbox.receipts", reason="receipts come with issue 5 (branch i5)")
         receipts.receipt_pdf(db, me.notes["payment"]["id"], "vi")
 
     def desk_qr():
@@ -311,7 +312,7 @@ SHIPPED = [lesson.id for lesson in lessons.load_all()[0]]
 
 
 def test_every_shipped_lesson_is_valid_and_names_only_real_event_kinds():
-    found, problems = lessons.load_all(known_kinds=set(events.known_kinds()))
+    found, problems = lessons.load_all(known_kinds=set(databases.event_kinds()))
     assert [str(p) for p in problems] == []
     assert [lesson.number for lesson in found] == list(range(1, 11))
     for lesson in found:

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from workbench import clock, events, otp, phone, scenarios
+from workbench import clock, events, passwords
+from workbench.sandbox import otp, phone, scenarios
 
 P = "eid_activation"
 
@@ -98,7 +99,7 @@ def test_purposes_do_not_share_codes(sandbox_db, pid):
 
 
 def test_secret_hashes_are_salted_scrypt():
-    first, second = otp.hash_secret("123456"), otp.hash_secret("123456")
+    first, second = passwords.hash_secret("123456", passwords.SANDBOX), passwords.hash_secret("123456", passwords.SANDBOX)
     assert first != second and "123456" not in first
-    assert otp.check_secret("123456", first) and not otp.check_secret("123457", first)
-    assert not otp.check_secret("123456", None)
+    assert passwords.check_secret("123456", first) and not passwords.check_secret("123457", first)
+    assert not passwords.check_secret("123456", None)

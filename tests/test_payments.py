@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import clock, dossiers, events, payments, scenarios, store
+from workbench import clock, databases, events
+from workbench.sandbox import dossiers, payments, scenarios
 
 PASSCODE = payments.scenario_defaults()["scenario_passcode"]
 START = payments.scenario_defaults()["scenario_wallet_balance"]
@@ -78,7 +79,7 @@ def test_someone_elses_dossier_answers_not_found(sandbox_db, persona):
 
 
 def test_a_bank_payment_is_authorised_with_the_otp_texted_to_the_simulated_phone(sandbox_db, persona):
-    from workbench import phone
+    from workbench.sandbox import phone
 
     payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
     payments.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
@@ -219,7 +220,7 @@ def test_every_documented_scenario_has_what_the_learner_sees_in_both_languages()
 # --- the wallet ------------------------------------------------------------------------------
 
 def test_a_fresh_persona_sets_a_passcode_weak_ones_are_refused(sandbox_db):
-    from workbench import personas
+    from workbench.sandbox import personas
 
     pid = personas.create(sandbox_db, seed=3)["id"]
     assert not payments.has_passcode(sandbox_db, pid)
@@ -271,7 +272,7 @@ def test_concurrent_attempts_on_one_desk_qr_move_the_money_once(sandbox_db, data
     results, barrier = [], threading.Barrier(6, timeout=60)
 
     def attempt(n):
-        db = store.sandbox()  # each thread its own connection, like each browser tab's session
+        db = databases.sandbox()  # each thread its own connection, like each browser tab's session
         barrier.wait()
         try:
             results.append(payments.pay(db, pid, payable, provider_id="chim_en", passcode=PASSCODE,

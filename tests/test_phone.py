@@ -2,7 +2,8 @@
 
 import pytest
 
-from workbench import events, phone, scenarios
+from workbench import events
+from workbench.sandbox import phone, scenarios
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 import pytest
 
-from workbench import eid, events, otp, phone, portal, scenarios
-from workbench.phone import IdentityError
+from workbench import events
+from workbench.sandbox import eid, otp, phone, portal, scenarios
+from workbench.sandbox.phone import IdentityError
 
 PASSWORD = "Dichvucong@2024"
 

@@ -14,7 +14,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from workbench import clock, network, payments, paytokens, qr, scenarios
+from workbench import clock, network, qr
+from workbench.sandbox import payments, paytokens, scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSCODE = payments.scenario_defaults()["scenario_passcode"]
@@ -199,8 +200,8 @@ def payment_screen_files():
     files = [ROOT / "sandbox_data" / n for n in ("payment_providers.toml", "payment_scenarios.toml",
                                                  "scam_examples.toml")]
     files += [ROOT / "locales" / lang / f"{area}.toml" for lang in ("vi", "en") for area in ("payments", "wallet")]
-    files += [ROOT / "pages" / n for n in ("sandbox_payment.py", "sandbox_pay.py", "sandbox_wallet.py",
-                                           "sandbox_desk_qr.py", "_pay_ui.py")]
+    files += [ROOT / "pages" / n for n in ("sandbox/payment.py", "sandbox/pay.py", "sandbox/wallet.py",
+                                           "sandbox/desk_qr.py", "_ui/pay.py")]
     return files
 
 

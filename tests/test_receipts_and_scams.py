@@ -2,7 +2,8 @@
 
 import pytest
 
-from workbench import events, i18n, payments, pdf, phone, receipts, scams, scenarios
+from workbench import databases, events, i18n, pdf
+from workbench.sandbox import payments, phone, receipts, scams, scenarios
 
 PASSCODE = payments.scenario_defaults()["scenario_passcode"]
 
@@ -83,6 +84,6 @@ def test_a_live_otp_typed_in_the_wrong_place_is_flagged_and_other_text_is_not(sa
 
 
 def test_every_payment_event_kind_is_known_to_lessons():
-    known = events.known_kinds()
+    known = databases.event_kinds()
     for kind in list(payments.EVENT_KINDS) + list(scams.EVENT_KINDS):
         assert kind in known

@@ -2,8 +2,9 @@
 
 import pytest
 
-from workbench import eid, events, i18n, otp, phone, portal, scenarios
-from workbench.phone import IdentityError
+from workbench import events, i18n
+from workbench.sandbox import eid, otp, phone, portal, scenarios
+from workbench.sandbox.phone import IdentityError
 
 EXPECTED = {  # state: (SIM standardised, VNeID registration, level, portal account, VNeID installed)
     "fresh": (True, "none", 0, False, False),

@@ -1,13 +1,12 @@
 """The store: where the databases live, how connections are set up, and why every
 read-then-write goes through ``store.write``."""
 
-import os
 import sqlite3
 import threading
 
 import pytest
 
-from workbench import store
+from workbench import databases, store
 
 
 def test_databases_live_in_the_data_folder_outside_the_source_tree(data_dir):
@@ -27,10 +26,10 @@ def test_every_connection_uses_wal_full_sync_foreign_keys_and_a_busy_timeout(san
 
 def test_one_connection_per_thread(sandbox_db):
     seen = []
-    thread = threading.Thread(target=lambda: seen.append(store.sandbox()))
+    thread = threading.Thread(target=lambda: seen.append(databases.sandbox()))
     thread.start()
     thread.join()
-    assert store.sandbox() is sandbox_db
+    assert databases.sandbox() is sandbox_db
     assert seen[0] is not sandbox_db
 
 
@@ -143,7 +142,7 @@ def test_an_unwritable_data_folder_gives_a_message_not_a_traceback(tmp_path, mon
     monkeypatch.setenv(store.DATA_DIR_ENV, str(blocker / "data"))
     store.forget_connections()
     with pytest.raises(store.DataDirNotWritable) as caught:
-        store.sandbox()
+        databases.sandbox()
     assert caught.value.key == "store.error.data_dir_not_writable"
     assert str(blocker) in caught.value.params["path"]
 
@@ -153,31 +152,31 @@ def test_a_corrupted_tracker_file_is_reported_and_never_replaced(data_dir):
     garbage = b"this is not a database" * 100
     (data_dir / "tracker.db").write_bytes(garbage)
     with pytest.raises(store.CorruptDatabase) as caught:
-        store.tracker()
+        databases.tracker()
     assert caught.value.key == "store.error.corrupt"
     assert (data_dir / "tracker.db").read_bytes() == garbage
 
 
 def test_a_database_from_a_newer_version_is_refused_untouched(data_dir):
-    db = store.tracker()
+    db = databases.tracker()
     db["_sqlite_migrations"].insert(
         {"migration_set": "tracker", "name": "m999_from_the_future", "applied_at": "2030-01-01"}
     )
     store.forget_connections()
     before = (data_dir / "tracker.db").stat().st_mtime_ns
     with pytest.raises(store.NewerSchema) as caught:
-        store.tracker()
+        databases.tracker()
     assert "m999_from_the_future" in caught.value.params["migration"]
     assert (data_dir / "tracker.db").stat().st_mtime_ns == before
 
 
 def test_resetting_the_sandbox_never_touches_the_tracker(data_dir):
-    tracker = store.tracker()
+    tracker = databases.tracker()
     tracker["kept"].insert({"precious": True})
-    store.sandbox()
+    databases.sandbox()
     store.reset_sandbox()
     assert not (data_dir / "sandbox.db").exists()
-    assert store.tracker()["kept"].count == 1
+    assert databases.tracker()["kept"].count == 1
 
 
 def test_migrations_run_once_and_record_themselves(sandbox_db):
@@ -185,7 +184,7 @@ def test_migrations_run_once_and_record_themselves(sandbox_db):
     assert {"events", "clock", "personas"} <= applied
     count = sandbox_db["_sqlite_migrations"].count
     store.forget_connections()
-    assert store.sandbox()["_sqlite_migrations"].count == count
+    assert databases.sandbox()["_sqlite_migrations"].count == count
 
 
 def test_many_sessions_checking_the_data_folder_at_once_never_fail(data_dir):

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.test_tracker_figures import END, commune  # noqa: F401  (the hand-counted commune)
-from workbench import tracker, tracker_charts
+from workbench.tracker import charts as tracker_charts, tracker
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import threading
 
 import pytest
 
-from workbench import store, tracker, tracker_auth, tracker_backup
-from workbench.tracker import DuplicateCitizen, TrackerError
+from workbench import databases, store
+from workbench.tracker import auth as tracker_auth, backup as tracker_backup, tracker
+from workbench.tracker.tracker import DuplicateCitizen, TrackerError
 
 TODAY = tracker.today()
 
@@ -114,7 +115,7 @@ def test_volunteers_saving_at_the_same_moment_lose_nothing(db, volunteer, data_d
 
     def field_worker(n):
         try:
-            own = store.tracker()  # this thread's own connection
+            own = databases.tracker()  # this thread's own connection
             start.wait()
             for k in range(15):
                 tracker_auth.save_entry(own, volunteer, citizen=person(

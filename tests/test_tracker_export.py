@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import store, tracker, tracker_export, tracker_import
-from workbench.tracker_schema import MILESTONES
+from workbench import store
+from workbench.tracker import export as tracker_export, importer as tracker_import, tracker
+from workbench.tracker.schema import MILESTONES
 
 TODAY = tracker.today()
 DANGEROUS = ["=1+1", "+84912", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0"]

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench import tracker, tracker_auth
-from workbench.tracker import Filters
+from workbench.tracker import auth as tracker_auth, tracker
+from workbench.tracker.tracker import Filters
 
 END = "2025-03-31"
 FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from tests.conftest import ROOT
-from workbench import tracker, tracker_import
-from workbench.tracker_import import TEMPLATE_HEADERS
+from workbench.tracker import importer as tracker_import, tracker
+from workbench.tracker.importer import TEMPLATE_HEADERS
 
 TODAY = tracker.today()
 
@@ -273,10 +273,10 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(db):
 
 
 def test_the_cli_prints_exactly_the_issue_s_json_shape(tmp_path, data_dir):
-    from workbench import store
+    from workbench import databases
 
-    tracker.seed_demo(store.tracker(), count=0)
-    name = tracker.villages(store.tracker())[0]["name"]
+    tracker.seed_demo(databases.tracker(), count=0)
+    name = tracker.villages(databases.tracker())[0]["name"]
     path = tmp_path / "list.csv"
     path.write_text(sheet([*["Nguyễn Văn An", "1980", "Nam", "Kinh", name, ""], "x", "", "", "", "", "15/03/2025", ""],
                           [*["Lê Thị Bình", "abc", "Nữ", "Kinh", name, ""], "", "", "", "", "", "", ""]),
@@ -288,7 +288,7 @@ def test_the_cli_prints_exactly_the_issue_s_json_shape(tmp_path, data_dir):
     assert (report["created"], report["updated"], report["ignored"]) == (1, 0, 0)
     assert report["errors"] == [{"row": 3, "column": "Năm sinh", "message": report["errors"][0]["message"]}]
     assert "abc" in report["errors"][0]["message"]
-    assert tracker.citizen_count(store.tracker()) == 0  # dry run
+    assert tracker.citizen_count(databases.tracker()) == 0  # dry run
 
 
 def test_the_cli_answers_in_json_even_when_the_file_cannot_be_read(tmp_path):

@@ -5,7 +5,7 @@ import re
 
 from tests.conftest import ROOT
 from tests.test_tracker_figures import commune  # noqa: F401  (the hand-counted commune)
-from workbench import tracker_report
+from workbench.tracker import report as tracker_report
 
 
 def pages(pdf: bytes) -> int:

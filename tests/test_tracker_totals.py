@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from workbench import tracker, tracker_auth, tracker_export, tracker_import, tracker_schema
-from workbench.tracker import Filters
-from workbench.tracker_import import TEMPLATE_HEADERS
+from workbench.tracker import auth as tracker_auth, export as tracker_export, importer as tracker_import, schema as tracker_schema, tracker
+from workbench.tracker.tracker import Filters
+from workbench.tracker.importer import TEMPLATE_HEADERS
 
 TODAY = tracker.today()
 
@@ -188,10 +188,10 @@ def test_the_cli_draws_its_progress_on_stderr_and_keeps_stdout_for_the_json(tmp_
     import sys
 
     from tests.conftest import ROOT
-    from workbench import store
+    from workbench import databases
 
-    tracker.seed_demo(store.tracker(), count=0)
-    village = tracker.villages(store.tracker())[0]["name"]
+    tracker.seed_demo(databases.tracker(), count=0)
+    village = tracker.villages(databases.tracker())[0]["name"]
     lines = [",".join(TEMPLATE_HEADERS)]
     lines += [f"Người Thứ {n},1980,Nữ,Kinh,{village},,x,,,,,{TODAY:%d/%m/%Y}," for n in range(1200)]
     path = tmp_path / "big.csv"
@@ -203,7 +203,7 @@ def test_the_cli_draws_its_progress_on_stderr_and_keeps_stdout_for_the_json(tmp_
 
 
 def test_after_a_restore_the_data_version_never_returns_to_a_number_it_had(demo):
-    from workbench import tracker_backup
+    from workbench.tracker import backup as tracker_backup
 
     tracker_auth.create_first_official(demo, username="can.bo", display_name="Cán bộ", secret="mat-khau-dai-1")
     data = tracker_backup.backup_bytes(demo, actor="can.bo")

@@ -7,7 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench import clock, eid, events, lessons, otp, personas, scenarios, store, tracker, tracker_auth, workshop
+from workbench import clock, events, store
+from workbench.sandbox import eid, otp, personas, scenarios
+from workbench.learning import lessons, to_tracker, workshop
+from workbench.tracker import auth as tracker_auth, tracker
 
 VNEID = "vneid_activation"
 
@@ -340,7 +343,7 @@ REAL = dict(full_name="Nguyễn Thị Lan", birth_year=1961, gender="nữ", ethn
 def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(sandbox_db, tracker_db, official, hall):
     lan = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
     fake = personas.get(sandbox_db, lan)
-    citizen_id = workshop.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
+    citizen_id = to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
     citizen = tracker.get_citizen(tracker_db, citizen_id)
     assert (citizen["full_name"], citizen["consent_by"], citizen["consent_date"], citizen["source"]) == (
         "Nguyễn Thị Lan", "Cán bộ Hà", "2026-11-20", "workshop")
@@ -348,14 +351,14 @@ def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(san
     assert fake["full_name"] not in str(citizen.values())
     assert "Nguyễn Thị Lan" not in str(list(sandbox_db.query("select * from workshop_participants")))
     with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
+        to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
     assert caught.value.key == "workshop.error.already_tracked"
 
 
 def test_no_consent_no_tracker(sandbox_db, tracker_db, official, hall):
     lan = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
     with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=False, **REAL)
+        to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=False, **REAL)
     assert caught.value.key == "workshop.error.consent_required"
     assert tracker.citizen_count(tracker_db) == 0
 

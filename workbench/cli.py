@@ -1,20 +1,29 @@
-"""``python -m workbench …``: the command line over the domain. Thin, like sqlite-utils' cli.py.
+"""``python -m workbench …``: the whole command line, thin over the domain, like sqlite-utils'
+cli.py. The library never builds a parser; every command is defined here.
 
-Capabilities add their own commands by defining ``register_cli(subparsers)`` in a module
-listed in ``CLI_MODULES``; a module that does not exist yet is skipped.
+    python -m workbench init | demo-data | personas
+    python -m workbench lessons [--kinds]
+    python -m workbench workshops
+    python -m workbench tracker import FILE [--dry-run] [--json] [--valid-only] [--consent-by NAME]
+    python -m workbench tracker export FILE.csv|FILE.xlsx
+
+With ``--json`` the tracker import prints exactly one JSON object on stdout:
+``{"created": n, "updated": n, "ignored": n, "errors": [{"row": n, "column": "…", "message": "…"}]}``.
+Long work draws a progress line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import json
 import sys
+from pathlib import Path
 
-from workbench import fakes, i18n, network, personas, store
-
-CLI_MODULES = ["workbench.tracker_cli", "workbench.lessons", "workbench.workshop"]
+from workbench import databases, fakes, i18n, network, store
+from workbench.learning import lessons, workshop
+from workbench.sandbox import personas
+from workbench.tracker import export as tracker_export, importer as tracker_import, tracker
 
 PERSONA_COLUMNS = ["full_name", "gender", "birth_date", "ethnicity", "cccd", "phone", "village"]
 DEMO_PERSONAS = 24
@@ -45,18 +54,11 @@ def cmd_personas(args) -> int:
 
 
 def _seed_tracker_demo(force: bool) -> str | None:
-    try:
-        tracker = importlib.import_module("workbench.tracker")
-    except ModuleNotFoundError:
-        return None
-    seed = getattr(tracker, "seed_demo", None)
-    if seed is None:
-        return None
-    return seed(store.tracker(), force=force)
+    return tracker.seed_demo(databases.tracker(), force=force)
 
 
 def create_demo_sandbox(count: int = DEMO_PERSONAS, seed: int = DEMO_SEED) -> int:
-    db = store.sandbox()
+    db = databases.sandbox()
     for n in range(count):
         personas.create(db, seed=seed + n, starting_state="fresh")
         progress(n + 1, count, "sandbox personas")
@@ -78,8 +80,8 @@ def cmd_demo_data(args) -> int:
 def cmd_init(args) -> int:
     """Check the data folder and both databases; create demo data when absent."""
     store.ensure_data_dir()
-    sandbox = store.sandbox()
-    store.tracker()
+    sandbox = databases.sandbox()
+    databases.tracker()
     if not sandbox.execute("select count(*) from personas").fetchone()[0]:
         create_demo_sandbox()
         print(f"demo data created in {store.data_dir()}")
@@ -92,6 +94,90 @@ def cmd_init(args) -> int:
     print(f"  Local:  http://localhost:{args.port}")
     print(f"  Phones on the hall wifi / Điện thoại cùng wifi:  {url or '(no network found)'}")
     print("=" * 60)
+    return 0
+
+
+# --- lessons and workshops ---------------------------------------------------------------
+
+def cmd_lessons(args) -> int:
+    known = set(databases.event_kinds()) if args.kinds else None
+    found, problems = lessons.load_all(known_kinds=known)
+    for lesson in found:
+        print(f"{lesson.number:>2}  {lesson.id:<28} {len(lesson.steps)} steps  {lesson.title['vi']}")
+    for problem in problems:
+        print(problem.message("vi"))
+        print(problem.message("en"))
+    return 1 if problems else 0
+
+
+def cmd_workshops(args) -> int:
+    db = databases.sandbox()
+    for found in workshop.list_all(db):
+        count = len(workshop.participants(db, found["id"]))
+        print(f"{found['join_code']}  {found['status']:<6} {found['date']}  {count:>3}  {found['name']}")
+    return 0
+
+
+# --- the tracker ---------------------------------------------------------------------------
+
+def _import_progress(done: int, total: int) -> None:
+    """One line on stderr, rewritten in place; stdout stays the JSON object alone."""
+    sys.stderr.write(f"\r{i18n.t('tracker.cli.progress', done=done)}")
+    if total and done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _write_progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\r{i18n.t('tracker.cli.progress_written', done=done, total=total)}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_tracker_import(args) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        message = i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror)
+        if args.json:  # still exactly one object on stdout
+            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
+                              "errors": [{"row": 0, "column": "", "message": message}]}, ensure_ascii=False))
+        else:
+            print(message, file=sys.stderr)
+        return 2
+    db = databases.tracker()
+    try:
+        report = tracker_import.import_file(
+            db, data, path.name, dry_run=args.dry_run, mode="valid_only" if args.valid_only else "all_or_nothing",
+            actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_import_progress,
+            write_progress=_write_progress)
+    except tracker.TrackerError as error:
+        message = i18n.t(error.key, args.lang, **error.params)
+        if args.json:
+            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
+                              "errors": [{"row": 1, "column": "", "message": message}]}, ensure_ascii=False))
+        else:
+            print(message, file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        key = "tracker.cli.summary_dry" if args.dry_run else "tracker.cli.summary"
+        print(i18n.t(key, args.lang, created=report["created"], updated=report["updated"],
+                     ignored=report["ignored"], errors=len(report["errors"])))
+        for error in report["errors"]:
+            print(i18n.t("tracker.cli.error_line", args.lang, **error))
+    return 1 if report["errors"] and not args.valid_only and not args.dry_run else 0
+
+
+def cmd_tracker_export(args) -> int:
+    db = databases.tracker()
+    path = Path(args.file)
+    data = (tracker_export.to_xlsx if path.suffix.lower() == ".xlsx" else tracker_export.to_csv)(db, actor=args.actor)
+    path.write_bytes(data)
+    print(i18n.t("tracker.cli.exported", args.lang, path=str(path), count=tracker.citizen_count(db)))
     return 0
 
 
@@ -115,15 +201,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=network.DEFAULT_PORT)
     p.set_defaults(func=cmd_init)
 
-    for module_name in CLI_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue
-            raise
-        if hasattr(module, "register_cli"):
-            module.register_cli(sub)
+    p = sub.add_parser("lessons", help="validate the lesson files and list them")
+    p.add_argument("--kinds", action="store_true", help="also check every event kind against the sandbox's kinds")
+    p.set_defaults(func=cmd_lessons)
+
+    p = sub.add_parser("workshops", help="list the workshops with their join codes and participants")
+    p.set_defaults(func=cmd_workshops)
+
+    tracker_parser = sub.add_parser("tracker", help="the 1.000 digital-citizens tracker: import, export")
+    tracker_sub = tracker_parser.add_subparsers(dest="tracker_command", required=True)
+    p = tracker_sub.add_parser("import", help="import citizens and milestones from a CSV or XLSX file")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--valid-only", action="store_true", help="write the valid rows even when some are bad")
+    p.add_argument("--consent-by", default="", help="who took the consent of the people in the file")
+    p.add_argument("--actor", default="cli", help="name written in the audit log")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_tracker_import)
+    p = tracker_sub.add_parser("export", help="export every citizen to a CSV or XLSX file")
+    p.add_argument("file")
+    p.add_argument("--actor", default="cli")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_tracker_export)
     return parser
 
 

@@ -97,26 +97,4 @@ def recent(db, limit: int = 50) -> list[dict]:
     return _rows(db.execute("select * from events order by id desc limit ?", [limit]))
 
 
-def known_kinds() -> dict[str, str]:
-    """Every event kind the sandbox can record, with what it means.
-
-    Each sandbox module lists its kinds in ``EVENT_KINDS = {"kind": "meaning", …}``; lesson
-    files are validated against this union, so a check can only name a kind that exists.
-    """
-    import importlib
-
-    kinds = dict(EVENT_KINDS)
-    for module_name in store.MIGRATION_MODULES[store.SANDBOX] + EXTRA_EVENT_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue
-            raise
-        kinds.update(getattr(module, "EVENT_KINDS", {}))
-    return kinds
-
-
 EVENT_KINDS = {"persona.created": "a persona was made (payload: starting_state)"}
-# Modules without tables of their own that still record events.
-EXTRA_EVENT_MODULES = ["workbench.scenarios", "workbench.scams", "workbench.catalogue"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 from faker import Faker
 from faker.providers import BaseProvider
 
-SANDBOX_DATA = Path(__file__).resolve().parent.parent / "sandbox_data"
+from workbench import data as data_files
 
 # Province code 000 is never issued: no sandbox CCCD can be a real person's.
 SANDBOX_PROVINCE_CODE = "000"
@@ -179,7 +178,7 @@ class Commune:
 @lru_cache(maxsize=4)
 def load_commune(path: Path | None = None) -> Commune:
     """The demo commune from ``sandbox_data/commune.toml``."""
-    data = tomllib.loads((path or SANDBOX_DATA / "commune.toml").read_text(encoding="utf-8"))
+    data = data_files.load_file(path) if path else data_files.load("commune")
     villages = tuple(Village(**v) for v in data["villages"])
     info = data["commune"]
     return Commune(info["name"], info["district"], info["province"], villages, data["teams"]["members_per_team"])

@@ -12,9 +12,10 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+from workbench import data as data_files
+
+LOCALES = data_files.LOCALES
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 

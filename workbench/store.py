@@ -17,16 +17,17 @@ same helper, so a deferred transaction cannot be written by accident.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import sqlite3
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
+
+from workbench.errors import Refusal
 
 # SQLite's busy handler is not fair: under a loaded CPU one writer can lose the race for the lock
 # many times in a row. 30 s keeps that from ever surfacing as "database is locked".
@@ -37,41 +38,9 @@ DATA_DIR_ENV = "CDS_DATA_DIR"
 SANDBOX = "sandbox"
 TRACKER = "tracker"
 
-# Migration sets, by database, in the order they are applied. Each entry names a module
-# that defines ``migrations = Migrations("<name>")``. A module that does not exist yet is
-# skipped, so a capability can add its tables without touching this file's logic.
-MIGRATION_MODULES = {
-    SANDBOX: [
-        "workbench.events",
-        "workbench.clock",
-        "workbench.personas",
-        "workbench.phone",
-        "workbench.otp",
-        "workbench.eid",
-        "workbench.portal",
-        "workbench.health_book",
-        "workbench.dossiers",
-        "workbench.payments",
-        "workbench.lessons",
-        "workbench.workshop",
-    ],
-    TRACKER: [
-        "workbench.tracker_schema",
-    ],
-}
-
-
-class StoreError(Exception):
-    """A problem with the data folder or a database file that the user must act on.
-
-    ``key`` names the locale string that explains it; ``params`` fill it in. Pages and the
-    CLI show that message instead of a stack trace.
-    """
-
-    def __init__(self, key: str, **params):
-        self.key = key
-        self.params = params
-        super().__init__(f"{key}: {params}")
+class StoreError(Refusal):
+    """A problem with the data folder or a database file that the user must act on. Pages and
+    the CLI show its message instead of a stack trace."""
 
 
 class DataDirNotWritable(StoreError):
@@ -145,7 +114,7 @@ class StoreDatabase(sqlite_utils.Database):
 
 
 def open_connection(path: Path | str) -> StoreDatabase:
-    """Open one connection with the project's pragmas. Prefer ``sandbox()``/``tracker()``."""
+    """Open one connection with the project's pragmas. Prefer ``databases.sandbox()``/``tracker()``."""
     conn = sqlite3.connect(
         str(path),
         timeout=BUSY_TIMEOUT_MS / 1000,
@@ -209,24 +178,8 @@ def _depth(conn) -> int:
 
 # --- migrations -------------------------------------------------------------------------
 
-def migration_sets(kind: str) -> list[Migrations]:
-    sets = []
-    for module_name in MIGRATION_MODULES[kind]:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue
-            raise
-        found = getattr(module, "migrations", None)
-        if isinstance(found, Migrations):
-            sets.append(found)
-    return sets
-
-
-def migrate(db: sqlite_utils.Database, kind: str) -> None:
+def migrate(db: sqlite_utils.Database, sets: Sequence[Migrations]) -> None:
     """Apply pending migrations; refuse a database written by a newer version of the app."""
-    sets = migration_sets(kind)
     try:
         known = {(s.name, m.name) for s in sets for m in s._migrations}
         if db["_sqlite_migrations"].exists():
@@ -260,8 +213,9 @@ _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
 
 
-def connect(kind: str) -> StoreDatabase:
-    """This thread's connection to the sandbox or tracker database, migrated on first use."""
+def connect(kind: str, sets: Sequence[Migrations]) -> StoreDatabase:
+    """This thread's connection to the sandbox or tracker database, migrated with ``sets`` on
+    first use. ``workbench.databases`` knows which sets each database holds."""
     path = db_path(kind)
     key = str(path)
     cache = getattr(_local, "dbs", None)
@@ -281,21 +235,13 @@ def connect(kind: str) -> StoreDatabase:
     with _migrate_lock:
         if key not in _migrated:
             try:
-                migrate(db, kind)
+                migrate(db, sets)
             except BaseException:
                 db.close()
                 raise
             _migrated.add(key)
     cache[key] = db
     return db
-
-
-def sandbox() -> StoreDatabase:
-    return connect(SANDBOX)
-
-
-def tracker() -> StoreDatabase:
-    return connect(TRACKER)
 
 
 def forget_connections(kind: str | None = None) -> None:

@@ -19,7 +19,7 @@ import re
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.util import app_sandbox, wait_for_app
-from workbench import scenarios
+from workbench.sandbox import scenarios
 
 
 def new_persona(app_data_dir, state: str = "fresh") -> str:

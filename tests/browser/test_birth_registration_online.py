@@ -9,7 +9,8 @@ import re
 
 from tests.browser.journeys import close_page_not_found, new_persona, portal_login
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
-from workbench import clock, documents, events
+from workbench import clock, events
+from workbench.sandbox import documents
 
 
 def press(page, name: str, then: str | None = None) -> None:

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from tests.browser.journeys import click, close_page_not_found, fill, main, portal_login, sms_code
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
-from workbench import documents, events, scenarios
+from workbench import events
+from workbench.sandbox import documents, scenarios
 
 TICK = 20_000  # the strip re-checks every 4 s, the lesson page every 3 s; a loaded 2-core machine needs slack
 
@@ -134,7 +135,7 @@ def test_lesson_4_birth_registration_ticks_itself_on_the_portal_screens(app_url,
     expect(strip(page)).to_contain_text("Bước 5/6", timeout=TICK)
     screenshot(page, "lesson-4-submitted-phone")
 
-    from workbench import dossiers
+    from workbench.sandbox import dossiers
 
     with app_sandbox(app_data_dir) as db:  # the trainer plays the desk (its own journey covers the desk pages)
         dossiers.receive(db, code)

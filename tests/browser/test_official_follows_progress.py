@@ -4,7 +4,7 @@ and sees the figure change once a volunteer's work is saved (issue 8)."""
 from playwright.sync_api import expect
 
 from tests.browser.util import LAPTOP, PHONE, app_tracker, metric_value, screenshot, wait_for_app
-from workbench import tracker_charts
+from workbench.tracker import charts as tracker_charts
 
 USERNAME, SECRET = "dash.official", "dashboard-secret"
 FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
@@ -12,7 +12,7 @@ FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
 
 def an_official(db) -> None:
     """Our own official, whether or not another journey set up the first one."""
-    from workbench import tracker_auth
+    from workbench.tracker import auth as tracker_auth
 
     if db.execute("select 1 from users where username = ?", [USERNAME]).fetchone():
         return
@@ -40,7 +40,7 @@ def expect_digital_shown(page, count: int) -> None:
 
 
 def test_an_official_sees_the_dashboard_change_after_a_save(app_url, app_data_dir, new_page):
-    from workbench import tracker
+    from workbench.tracker import tracker
 
     with app_tracker(app_data_dir) as db:
         an_official(db)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests.browser.journeys import click, close_page_not_found, fill, new_persona, portal_login
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
-from workbench import dossiers, payments
+from workbench.sandbox import dossiers, payments
 
 PASSCODE = payments.scenario_defaults()["scenario_passcode"]
 

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from tests.browser.journeys import after_rerun, click, fill, follow_link, main, new_persona, open_persona, portal_login
 from tests.browser.util import LAPTOP, PHONE, screenshot
-from workbench import scenarios
+from workbench.sandbox import scenarios
 
 
 def test_a_ready_persona_logs_in_to_the_portal_with_vneid(app_url, app_data_dir, new_page):

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.journeys import click, follow_link, fill, main, new_persona, open_persona, sms_code
-from tests.browser.util import PHONE, screenshot, wait_for_app
+from tests.browser.util import PHONE, screenshot
 
 
 def test_unstandardised_sim_then_1414_then_registration_and_login(app_url, app_data_dir, new_page):

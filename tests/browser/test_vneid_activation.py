@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from tests.browser.journeys import after_rerun, click, close_page_not_found, follow_link, fill, log_in_on_portal_page, main, sms_code
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
-from workbench import events, personas
+from workbench import events
+from workbench.sandbox import personas
 
 
 def main_text(page) -> str:

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.util import LAPTOP, PHONE, app_tracker, metric_value, screenshot, wait_for_app
-from workbench import tracker_charts
+from workbench.tracker import charts as tracker_charts
 
 NAME = "Y Khăm Byă"
 
@@ -13,7 +13,7 @@ NAME = "Y Khăm Byă"
 @pytest.fixture
 def accounts(app_data_dir):
     """An official and a volunteer for the first village, whatever other journeys created before."""
-    from workbench import tracker, tracker_auth
+    from workbench.tracker import auth as tracker_auth, tracker
 
     with app_tracker(app_data_dir) as db:
         if tracker_auth.needs_setup(db):
@@ -100,7 +100,7 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
     screenshot(phone, "tracker-entry-saved-phone")
 
-    from workbench import tracker
+    from workbench.tracker import tracker
 
     with app_tracker(app_data_dir) as db:
         assert tracker.headline(db, tracker.Filters())["digital"] == accounts["digital_before"] + 1

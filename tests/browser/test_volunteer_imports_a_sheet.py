@@ -5,7 +5,7 @@ import pytest
 
 from tests.browser.test_volunteer_adds_a_citizen import accounts, sign_in  # noqa: F401 - fixture
 from tests.browser.util import PHONE, app_tracker, screenshot, wait_for_app
-from workbench.tracker_import import TEMPLATE_HEADERS
+from workbench.tracker.importer import TEMPLATE_HEADERS
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def sheet(tmp_path, accounts):  # noqa: F811 - the fixture imported above
 
 
 def test_a_volunteer_imports_a_sheet_after_a_dry_run(app_url, new_page, app_data_dir, sheet):
-    from workbench import tracker
+    from workbench.tracker import tracker
 
     page = new_page(PHONE)
     page.goto(app_url)

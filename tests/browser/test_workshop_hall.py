@@ -13,7 +13,8 @@ import pytest
 
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
 from tests.test_workshop import activate_up_to
-from workbench import eid, personas, workshop
+from workbench.sandbox import eid, personas
+from workbench.learning import workshop
 
 VNEID = "vneid_activation"
 

@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from workbench import clock, dossiers, personas, store
+from workbench import clock
+from workbench.sandbox import dossiers, personas
 
 
 def page(name: str, persona_id: str | None = None, logged_in: bool = True, lang: str = "vi") -> AppTest:
@@ -39,14 +40,14 @@ def persona(sandbox_db):
 
 
 def test_filing_needs_a_portal_login(persona):
-    app = page("sandbox_services.py", persona["id"], logged_in=False).run()
+    app = page("sandbox/services.py", persona["id"], logged_in=False).run()
     assert not app.exception
     assert "Đăng nhập Cổng Dịch vụ công" in text_of(app) + "".join(str(p) for p in app.get("page_link"))
     assert not app.text_input
 
 
 def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
-    app = page("sandbox_services.py", persona["id"]).run()
+    app = page("sandbox/services.py", persona["id"]).run()
     app.text_input(key="svc.query").input("khai sinh")
     app.button[0].click().run()  # Tìm kiếm (form submit)
     assert "Đăng ký khai sinh" in text_of(app)
@@ -88,7 +89,7 @@ def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
 
 
 def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
-    app = page("sandbox_fees.py").run()
+    app = page("sandbox/fees.py").run()
     assert not app.exception
     shown = text_of(app)
     assert "Thông tư 75/2022/TT-BTC" in shown and "Thông tư 226/2016/TT-BTC" in shown
@@ -98,7 +99,7 @@ def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
 
 def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
     dossiers.file_sample(sandbox_db, persona["id"], "thuong_tru")
-    app = page("sandbox_desk.py").run()
+    app = page("sandbox/desk.py").run()
     assert not app.exception
     assert "Nộp trực tuyến" in text_of(app) and "Trễ hạn" in text_of(app)
     assert persona["full_name"] in text_of(app)
@@ -106,7 +107,7 @@ def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
 
 def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(persona, sandbox_db):
     filed = dossiers.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
-    desk = page("sandbox_desk.py").run()
+    desk = page("sandbox/desk.py").run()
     button(desk, "Mở hồ sơ").click().run()
     assert filed["code"] in text_of(desk)
     button(desk, "Tiếp nhận hồ sơ").click().run()
@@ -118,7 +119,7 @@ def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(pers
     button(desk, "Yêu cầu bổ sung").click().run()
     assert dossiers.get(sandbox_db, filed["code"])["status"] == "supplement_requested"
 
-    citizen = page("sandbox_dossiers.py", persona["id"]).run()
+    citizen = page("sandbox/dossiers.py", persona["id"]).run()
     button(citizen, "Xem chi tiết").click().run()
     assert "Ảnh Giấy chứng sinh bị mờ." in text_of(citizen)
     button(citizen, "Gửi bổ sung").click().run()
@@ -134,7 +135,7 @@ def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox
     code = dossiers.file_sample(sandbox_db, persona["id"], "khai_sinh")["code"]
     for action in (dossiers.receive, dossiers.process, dossiers.approve, dossiers.return_result):
         action(sandbox_db, code)
-    app = page("sandbox_dossiers.py", persona["id"])
+    app = page("sandbox/dossiers.py", persona["id"])
     app.query_params["code"] = code
     app.run()
     assert not app.exception
@@ -148,7 +149,7 @@ def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox
 def test_someone_elses_dossier_code_answers_not_found(persona, sandbox_db):
     other = personas.create(sandbox_db, seed=8)
     code = dossiers.file_sample(sandbox_db, other["id"], "khai_sinh")["code"]
-    app = page("sandbox_dossiers.py", persona["id"])
+    app = page("sandbox/dossiers.py", persona["id"])
     app.query_params["code"] = code
     app.run()
     assert not app.exception
@@ -162,7 +163,7 @@ def test_a_fee_due_offers_the_payment_page_with_the_dossier_code(persona, sandbo
     app.session_state["persona_id"] = persona["id"]
     app.session_state["portal_login"] = persona["id"]
     app.session_state["dos.code"] = code
-    app.switch_page("pages/sandbox_dossiers.py").run()
+    app.switch_page("pages/sandbox/dossiers.py").run()
     assert "10.000 đ" in text_of(app)
     button(app, "Thanh toán").click().run()
     assert not app.exception
@@ -175,7 +176,7 @@ RAW_KEY = re.compile(r"\b(?:dossiers|catalogue|desk|fees)\.[a-z_]+\.[a-z_.]+")
 @pytest.mark.parametrize("step", ["procedure", "check"])
 def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
     code = dossiers.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
-    app = page("sandbox_services.py", persona["id"], lang="en")
+    app = page("sandbox/services.py", persona["id"], lang="en")
     app.session_state["svc.step"] = step
     app.session_state["svc.proc"] = "chung_thuc_ban_sao"
     app.session_state["svc.code"] = code
@@ -189,7 +190,7 @@ def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
 
 def test_the_desk_in_english_has_no_raw_keys(persona, sandbox_db):
     dossiers.file_exercise(sandbox_db, persona["id"], "thuong_tru_sai_giay_to")
-    app = page("sandbox_desk.py", lang="en").run()
+    app = page("sandbox/desk.py", lang="en").run()
     button(app, "Open the dossier").click().run()
     shown = text_of(app) + " ".join(b.label for b in app.button)
     assert not app.exception

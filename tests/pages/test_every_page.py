@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
+PAGES = sorted(p.relative_to(ROOT / "pages").as_posix() for p in (ROOT / "pages").rglob("*.py")
+               if not p.name.startswith("_") and "_ui" not in p.parts)
 
 
 def run_page(name: str, lang: str = "vi") -> AppTest:
@@ -34,12 +35,12 @@ def test_page_renders_without_exception(name, lang):
     assert app.title or app.header or app.subheader, f"{name} has no title"
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("sandbox_")])
+@pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("sandbox/")])
 def test_sandbox_pages_show_the_banner(name):
     assert "MÔ PHỎNG — SANDBOX" in markdown_text(run_page(name))
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if not p.startswith("sandbox_")])
+@pytest.mark.parametrize("name", [p for p in PAGES if not p.startswith("sandbox/")])
 def test_other_pages_never_show_the_banner(name):
     assert 'class="cds-sandbox-banner"' not in markdown_text(run_page(name))
 
@@ -59,7 +60,7 @@ def test_a_broken_data_folder_shows_a_clear_message_not_a_traceback(tmp_path, mo
     from workbench import store
 
     store.forget_connections()
-    app = run_page("sandbox_phone.py")
+    app = run_page("sandbox/phone.py")
     assert not app.exception
     assert "CDS_DATA_DIR" in app.error[0].value
     store.forget_connections()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench import dossiers, events, payments, personas, scenarios
+from workbench import events
+from workbench.sandbox import dossiers, payments, personas, scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSCODE = payments.scenario_defaults()["scenario_passcode"]
@@ -48,19 +49,19 @@ def awaiting(sandbox_db, ready):
 
 
 def test_the_gateway_asks_for_a_persona_then_for_the_portal_login(sandbox_db, ready):
-    assert "chưa chọn nhân vật" in text(page("sandbox_payment.py"))
-    assert "đăng nhập Cổng Dịch vụ công" in text(page("sandbox_payment.py", ready["id"]))
+    assert "chưa chọn nhân vật" in text(page("sandbox/payment.py"))
+    assert "đăng nhập Cổng Dịch vụ công" in text(page("sandbox/payment.py", ready["id"]))
 
 
 def test_the_gateway_lists_dossiers_awaiting_payment_when_opened_without_one(sandbox_db, ready, awaiting):
-    app = page("sandbox_payment.py", ready["id"], login=True)
+    app = page("sandbox/payment.py", ready["id"], login=True)
     assert "Quản lý hồ sơ" in text(app)
     assert awaiting["code"] in text(app)
 
 
 def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, ready, awaiting):
     code = awaiting["code"]
-    app = page("sandbox_payment.py", ready["id"], login=True, dossier=code)
+    app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
     assert "20.000 đ" in text(app)
     button(app, "Tiếp tục").click().run()
     assert "Hãy chọn một ngân hàng hoặc ví điện tử" in text(app)  # nothing chosen: say what to do
@@ -83,7 +84,7 @@ def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, read
 def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db, ready, awaiting):
     payments.arm_scenario(sandbox_db, ready["id"], "insufficient_balance")
     code = awaiting["code"]
-    app = page("sandbox_payment.py", ready["id"], login=True, dossier=code)
+    app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
     app.radio(key=f"provider_{code}").set_value("chim_en").run()
     button(app, "Tiếp tục").click().run()
     button(app, "Xác nhận thanh toán").click().run()
@@ -95,13 +96,13 @@ def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db
 
 def test_someone_elses_dossier_code_is_not_found(sandbox_db, ready, awaiting):
     stranger = scenarios.create(sandbox_db, "ready", seed=42)
-    app = page("sandbox_payment.py", stranger["id"], login=True, dossier=awaiting["code"])
+    app = page("sandbox/payment.py", stranger["id"], login=True, dossier=awaiting["code"])
     assert "Không tìm thấy hồ sơ" in text(app)
 
 
 def test_a_scanned_qr_opens_with_payee_and_amount_and_pays_with_the_passcode(sandbox_db, ready):
     request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí chứng thực")
-    app = page("sandbox_pay.py", ready["id"], t=request["token"])
+    app = page("sandbox/pay.py", ready["id"], t=request["token"])
     shown = text(app)
     assert "UBND xã Ea Lành" in shown and "15.000 đ" in shown and "Phí chứng thực" in shown
     app.text_input(key="pay_passcode").input(PASSCODE)
@@ -112,7 +113,7 @@ def test_a_scanned_qr_opens_with_payee_and_amount_and_pays_with_the_passcode(san
 
 def test_a_phone_without_a_persona_can_start_practising_from_the_qr(sandbox_db):
     request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
-    app = page("sandbox_pay.py", t=request["token"])
+    app = page("sandbox/pay.py", t=request["token"])
     assert PASSCODE in text(app)
     button(app, "Tập với nhân vật mới").click().run()
     assert "15.000 đ" in text(app)
@@ -123,7 +124,7 @@ def test_an_otp_typed_as_a_payment_code_is_flagged(sandbox_db, ready):
     request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
     payments.send_payment_otp(sandbox_db, ready["id"], payments.request_payable(request), "lua_vang")
     code = payments.latest_payment_otp_for_tests(sandbox_db, ready["id"])
-    app = page("sandbox_pay.py", ready["id"])
+    app = page("sandbox/pay.py", ready["id"])
     app.text_input(key="typed_code").input(code)
     button(app, "Tìm khoản thanh toán").click().run()
     assert "Dừng lại! Bạn vừa nhập mã OTP" in text(app)
@@ -133,7 +134,7 @@ def test_an_otp_typed_as_a_payment_code_is_flagged(sandbox_db, ready):
 
 def test_a_typed_payment_code_finds_the_desk_request(sandbox_db, ready):
     request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí chứng thực")
-    app = page("sandbox_pay.py", ready["id"])
+    app = page("sandbox/pay.py", ready["id"])
     app.text_input(key="typed_code").input("zzz")
     button(app, "Tìm khoản thanh toán").click().run()
     assert "Mã thanh toán gồm 6 ký tự" in text(app)
@@ -145,7 +146,7 @@ def test_a_typed_payment_code_finds_the_desk_request(sandbox_db, ready):
 def test_the_wrong_payee_button_ends_the_scam_lesson_without_paying(sandbox_db, ready):
     real = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
     fake = payments.issue_scam_qr(sandbox_db, real["id"])
-    app = page("sandbox_pay.py", ready["id"], t=fake["token"])
+    app = page("sandbox/pay.py", ready["id"], t=fake["token"])
     assert "ca nhan" in text(app)
     button(app, "Tên người nhận không đúng — dừng lại").click().run()
     assert "Bạn đã làm đúng!" in text(app)
@@ -153,7 +154,7 @@ def test_the_wrong_payee_button_ends_the_scam_lesson_without_paying(sandbox_db, 
 
 
 def test_the_desk_makes_a_big_qr_with_the_typed_code(sandbox_db):
-    app = page("sandbox_desk_qr.py")
+    app = page("sandbox/desk_qr.py")
     app.number_input(key="desk_amount_None").set_value(25_000)
     button(app, "Tạo mã QR").click().run()
     request = sandbox_db.execute("select code, amount from pay_requests").fetchone()
@@ -162,7 +163,7 @@ def test_the_desk_makes_a_big_qr_with_the_typed_code(sandbox_db):
 
 
 def test_the_desk_refuses_an_empty_reference(sandbox_db):
-    app = page("sandbox_desk_qr.py")
+    app = page("sandbox/desk_qr.py")
     app.text_input(key="desk_reference_None").input("  ")
     button(app, "Tạo mã QR").click().run()
     assert "Hãy nhập nội dung thu" in text(app)
@@ -170,7 +171,7 @@ def test_the_desk_refuses_an_empty_reference(sandbox_db):
 
 def test_a_fresh_persona_makes_a_wallet_passcode_then_tops_up(sandbox_db):
     pid = personas.create(sandbox_db, seed=5)["id"]
-    app = page("sandbox_wallet.py", pid)
+    app = page("sandbox/wallet.py", pid)
     app.text_input(key="wallet_new").input("123456")
     app.text_input(key="wallet_again").input("123456")
     button(app, "Tạo mật khẩu").click().run()
@@ -187,20 +188,20 @@ def test_a_fresh_persona_makes_a_wallet_passcode_then_tops_up(sandbox_db):
 
 def test_linking_to_vneid_below_level_2_says_what_to_do(sandbox_db):
     low = scenarios.create(sandbox_db, "eid_level1", seed=43)
-    app = page("sandbox_wallet.py", low["id"])
+    app = page("sandbox/wallet.py", low["id"])
     button(app, "Liên kết ví với VNeID").click().run()
     assert "mức độ 2" in text(app)
 
 
 def test_the_wallet_is_english_in_english(sandbox_db, ready):
-    app = page("sandbox_wallet.py", ready["id"], lang="en")
+    app = page("sandbox/wallet.py", ready["id"], lang="en")
     assert app.title[0].value == "E-wallet and bank"
     assert "Top up" in [tab.label for tab in app.tabs]
 
 
 def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sandbox_db, ready, awaiting):
     code = awaiting["code"]
-    app = page("sandbox_payment.py", ready["id"], login=True, dossier=code)
+    app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
     app.radio(key=f"provider_{code}").set_value("lua_vang").run()
     button(app, "Tiếp tục").click().run()
     button(app, "Xác nhận thanh toán").click().run()

@@ -1,11 +1,11 @@
 """Nhân vật mô phỏng: create a persona in a starting state, or choose one."""
 
 from tests.pages.identity_helpers import click, page, text
-from workbench import personas, scenarios
+from workbench.sandbox import personas, scenarios
 
 
 def test_creating_a_persona_in_a_state_selects_it_and_shows_its_profile(sandbox_db):
-    app = page("sandbox_personas.py")
+    app = page("sandbox/personas.py")
     assert not app.exception
     app.radio(key="persona_state").set_value("ready")
     app = click(app, "persona_create_submit")
@@ -19,7 +19,7 @@ def test_creating_a_persona_in_a_state_selects_it_and_shows_its_profile(sandbox_
 
 def test_choosing_an_existing_persona_and_changing_it(sandbox_db):
     person = scenarios.create(sandbox_db, "sim_unverified", seed=None)
-    app = page("sandbox_personas.py")
+    app = page("sandbox/personas.py")
     app.selectbox(key="persona_pick").set_value(person["id"])
     app = click(app, "persona_choose")
     assert app.session_state["persona_id"] == person["id"]
@@ -30,13 +30,13 @@ def test_choosing_an_existing_persona_and_changing_it(sandbox_db):
 
 def test_search_narrows_the_list_and_says_when_nothing_matches(sandbox_db):
     scenarios.create(sandbox_db, "fresh", seed=None)
-    app = page("sandbox_personas.py")
+    app = page("sandbox/personas.py")
     app.text_input(key="persona_search").input("không có ai tên này").run()
     assert "Không tìm thấy nhân vật nào." in text(app)
 
 
 def test_trainer_section_lists_every_fixed_failure_case_in_english_too(sandbox_db):
-    app = page("sandbox_personas.py", lang="en")
+    app = page("sandbox/personas.py", lang="en")
     table = app.dataframe[0].value
     assert len(table) == len(scenarios.cases())
     assert "Congdan@2024" in text(app)

@@ -4,7 +4,7 @@ The VNeID confirmation itself happens on the phone page (st.switch_page); the br
 tests/browser/test_vneid_activation.py walks it end to end."""
 
 from tests.pages.identity_helpers import click, errors, page, text, type_in
-from workbench import eid, otp, portal, scenarios
+from workbench.sandbox import eid, otp, portal, scenarios
 
 
 def vn_date(iso: str) -> str:
@@ -13,7 +13,7 @@ def vn_date(iso: str) -> str:
 
 def test_a_logged_in_browser_sees_the_profile_and_can_log_out(sandbox_db):
     pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
-    app = page("sandbox_portal_account.py", pid, portal_login=pid)
+    app = page("sandbox/portal_account.py", pid, portal_login=pid)
     shown = text(app)
     assert "Bạn đã đăng nhập Cổng Dịch vụ công quốc gia" in shown and "mức độ 2" in shown
     app = click(app, "portal_logout")
@@ -22,7 +22,7 @@ def test_a_logged_in_browser_sees_the_profile_and_can_log_out(sandbox_db):
 
 def test_password_login_says_what_is_wrong_then_logs_in(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=None)
-    app = page("sandbox_portal_account.py", person["id"])
+    app = page("sandbox/portal_account.py", person["id"])
     app = click(click(app, "portal_go_login"), "portal_choose_password")
     type_in(app, portal_login_cccd=person["cccd"], portal_login_password="Sai@1234")
     app = click(app, "portal_password_form_submit")
@@ -34,7 +34,7 @@ def test_password_login_says_what_is_wrong_then_logs_in(sandbox_db):
 
 def test_vneid_login_with_a_level_1_account_asks_to_upgrade(sandbox_db):
     person = scenarios.create(sandbox_db, "eid_level1", seed=None)
-    app = page("sandbox_portal_account.py", person["id"])
+    app = page("sandbox/portal_account.py", person["id"])
     app = click(click(app, "portal_go_login"), "portal_choose_vneid")
     type_in(app, portal_vneid_cccd=person["cccd"], portal_vneid_password="Congdan@2024")
     app = click(app, "portal_vneid_form_submit")
@@ -43,7 +43,7 @@ def test_vneid_login_with_a_level_1_account_asks_to_upgrade(sandbox_db):
 
 def test_vneid_login_waits_for_the_phone_and_completes_once_confirmed(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=None)
-    app = page("sandbox_portal_account.py", person["id"])
+    app = page("sandbox/portal_account.py", person["id"])
     app = click(click(app, "portal_go_login"), "portal_choose_vneid")
     type_in(app, portal_vneid_cccd=person["cccd"], portal_vneid_password="Congdan@2024")
     app = click(app, "portal_vneid_form_submit")
@@ -69,7 +69,7 @@ def fill_registration(app, person, **changes):
 
 def test_registration_form_keeps_what_was_typed_and_says_what_to_fix(sandbox_db):
     person = scenarios.create(sandbox_db, "fresh", seed=None)
-    app = click(click(page("sandbox_portal_account.py", person["id"]), "portal_go_register"), "portal_reg_sim")
+    app = click(click(page("sandbox/portal_account.py", person["id"]), "portal_go_register"), "portal_reg_sim")
     app = fill_registration(app, person, birth_date="31/02/1990")
     assert errors(app) == ["Hãy nhập ngày sinh dạng ngày/tháng/năm, ví dụ 05/09/1990."]
     assert app.session_state["portal_reg"]["full_name"] == person["full_name"]
@@ -78,7 +78,7 @@ def test_registration_form_keeps_what_was_typed_and_says_what_to_fix(sandbox_db)
 
 def test_registration_with_an_unstandardised_sim_teaches_the_1414_remedy(sandbox_db):
     person = scenarios.create(sandbox_db, "sim_unverified", seed=None)
-    app = click(click(page("sandbox_portal_account.py", person["id"]), "portal_go_register"), "portal_reg_sim")
+    app = click(click(page("sandbox/portal_account.py", person["id"]), "portal_go_register"), "portal_reg_sim")
     app = fill_registration(app, person)
     assert "Kiểm tra lại thông tin" in text(app)
     app = click(app, "portal_reg_submit")
@@ -90,7 +90,7 @@ def test_registration_with_an_unstandardised_sim_teaches_the_1414_remedy(sandbox
 def test_registration_otp_then_weak_then_good_password(sandbox_db):
     person = scenarios.create(sandbox_db, "fresh", seed=None)
     pid = person["id"]
-    app = click(click(page("sandbox_portal_account.py", pid), "portal_go_register"), "portal_reg_sim")
+    app = click(click(page("sandbox/portal_account.py", pid), "portal_go_register"), "portal_reg_sim")
     app = click(fill_registration(app, person), "portal_reg_submit")
     type_in(app, portal_otp_code="000000")
     app = click(app, "portal_otp_form_submit")

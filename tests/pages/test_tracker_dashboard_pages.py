@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_tracker_figures import commune  # noqa: F401  (the fixture)
-from workbench import tracker_auth
+from workbench.tracker import auth as tracker_auth
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("Lê Thị Một", "Y Hai Niê", "H'Ba Mlô", "Trần Văn Bốn")
@@ -49,7 +49,7 @@ def charts(app: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
 
 
-@pytest.mark.parametrize("name", ["tracker_dashboard.py", "tracker_reports.py"])
+@pytest.mark.parametrize("name", ["tracker/dashboard.py", "tracker/reports.py"])
 def test_nothing_is_shown_to_someone_not_signed_in(commune, users, name):  # noqa: F811
     app = page(name).run()
     assert not app.exception
@@ -60,7 +60,7 @@ def test_nothing_is_shown_to_someone_not_signed_in(commune, users, name):  # noq
 
 
 def test_an_official_sees_the_whole_commune(commune, users):  # noqa: F811
-    app = page("tracker_dashboard.py", users["official"]).run()
+    app = page("tracker/dashboard.py", users["official"]).run()
     assert not app.exception, [e.value for e in app.exception]
     assert [m.value for m in app.metric] == ["3", "10"]
     assert len(app.get("vega_lite_chart")) == 6
@@ -75,7 +75,7 @@ def test_an_official_sees_the_whole_commune(commune, users):  # noqa: F811
 
 
 def test_a_volunteer_sees_only_their_villages(commune, users):  # noqa: F811
-    app = page("tracker_dashboard.py", users["volunteer"]).run()
+    app = page("tracker/dashboard.py", users["volunteer"]).run()
     assert not app.exception
     assert app.multiselect(key="dash_villages").options == ["Thôn B"]
     assert app.selectbox(key="dash_team").options == ["Tất cả các tổ", "Tổ B"]
@@ -86,14 +86,14 @@ def test_a_volunteer_sees_only_their_villages(commune, users):  # noqa: F811
 
 
 def test_a_viewer_sees_the_aggregates(commune, users):  # noqa: F811
-    app = page("tracker_dashboard.py", users["viewer"]).run()
+    app = page("tracker/dashboard.py", users["viewer"]).run()
     assert not app.exception
     assert app.metric[0].value == "3"
     assert len(app.get("vega_lite_chart")) == 6
 
 
 def test_filters_narrow_the_figures(commune, users):  # noqa: F811
-    app = page("tracker_dashboard.py", users["official"]).run()
+    app = page("tracker/dashboard.py", users["official"]).run()
     app.multiselect(key="dash_villages").select(commune["a"]).run()
     assert not app.exception
     assert app.metric[0].value == "2"
@@ -105,7 +105,7 @@ def test_filters_narrow_the_figures(commune, users):  # noqa: F811
 def test_a_start_date_after_the_end_date_is_explained(commune, users):  # noqa: F811
     import datetime as dt
 
-    app = page("tracker_dashboard.py", users["official"]).run()
+    app = page("tracker/dashboard.py", users["official"]).run()
     app.date_input(key="dash_end").set_value(dt.date(2025, 3, 1)).run()
     app.date_input(key="dash_start").set_value(dt.date(2025, 3, 31)).run()
     assert not app.exception
@@ -115,7 +115,7 @@ def test_a_start_date_after_the_end_date_is_explained(commune, users):  # noqa: 
 
 
 def test_the_dashboard_in_english(commune, users):  # noqa: F811
-    app = page("tracker_dashboard.py", users["official"], lang="en").run()
+    app = page("tracker/dashboard.py", users["official"], lang="en").run()
     assert not app.exception
     assert app.metric[0].label == "Digital citizens"
     specs = json.dumps(charts(app), ensure_ascii=False)
@@ -126,7 +126,7 @@ def test_the_dashboard_in_english(commune, users):  # noqa: F811
 
 @pytest.mark.parametrize("role", ["official", "viewer"])
 def test_officials_and_viewers_make_the_weekly_pdf(commune, users, role):  # noqa: F811
-    app = page("tracker_reports.py", users[role]).run()
+    app = page("tracker/reports.py", users[role]).run()
     assert not app.exception
     assert app.text_input(key="report_author").value == {"official": "Chị Cán Bộ", "viewer": "Người Xem"}[role]
     app.button(key="report_make").click().run()
@@ -137,7 +137,7 @@ def test_officials_and_viewers_make_the_weekly_pdf(commune, users, role):  # noq
 
 
 def test_the_report_needs_an_author(commune, users):  # noqa: F811
-    app = page("tracker_reports.py", users["official"]).run()
+    app = page("tracker/reports.py", users["official"]).run()
     app.text_input(key="report_author").set_value("  ").run()
     app.button(key="report_make").click().run()
     assert "người lập báo cáo" in app.error[0].value
@@ -145,7 +145,7 @@ def test_the_report_needs_an_author(commune, users):  # noqa: F811
 
 
 def test_volunteers_do_not_make_district_reports(commune, users):  # noqa: F811
-    app = page("tracker_reports.py", users["volunteer"]).run()
+    app = page("tracker/reports.py", users["volunteer"]).run()
     assert not app.exception
     assert "không có quyền" in app.warning[0].value
     assert [b for b in app.button if b.key == "report_make"] == []

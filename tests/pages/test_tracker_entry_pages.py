@@ -6,18 +6,19 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench import store, tracker, tracker_auth
+from workbench import databases
+from workbench.tracker import auth as tracker_auth, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
-TRACKER_PAGES = ["tracker_dashboard.py", "tracker_entry.py", "tracker_import.py", "tracker_reports.py",
-                 "tracker_admin.py", "settings.py"]
+TRACKER_PAGES = ["tracker/dashboard.py", "tracker/entry.py", "tracker/importer.py", "tracker/reports.py",
+                 "tracker/admin.py", "settings.py"]
 SECRET_NAME = "Ksor H'Bia Niê"
 SECRET_PHONE = "0912345678"
 
 
 @pytest.fixture
 def register(data_dir):
-    db = store.tracker()
+    db = databases.tracker()
     tracker.seed_demo(db, count=30)
     official = tracker_auth.create_first_official(db, username="chu.tich", display_name="Chủ tịch xã",
                                                   secret="matkhau-123")
@@ -68,15 +69,15 @@ def test_nobody_signed_in_sees_any_tracker_data(register, page):
     assert not app.dataframe
 
 
-@pytest.mark.parametrize("page", ["tracker_entry.py", "tracker_import.py", "tracker_admin.py", "settings.py"])
+@pytest.mark.parametrize("page", ["tracker/entry.py", "tracker/importer.py", "tracker/admin.py", "settings.py"])
 def test_first_run_asks_for_the_first_official_and_shows_nothing_else(data_dir, page):
     app = run_page(page)
     assert not app.exception
     assert app.text_input(key="setup_username") is not None
 
 
-@pytest.mark.parametrize("page,role", [("tracker_entry.py", "viewer"), ("tracker_import.py", "viewer"),
-                                       ("tracker_admin.py", "volunteer"), ("tracker_admin.py", "viewer"),
+@pytest.mark.parametrize("page,role", [("tracker/entry.py", "viewer"), ("tracker/importer.py", "viewer"),
+                                       ("tracker/admin.py", "volunteer"), ("tracker/admin.py", "viewer"),
                                        ("settings.py", "volunteer")])
 def test_a_role_without_permission_is_told_so_and_sees_no_data(register, page, role):
     app = run_page(page, register[role])
@@ -86,7 +87,7 @@ def test_a_role_without_permission_is_told_so_and_sees_no_data(register, page, r
 
 
 def test_a_volunteer_finds_a_person_typed_without_diacritics_and_sees_the_phone_masked(register):
-    app = run_page("tracker_entry.py", register["volunteer"])
+    app = run_page("tracker/entry.py", register["volunteer"])
     app.text_input(key="entry_query").input("ksor h'bia nie").run()
     text = shown(app)
     assert SECRET_NAME in text and "0912***678" in text and SECRET_PHONE not in text
@@ -103,7 +104,7 @@ def fill_new_person(app: AppTest, name="Y Bhim Mlô", year="1985") -> AppTest:
 
 def test_a_volunteer_adds_a_person_ticks_milestones_and_saves(register):
     db = register["db"]
-    app = run_page("tracker_entry.py", register["volunteer"])
+    app = run_page("tracker/entry.py", register["volunteer"])
     app.button(key="entry_add_new").click().run()
     app = fill_new_person(app)
     assert not app.exception
@@ -119,7 +120,7 @@ def test_a_volunteer_adds_a_person_ticks_milestones_and_saves(register):
 
 
 def test_bad_details_are_all_explained_and_what_was_typed_is_kept(register):
-    app = run_page("tracker_entry.py", register["volunteer"])
+    app = run_page("tracker/entry.py", register["volunteer"])
     app.button(key="entry_add_new").click().run()
     app.text_input(key="new_full_name").input("Y Bhim Mlô")
     app.text_input(key="new_birth_year").input("19x5")
@@ -135,7 +136,7 @@ def test_bad_details_are_all_explained_and_what_was_typed_is_kept(register):
 
 
 def test_a_possible_duplicate_is_shown_before_saving_and_never_merged(register):
-    app = run_page("tracker_entry.py", register["volunteer"])
+    app = run_page("tracker/entry.py", register["volunteer"])
     app.button(key="entry_add_new").click().run()
     app = fill_new_person(app, name="ksor h'bia nie", year="1970")
     assert app.session_state["entry_step"] == "duplicates"
@@ -149,14 +150,14 @@ def test_a_possible_duplicate_is_shown_before_saving_and_never_merged(register):
 
 def test_an_official_sees_every_administration_tab_in_both_languages(register):
     for lang in ("vi", "en"):
-        app = run_page("tracker_admin.py", register["official"], lang)
+        app = run_page("tracker/admin.py", register["official"], lang)
         assert not app.exception
         assert len(app.tabs) == 8
         assert "chu.tich" in shown(app)
 
 
 def test_an_official_adds_a_volunteer_account(register):
-    app = run_page("tracker_admin.py", register["official"])
+    app = run_page("tracker/admin.py", register["official"])
     app.text_input(key="admin_new_display").input("Y Moan")
     app.text_input(key="admin_new_username").input("y.moan")
     app.selectbox(key="admin_new_role").set_value("volunteer")
@@ -169,7 +170,7 @@ def test_an_official_adds_a_volunteer_account(register):
 
 
 def test_an_official_erases_a_person_on_request(register):
-    app = run_page("tracker_admin.py", register["official"])
+    app = run_page("tracker/admin.py", register["official"])
     app.text_input(key="admin_citizen_query").input("ksor").run()
     app.checkbox(key=f"admin_erase_sure_{register['secret']}").check().run()
     app.button(key="admin_erase").click().run()
@@ -180,14 +181,14 @@ def test_an_official_erases_a_person_on_request(register):
 
 def test_opening_the_export_tab_logs_nothing_until_a_file_is_made(register):
     before = tracker.audit_log(register["db"], 1)[0]["id"]
-    app = run_page("tracker_admin.py", register["official"])
+    app = run_page("tracker/admin.py", register["official"])
     assert tracker.audit_log(register["db"], 1)[0]["id"] == before
     app.button(key="admin_export_prepare").click().run()
     assert tracker.audit_log(register["db"], 1)[0]["action"] == "export.xlsx"
 
 
 def test_the_import_page_offers_the_template_and_a_dry_run_first(register):
-    app = run_page("tracker_import.py", register["volunteer"])
+    app = run_page("tracker/importer.py", register["volunteer"])
     assert not app.exception
     assert "Tải mẫu Excel" in [b.label for b in app.get("download_button")]
     assert not [b for b in app.button if b.key == "import_commit"]
@@ -204,7 +205,7 @@ def test_an_official_backs_up_the_tracker_from_the_settings_page(register):
 
 def test_an_official_changes_a_village_s_population_from_its_current_values(register):
     db = register["db"]
-    app = run_page("tracker_admin.py", register["official"])
+    app = run_page("tracker/admin.py", register["official"])
     app.selectbox(key="admin_village_pick").set_value(register["village"]).run()
     village = tracker.villages(db)[0]
     assert app.text_input(key="admin_village_name").value == village["name"]

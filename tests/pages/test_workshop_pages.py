@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench import eid, personas, store, workshop
+from workbench import databases
+from workbench.sandbox import eid, personas
+from workbench.learning import workshop
 
 ROOT = Path(__file__).resolve().parents[2]
 VNEID = "vneid_activation"
@@ -24,6 +26,8 @@ def page(name: str, lang: str = "vi", **params) -> AppTest:
 def through_app(name: str, **params) -> AppTest:
     """Run the whole app (navigation included), so ``st.switch_page`` can land somewhere."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    app.session_state["lang"] = "vi"
+    app.run()  # st.navigation registers the pages; only then does a file path find its url_path
     app.switch_page(f"pages/{name}")
     for key, value in params.items():
         app.query_params[key] = value
@@ -37,7 +41,7 @@ def texts(app: AppTest) -> str:
 
 @pytest.fixture
 def db(data_dir):
-    return store.sandbox()
+    return databases.sandbox()
 
 
 @pytest.fixture
@@ -49,14 +53,14 @@ def hall(db):
 # --- trainer ---------------------------------------------------------------------------------------
 
 def test_with_no_workshop_the_trainer_sees_the_create_form(db):
-    app = page("workshop_trainer.py")
+    app = page("learning/workshop_trainer.py")
     assert not app.exception
     assert "Chưa có buổi tập huấn nào" in texts(app)
     assert app.text_input(key="new_name")
 
 
 def test_creating_without_a_name_says_what_to_fix_and_keeps_the_place(db):
-    app = page("workshop_trainer.py")
+    app = page("learning/workshop_trainer.py")
     app.text_input(key="new_place").input("Nhà văn hóa thôn 3")
     app.button[0].click().run()  # the form's only submit button
     assert "Hãy nhập tên buổi tập huấn." in texts(app)
@@ -65,7 +69,7 @@ def test_creating_without_a_name_says_what_to_fix_and_keeps_the_place(db):
 
 
 def test_creating_a_workshop_shows_its_join_code_on_the_projector(db):
-    app = page("workshop_trainer.py")
+    app = page("learning/workshop_trainer.py")
     app.text_input(key="new_name").input("Tối thứ Tư")
     app.text_input(key="new_place").input("Nhà văn hóa thôn 3")
     app.button[0].click().run()
@@ -78,7 +82,7 @@ def test_creating_a_workshop_shows_its_join_code_on_the_projector(db):
 
 def test_the_trainer_approves_vneid_for_the_whole_workshop(db, hall):
     ids = [workshop.join(db, hall["join_code"], n)["persona_id"] for n in ("Bà Lan", "Ông Tư")]
-    app = page("workshop_trainer.py", w=hall["id"])
+    app = page("learning/workshop_trainer.py", w=hall["id"])
     app.button(key="bulk_approve").click().run()
     assert "Đã duyệt cho 2 người." in texts(app)
     assert all(eid.account(db, i)["registration"] == "approved" for i in ids)
@@ -88,7 +92,7 @@ def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, hall):
     other = workshop.create(db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
     mine = workshop.join(db, hall["join_code"], "Bà Lan")["persona_id"]
     theirs = workshop.join(db, other["join_code"], "Em Thảo")["persona_id"]
-    app = page("workshop_trainer.py", w=hall["id"])
+    app = page("learning/workshop_trainer.py", w=hall["id"])
     app.button(key="reset_workshop").click().run()
     assert "Hãy đánh dấu ô xác nhận" in texts(app)
     assert personas.get(db, mine)
@@ -99,14 +103,14 @@ def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, hall):
 
 
 def test_ending_stops_the_join_code(db, hall):
-    app = page("workshop_trainer.py", w=hall["id"])
+    app = page("learning/workshop_trainer.py", w=hall["id"])
     app.button(key="end_workshop").click().run()
     assert workshop.get(db, hall["id"])["status"] == "ended"
     assert "đã kết thúc" in texts(app)
 
 
 def test_the_trainer_page_speaks_english(db, hall):
-    app = page("workshop_trainer.py", lang="en", w=hall["id"])
+    app = page("learning/workshop_trainer.py", lang="en", w=hall["id"])
     assert app.title[0].value == "Run a workshop"
     assert not app.exception
 
@@ -114,7 +118,7 @@ def test_the_trainer_page_speaks_english(db, hall):
 # --- join ------------------------------------------------------------------------------------------
 
 def test_a_phone_joins_and_lands_in_the_first_lesson_with_its_token(db, hall):
-    app = through_app("workshop_join.py", code=hall["join_code"])
+    app = through_app("learning/workshop_join.py", code=hall["join_code"])
     assert "Tối thứ Tư" in texts(app)
     app.text_input(key="join_display_name").input("Bà Lan")
     app.button[0].click().run()
@@ -126,14 +130,14 @@ def test_a_phone_joins_and_lands_in_the_first_lesson_with_its_token(db, hall):
 
 
 def test_joining_without_a_name_says_so_and_makes_nobody(db, hall):
-    app = through_app("workshop_join.py", code=hall["join_code"])
+    app = through_app("learning/workshop_join.py", code=hall["join_code"])
     app.button[0].click().run()
     assert "Hãy nhập tên của bạn" in texts(app)
     assert workshop.participants(db, hall["id"]) == []
 
 
 def test_a_typed_wrong_code_is_explained_and_kept(db, hall):
-    app = page("workshop_join.py")
+    app = page("learning/workshop_join.py")
     app.text_input(key="join_code_typed").input("12 34")
     app.button[0].click().run()
     assert "đúng 6 chữ số" in texts(app)
@@ -141,7 +145,7 @@ def test_a_typed_wrong_code_is_explained_and_kept(db, hall):
 
 
 def test_a_typed_right_code_goes_on_to_the_name(db, hall):
-    app = page("workshop_join.py")
+    app = page("learning/workshop_join.py")
     app.text_input(key="join_code_typed").input(f"{hall['join_code'][:3]} {hall['join_code'][3:]}")
     app.button[0].click().run()
     assert app.query_params["code"] == hall["join_code"]
@@ -150,20 +154,20 @@ def test_a_typed_right_code_goes_on_to_the_name(db, hall):
 
 def test_reopening_the_token_link_resumes_in_the_lesson(db, hall):
     joined = workshop.join(db, hall["join_code"], "Bà Lan")
-    app = through_app("workshop_join.py", p=joined["persona_id"])
+    app = through_app("learning/workshop_join.py", p=joined["persona_id"])
     assert not app.exception
     assert app.query_params["lesson"] == VNEID and app.query_params["p"] == joined["persona_id"]
 
 
 def test_an_unknown_token_is_explained(db, hall):
-    app = page("workshop_join.py", p="not-a-real-token")
+    app = page("learning/workshop_join.py", p="not-a-real-token")
     assert "không còn dùng được" in texts(app)
 
 
 def test_the_persona_chooser_never_offers_a_participants_persona(db, hall):
     joined = workshop.join(db, hall["join_code"], "Bà Lan")
     demo = personas.create(db, seed=3)
-    app = page("sandbox_personas.py")
+    app = page("sandbox/personas.py")
     options = app.selectbox(key="persona_pick").options
     assert any(demo["full_name"] in o for o in options)
     assert not any(personas.get(db, joined["persona_id"])["full_name"] in o for o in options)
@@ -182,7 +186,7 @@ def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(
 
 def test_the_report_offers_csv_pdf_and_certificates(db, hall):
     workshop.simulate(db, hall["id"], participants_count=6, seed=3)
-    app = page("workshop_report.py", w=hall["id"])
+    app = page("learning/workshop_report.py", w=hall["id"])
     assert not app.exception
     assert app.metric[0].value == "6"
     assert len(app.get("download_button")) >= 2
@@ -193,7 +197,7 @@ def test_a_certificate_code_can_be_checked(db, hall):
     joined = workshop.join(db, hall["join_code"], "Anh Minh")
     workshop.simulate(db, hall["id"], participants_count=3, seed=1)
     issued = workshop.issue_certificates(db, hall["id"])
-    app = page("workshop_report.py", w=hall["id"])
+    app = page("learning/workshop_report.py", w=hall["id"])
     if issued:
         app.text_input(key="verify_code").input(issued[0]["code"].lower())
         app.button[0].click().run()
@@ -206,6 +210,6 @@ def test_a_certificate_code_can_be_checked(db, hall):
 
 def test_the_report_page_asks_for_a_tracker_sign_in_before_the_bridge(db, hall):
     workshop.join(db, hall["join_code"], "Bà Lan")
-    app = page("workshop_report.py", w=hall["id"])
+    app = page("learning/workshop_report.py", w=hall["id"])
     assert "Thêm người dân thật" in "\n".join(s.value for s in app.subheader)
     assert not any(t.key == "tracker_full_name" for t in app.text_input)  # nothing real before sign-in

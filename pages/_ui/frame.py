@@ -1,0 +1,140 @@
+"""The shared frame every page calls first: language, styles, the sandbox banner, and
+store errors shown as a message instead of a stack trace."""
+
+from __future__ import annotations
+
+import contextlib
+
+import streamlit as st
+
+from workbench import databases, i18n, store
+
+CSS = """
+<style>
+/* Phone first: big touch targets, readable text. */
+.stButton button, .stDownloadButton button, .stFormSubmitButton button, .stLinkButton a {
+  min-height: 3rem; font-size: 1.05rem; }
+div[data-testid="stTextInput"] input { font-size: 1.05rem; min-height: 2.8rem; }
+.cds-sandbox-banner { background: repeating-linear-gradient(-45deg, #ffd400, #ffd400 14px, #ffb000 14px, #ffb000 28px);
+  color: #1a1a1a; border: 3px solid #1a1a1a; border-radius: 6px; padding: .45rem .75rem; margin: 0 0 .9rem 0;
+  font-weight: 800; letter-spacing: .04em; font-size: 1.1rem; text-align: center; }
+.cds-sandbox-banner small { display:block; font-weight: 500; letter-spacing: 0; font-size: .82rem; }
+.cds-sandbox-footer { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #ffd400;
+  color: #1a1a1a; text-align: center; font-weight: 800; font-size: .8rem; padding: 2px 0; border-top: 2px solid #1a1a1a;
+  pointer-events: none; }
+@media (max-width: 640px) { .block-container { padding-left: .8rem; padding-right: .8rem; padding-top: 3rem; } }
+</style>
+"""
+
+
+def current_lang() -> str:
+    """The browser session's language: session state, else ``?lang=``, else Vietnamese."""
+    lang = st.session_state.get("lang")
+    if lang not in i18n.LANGUAGES:
+        asked = st.query_params.get("lang")
+        lang = asked if asked in i18n.LANGUAGES else i18n.DEFAULT
+        st.session_state["lang"] = lang
+    return lang
+
+
+def t(key: str, **params) -> str:
+    return i18n.t(key, current_lang(), **params)
+
+
+def language_switch() -> None:
+    lang = current_lang()
+    chosen = st.sidebar.radio(
+        i18n.t("common.language", lang),
+        i18n.LANGUAGES,
+        index=i18n.LANGUAGES.index(lang),
+        format_func=i18n.language_name,
+        horizontal=True,
+        key="language_switch",
+    )
+    if chosen != lang:
+        st.session_state["lang"] = chosen
+        st.query_params["lang"] = chosen
+        st.rerun()
+
+
+def sandbox_banner() -> None:
+    st.markdown(
+        f'<div class="cds-sandbox-banner" role="note">{t("common.sandbox_banner")}'
+        f'<small>{t("common.sandbox_banner_detail")}</small></div>'
+        f'<div class="cds-sandbox-footer" aria-hidden="true">{t("common.sandbox_banner")}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+def page_setup(*, sandbox: bool = False, polls: bool = False) -> str:
+    """Call once at the top of every page. Returns the language code.
+
+    ``polls``: the page has a timed fragment of its own that also asks
+    ``_workshop_nudge.arrived()``; then the trainer's messages get no timer of their own (one
+    timer a page: each timed rerun makes the phone redraw the page)."""
+    from pages._ui import workshop_nudge as _workshop_nudge
+
+    lang = current_lang()
+    st.markdown(CSS, unsafe_allow_html=True)
+    language_switch()
+    st.session_state.pop(_workshop_nudge.SEEN, None)  # a poll compares with this run's messages only
+    strip_polls = False
+    if sandbox:
+        sandbox_banner()
+        sandbox_db()  # a broken data folder or database shows its message here, then stops
+        strip_polls = lesson_strip()
+    _workshop_nudge.show(poll=not (polls or strip_polls))  # the trainer's messages (issue 7)
+    return lang
+
+
+def lesson_strip() -> bool:
+    """The current lesson step of this browser's persona, if it has a lesson going (issue 6).
+    True when the strip is drawn (and so polls)."""
+    from pages._ui.lesson_strip import draw
+
+    try:
+        return draw()
+    except Exception as error:  # a lesson problem must never break another team's sandbox page
+        print(f"[congdanso] lesson strip: {error!r}", flush=True)
+        return False
+
+
+def show_store_error(error: store.StoreError) -> None:
+    message = t(error.key, **error.params)
+    print(f"[congdanso] {message}", flush=True)
+    st.error(message, icon=":material/error:")
+
+
+@contextlib.contextmanager
+def store_guard():
+    """Turn a StoreError into a clear message and stop the page, never a stack trace."""
+    try:
+        yield
+    except store.StoreError as error:
+        show_store_error(error)
+        st.stop()
+
+
+def sandbox_db():
+    with store_guard():
+        return databases.sandbox()
+
+
+def tracker_db():
+    with store_guard():
+        return databases.tracker()
+
+
+def placeholder(what_key: str) -> None:
+    st.info(t("common.placeholder.body", what=t(what_key)), icon=":material/construction:")
+
+
+def page_link(page: str, **kwargs) -> None:
+    """``st.page_link`` that also works when a page runs alone (AppTest runs a page file as its
+    own entry point, where the app's navigation is unknown): then the label is shown as text."""
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.page_link(page, **kwargs)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"→ {kwargs.get('label', page)}")

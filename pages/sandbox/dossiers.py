@@ -1,0 +1,161 @@
+"""Quản lý hồ sơ: the persona's own dossiers, their status and the desk's messages; answer a
+supplement request by attaching the paper again; pay a fee due (the payments page, with
+``?dossier=<code>``); download the electronic result; rate the service at the end."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._ui.dossier import (CSS, badge, date, document_name, document_picker, error_text, money,
+                               procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
+from pages._ui.frame import page_link, page_setup, sandbox_db, t
+from pages._ui.persona import current_persona, require_persona, require_portal_login
+from workbench.sandbox import catalogue, dossiers
+
+lang = page_setup(sandbox=True)
+st.markdown(CSS, unsafe_allow_html=True)
+db = sandbox_db()
+persona = current_persona(db)
+if persona is None or st.session_state.get("portal_login") != persona["id"]:
+    st.title(t("dossiers.manage.title"))
+persona = require_persona(db)
+require_portal_login(db, persona)
+pid = persona["id"]
+state = st.session_state
+
+# A link from the confirmation or the payment page opens one dossier: ?code=<code>.
+asked = st.query_params.get("code")
+if asked and state.get("dos.opened_from_url") != asked:
+    state["dos.opened_from_url"] = asked
+    state["dos.code"] = asked
+
+
+def open_dossier(code: str | None) -> None:
+    state["dos.code"] = code
+    if code is None:
+        st.query_params.pop("code", None)
+    st.rerun()
+
+
+def record_download(code: str) -> None:
+    # A callback runs in the next script run's thread: use that thread's connection (issue 6 fix).
+    dossiers.record_download(sandbox_db(), pid, code)
+
+
+code = state.get("dos.code")
+scroll_to_top_on_change("dos", code)
+row = None
+if code:
+    try:
+        row = dossiers.get_own(db, pid, code)
+    except dossiers.DossierError as error:
+        st.error(error_text(error), icon=":material/error:")
+        state["dos.code"] = None
+
+# --- the list -------------------------------------------------------------------------------
+if row is None:
+    st.title(t("dossiers.manage.title"))
+    st.write(t("dossiers.manage.intro"))
+    mine = dossiers.for_persona(db, pid)
+    if not mine:
+        st.info(t("dossiers.manage.none"), icon=":material/folder_off:")
+        page_link("pages/sandbox/services.py", label=t("dossiers.manage.file_link"), icon=":material/edit_document:")
+    for item in mine:
+        with st.container(border=True):
+            st.markdown(f"**{procedure_name(item['procedure_id'])}**  \n{badge(item)}")
+            st.caption(f"{t('dossiers.manage.code')}: {item['code']} · {t('dossiers.manage.submitted')}: "
+                       f"{date(item['submitted_at'])} · {t('dossiers.manage.due')}: "
+                       f"{date(item.get('apology_due_date') or item['due_date'])}")
+            if st.button(t("dossiers.manage.open"), key=f"open.{item['code']}", width="stretch"):
+                open_dossier(item["code"])
+    st.stop()
+
+# --- one dossier ----------------------------------------------------------------------------
+proc = catalogue.get(row["procedure_id"])
+code = row["code"]
+if st.button("‹ " + t("dossiers.manage.back"), type="tertiary", key="back.list"):
+    open_dossier(None)
+st.title(procedure_name(row["procedure_id"]))
+show_document_notices()
+notice = state.pop("dos.notice", None)
+if notice:
+    st.success(notice, icon=":material/check_circle:")
+if state.get("dos.error"):
+    st.error(state.pop("dos.error"), icon=":material/error:")
+
+lines = [f"**{t('dossiers.manage.code')}:** {code}",
+         f"**{t('dossiers.manage.status')}:** {badge(row)}",
+         f"**{t('dossiers.manage.submitted')}:** {date(row['submitted_at'])}",
+         f"**{t('dossiers.manage.due')}:** {date(row['due_date'])}"]
+if row.get("apology_due_date"):
+    lines.append(f"**{t('dossiers.manage.new_due')}:** {date(row['apology_due_date'])}")
+if int(row.get("fee") or 0) > 0:
+    paid = t("dossiers.manage.paid", amount=money(row["fee"])) if row.get("paid_at") else \
+        t("dossiers.manage.to_pay", amount=money(row["fee"]))
+    lines.append(f"**{t('dossiers.manage.fee')}:** {paid}")
+st.markdown("  \n".join(lines))
+
+# Pay: the payments page takes it from here (dossiers.amount_due / record_payment).
+if row["amount_due"] > 0:
+    if st.button(t("dossiers.manage.pay"), type="primary", width="stretch", icon=":material/credit_card:",
+                 key="pay"):
+        st.switch_page("pages/sandbox/payment.py", query_params={"dossier": code})
+
+if row.get("apology_due_date"):
+    st.warning(t("dossiers.manage.apology", date=date(row["apology_due_date"])), icon=":material/schedule:")
+    st.download_button(t("dossiers.manage.apology_download"), dossiers.apology_slip(db, code, lang),
+                       file_name=f"phieu-xin-loi-{code}.pdf", mime="application/pdf", width="stretch",
+                       key="apology.pdf")
+
+# A supplement request: attach the paper again, then send.
+if row["status"] == "supplement_requested":
+    with st.container(border=True):
+        st.subheader(t("dossiers.manage.supplement_title"))
+        st.warning(row.get("supplement_note") or "", icon=":material/assignment_late:")
+        st.write(t("dossiers.manage.supplement_hint"))
+        for document in proc["documents"]:
+            document_picker(db, persona, row, document, key_prefix="dos")
+        if st.button(t("dossiers.manage.supplement_send"), type="primary", width="stretch", key="supplement"):
+            try:
+                dossiers.supplement(db, pid, code)
+            except dossiers.DossierError as error:
+                state["dos.error"] = error_text(error)
+            else:
+                state["dos.notice"] = t("dossiers.manage.supplement_sent")
+            st.rerun()
+
+# The electronic result.
+if row["status"] in ("result_ready", "returned"):
+    st.success(t("dossiers.manage.result_ready"), icon=":material/task:")
+    st.download_button(t("dossiers.manage.download"), dossiers.result_pdf(db, pid, code, lang),
+                       file_name=f"ket-qua-{code}.pdf", mime="application/pdf", type="primary", width="stretch",
+                       icon=":material/download:", on_click=record_download, args=(code,), key="result.pdf")
+
+# Satisfaction, once the dossier is finished.
+if row["status"] in ("returned", "refused"):
+    with st.container(border=True):
+        st.subheader(t("dossiers.manage.rate_title"))
+        if row.get("rating"):
+            st.write(t("dossiers.manage.rated", stars="★" * int(row["rating"]) + "☆" * (5 - int(row["rating"]))))
+        else:
+            with st.form("rate"):
+                rating = st.radio(t("dossiers.manage.rate_label"), [5, 4, 3, 2, 1], index=None, key="rate.value",
+                                  format_func={n: t(f"dossiers.manage.rating_{n}") for n in range(1, 6)}.get)
+                comment = st.text_area(t("dossiers.manage.rate_comment"), key="rate.comment", max_chars=500)
+                sent = st.form_submit_button(t("dossiers.manage.rate_send"), type="primary", width="stretch")
+            if sent:
+                if rating is None:
+                    st.error(t("dossiers.manage.rate_choose"), icon=":material/error:")
+                else:
+                    try:
+                        dossiers.rate(db, pid, code, int(rating), comment)
+                    except dossiers.DossierError as error:
+                        state["dos.error"] = error_text(error)
+                    st.rerun()
+
+st.subheader(t("dossiers.manage.messages"))
+show_messages(dossiers.messages(db, code))
+
+st.subheader(t("dossiers.manage.documents"))
+for document in dossiers.documents_of(db, code):
+    st.markdown(f"- {document_name(proc, document['document'])}")

@@ -1,0 +1,63 @@
+"""What each of the two databases holds, and the connections to them.
+
+Every module that has tables is imported here, plainly, and its migration set listed in the
+order it is applied; every module that records sandbox events is listed for its
+``EVENT_KINDS``. A module missing from these lists has no tables and its kinds are unknown to
+the lesson validator, and ``tests/test_shape.py`` fails. Nothing is looked up by name, so a
+misspelt module stops the import with its own error instead of being skipped.
+
+This module sits above the three parts of the workbench (it imports them all); ``store``
+below them knows only how to open, migrate and write.
+"""
+
+from __future__ import annotations
+
+from workbench import clock, events, store
+from workbench.learning import lessons, workshop
+from workbench.sandbox import (catalogue, dossiers, eid, health_book, otp, payments, personas, phone, portal, scams, scenarios)
+from workbench.tracker import schema as tracker_schema
+
+# Applied in this order; names of sets and migrations are stored in each database, so a
+# module may move freely as long as its ``Migrations("name")`` and function names stay.
+SANDBOX_MIGRATIONS = (
+    events.migrations,
+    clock.migrations,
+    personas.migrations,
+    phone.migrations,
+    otp.migrations,
+    eid.migrations,
+    portal.migrations,
+    health_book.migrations,
+    dossiers.migrations,
+    payments.migrations,
+    lessons.migrations,
+    workshop.migrations,
+)
+TRACKER_MIGRATIONS = (tracker_schema.migrations,)
+
+# Modules that record sandbox events, each with ``EVENT_KINDS = {"kind": "meaning"}``.
+EVENT_SOURCES = (
+    events, phone, otp, eid, portal, health_book, dossiers, payments, lessons, workshop,
+    scenarios, scams, catalogue,
+)
+
+
+def sandbox() -> store.StoreDatabase:
+    """This thread's connection to the disposable ``sandbox.db``, migrated on first use."""
+    return store.connect(store.SANDBOX, SANDBOX_MIGRATIONS)
+
+
+def tracker() -> store.StoreDatabase:
+    """This thread's connection to the precious ``tracker.db``, migrated on first use."""
+    return store.connect(store.TRACKER, TRACKER_MIGRATIONS)
+
+
+def event_kinds() -> dict[str, str]:
+    """Every event kind the sandbox can record, with what it means.
+
+    Lesson files are validated against this union, so a check can only name a kind that exists.
+    """
+    kinds: dict[str, str] = {}
+    for module in EVENT_SOURCES:
+        kinds.update(module.EVENT_KINDS)
+    return kinds

@@ -1,0 +1,300 @@
+"""Who may see and change the tracker (issue 8).
+
+Three roles: officials (everything), volunteers (enter citizens and see their own villages,
+phone numbers masked) and viewers (aggregates only). Passwords and PINs are stored only as
+scrypt hashes; five wrong attempts lock the account for 15 minutes. The first official is
+created by the first-run set-up, when the tracker has no user at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from workbench import passwords, store
+from workbench.tracker import export as tracker_export, tracker
+from workbench.tracker.tracker import TrackerError
+
+ROLES = ("official", "volunteer", "viewer")
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+# What each role may do. Volunteers act only within their villages (see ``allowed``).
+PERMISSIONS = {
+    "official": {"view_aggregates", "view_citizens", "see_phones", "enter", "import", "export", "erase",
+                 "reports", "admin"},
+    "volunteer": {"view_aggregates", "view_citizens", "enter", "import"},
+    "viewer": {"view_aggregates", "reports"},
+}
+
+
+def secret_kind(secret: str) -> str:
+    """A PIN of 6 digits (easy on a phone in the field) or a password of at least 8 characters."""
+    if re.fullmatch(r"\d{6,}", secret or ""):
+        return "pin"
+    if len(secret or "") >= 8:
+        return "password"
+    raise TrackerError("tracker.error.weak_secret", field="secret")
+
+
+def _clean_username(username: str) -> str:
+    name = tracker.fold(username).replace(" ", ".")
+    if not re.fullmatch(r"[a-z0-9._\-]{3,40}", name):
+        raise TrackerError("tracker.error.username", field="username")
+    return name
+
+
+def needs_setup(db) -> bool:
+    return db.execute("select count(*) from users").fetchone()[0] == 0
+
+
+def _insert_user(db, *, username, display_name, role, secret, village_ids=(), team_id=None) -> int:
+    if role not in ROLES:
+        raise TrackerError("tracker.error.role", field="role")
+    username = _clean_username(username)
+    display_name = tracker.clean_text(display_name) or username
+    kind = secret_kind(secret)
+    if db.execute("select 1 from users where username = ?", [username]).fetchone():
+        raise TrackerError("tracker.error.username_taken", field="username", username=username)
+    user_id = db["users"].insert({
+        "username": username, "display_name": display_name, "role": role, "secret_hash": passwords.hash_secret(secret, passwords.TRACKER),
+        "secret_kind": kind, "team_id": team_id, "failed_count": 0, "locked_until": None, "active": 1,
+        "created_at": tracker.now_iso()}).last_pk
+    for village_id in village_ids or ():
+        db["user_villages"].insert({"user_id": user_id, "village_id": int(village_id)}, ignore=True)
+    return user_id
+
+
+def create_first_official(db, *, username: str, display_name: str, secret: str) -> int:
+    """First-run set-up: only while the tracker has no user."""
+    with store.write(db):
+        if not needs_setup(db):
+            raise TrackerError("tracker.error.already_set_up")
+        user_id = _insert_user(db, username=username, display_name=display_name, role="official", secret=secret)
+        tracker.audit(db, _clean_username(username), "user.created", "user", user_id, role="official", first=True)
+    return user_id
+
+
+def create_user(db, by: dict, *, username, display_name, role, secret, village_ids=(), team_id=None) -> int:
+    require(by, "admin")
+    if role == "volunteer" and not village_ids:
+        raise TrackerError("tracker.error.volunteer_villages", field="village_ids")
+    with store.write(db):
+        user_id = _insert_user(db, username=username, display_name=display_name, role=role, secret=secret,
+                               village_ids=village_ids, team_id=team_id)
+        tracker.audit(db, by["username"], "user.created", "user", user_id, role=role)
+    return user_id
+
+
+def set_secret(db, by: dict, user_id: int, secret: str) -> None:
+    if by["id"] != user_id:
+        require(by, "admin")
+    kind = secret_kind(secret)
+    with store.write(db):
+        db.execute("update users set secret_hash = ?, secret_kind = ?, failed_count = 0, locked_until = null "
+                   "where id = ?", [passwords.hash_secret(secret, passwords.TRACKER), kind, user_id])
+        tracker.audit(db, by["username"], "user.secret_changed", "user", user_id)
+
+
+def set_active(db, by: dict, user_id: int, active: bool) -> None:
+    require(by, "admin")
+    if user_id == by["id"] and not active:
+        raise TrackerError("tracker.error.self_disable")
+    with store.write(db):
+        db.execute("update users set active = ?, failed_count = 0, locked_until = null where id = ?",
+                   [int(active), user_id])
+        tracker.audit(db, by["username"], "user.enabled" if active else "user.disabled", "user", user_id)
+
+
+def users(db) -> list[dict]:
+    rows = list(db.query("select id, username, display_name, role, team_id, active, failed_count, locked_until, "
+                         "created_at from users order by role, username"))
+    for row in rows:
+        row["village_ids"] = village_ids_of(db, row["id"])
+    return rows
+
+
+def village_ids_of(db, user_id: int) -> tuple[int, ...]:
+    return tuple(r[0] for r in db.execute("select village_id from user_villages where user_id = ? order by village_id",
+                                          [user_id]))
+
+
+def session_user(db, user_id: int) -> dict | None:
+    """The signed-in user as pages keep it: id, username, name, role, villages. None if disabled."""
+    rows = list(db.query("select id, username, display_name, role, team_id, active from users where id = ?", [user_id]))
+    if not rows or not rows[0]["active"]:
+        return None
+    user = rows[0]
+    user["village_ids"] = village_ids_of(db, user_id)
+    return user
+
+
+def login(db, username: str, secret: str, now: dt.datetime | None = None) -> dict:
+    """Check a password or PIN; five failures in a row lock the account for 15 minutes.
+
+    A refusal is written (failure count, audit line) and committed *before* the error is
+    raised: raising inside ``store.write`` would roll the count back and nobody would ever
+    be locked out.
+    """
+    now = now or dt.datetime.now()
+    try:
+        name = _clean_username(username)
+    except TrackerError:
+        raise TrackerError("tracker.error.login_wrong", field="secret") from None
+    refusal = None
+    with store.write(db):
+        rows = list(db.query("select * from users where username = ?", [name]))
+        if not rows or not rows[0]["active"]:
+            tracker.audit(db, name, "auth.login_failed", "user", None, reason="unknown")
+            refusal = TrackerError("tracker.error.login_wrong", field="secret")
+        elif rows[0]["locked_until"] and rows[0]["locked_until"] > now.isoformat():
+            user = rows[0]
+            minutes = max(1, int((dt.datetime.fromisoformat(user["locked_until"]) - now).total_seconds() // 60) + 1)
+            tracker.audit(db, name, "auth.login_refused", "user", user["id"], reason="locked")
+            refusal = TrackerError("tracker.error.locked", field="secret", minutes=minutes)
+        elif not passwords.check_secret(secret or "", rows[0]["secret_hash"]):
+            user = rows[0]
+            failures = (user["failed_count"] or 0) + 1
+            locked = None
+            if failures >= MAX_FAILURES:
+                locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
+                failures = 0
+            db.execute("update users set failed_count = ?, locked_until = ? where id = ?", [failures, locked, user["id"]])
+            tracker.audit(db, name, "auth.login_failed", "user", user["id"], locked=bool(locked))
+            refusal = (TrackerError("tracker.error.locked", field="secret", minutes=LOCK_MINUTES) if locked
+                       else TrackerError("tracker.error.login_wrong", field="secret", left=MAX_FAILURES - failures))
+        else:
+            user = rows[0]
+            db.execute("update users set failed_count = 0, locked_until = null where id = ?", [user["id"]])
+            tracker.audit(db, name, "auth.login", "user", user["id"])
+    if refusal is not None:
+        raise refusal
+    return session_user(db, user["id"])
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+def can(user: dict | None, action: str, village_id: int | None = None) -> bool:
+    if not user or action not in PERMISSIONS.get(user.get("role"), set()):
+        return False
+    if user["role"] == "volunteer" and village_id is not None:
+        return village_id in user.get("village_ids", ())
+    return True
+
+
+def require(user: dict | None, action: str, village_id: int | None = None) -> None:
+    if not can(user, action, village_id):
+        raise TrackerError("tracker.error.forbidden", action=action)
+
+
+def scope(user: dict | None) -> tracker.Scope:
+    """Which citizens a user may see, and whether phone numbers are masked."""
+    require(user, "view_citizens")
+    if user["role"] == "official":
+        return tracker.Scope()
+    return tracker.Scope(village_ids=tuple(user.get("village_ids", ())), mask_phones=True)
+
+
+def dashboard_villages(user: dict | None) -> tuple[int, ...] | None:
+    """Volunteers see the figures of their villages; officials and viewers the whole commune."""
+    require(user, "view_aggregates")
+    return tuple(user.get("village_ids", ())) if user["role"] == "volunteer" else None
+
+
+def search(db, user: dict, text: str, limit: int = 20) -> list[dict]:
+    return tracker.search(db, text, scope(user), limit)
+
+
+def add_citizen(db, user: dict, **fields) -> int:
+    """``tracker.add_citizen`` for a signed-in user, within the villages they may enter for."""
+    village_id = tracker.resolve_village(db, fields["village"])
+    require(user, "enter", village_id)
+    fields["village"] = village_id
+    return tracker.add_citizen(db, actor=user["username"], **fields)
+
+
+def record_milestone(db, user: dict, citizen_id: int, milestone: str, date, note: str = "") -> bool:
+    citizen = tracker.get_citizen(db, citizen_id)
+    if citizen is None:
+        raise TrackerError("tracker.error.unknown_citizen")
+    require(user, "enter", citizen["village_id"])
+    return tracker.record_milestone(db, citizen_id, milestone, date, helped_by=user["display_name"],
+                                    actor=user["username"], note=note)
+
+
+def citizen_for(db, user: dict, citizen_id: int) -> dict:
+    citizen = tracker.get_citizen(db, citizen_id)
+    if citizen is None:
+        raise TrackerError("tracker.error.unknown_citizen")
+    require(user, "view_citizens", citizen["village_id"])
+    if not can(user, "see_phones"):
+        citizen["phone"] = tracker.mask_phone(citizen["phone"])
+    return citizen
+
+
+def save_entry(db, user: dict, *, citizen_id: int | None = None, citizen: dict | None = None,
+               milestones: dict | None = None, note: str = "", allow_duplicate: bool = False) -> int:
+    """``tracker.save_entry`` for a signed-in user, within the villages they may enter for; the
+    user is recorded as who helped, and (for a new person) as who took the consent unless the
+    entry names someone else."""
+    if citizen_id is not None:
+        found = tracker.get_citizen(db, citizen_id)
+        if found is None:
+            raise TrackerError("tracker.error.unknown_citizen")
+        require(user, "enter", found["village_id"])
+    elif citizen is not None:
+        citizen = dict(citizen)
+        citizen["village"] = tracker.resolve_village(db, citizen["village"])
+        require(user, "enter", citizen["village"])
+        citizen.setdefault("consent_by", user["display_name"])
+    else:
+        require(user, "enter")
+    return tracker.save_entry(db, actor=user["username"], helped_by=user["display_name"], citizen_id=citizen_id,
+                              citizen=citizen, milestones=milestones, note=note, allow_duplicate=allow_duplicate)
+
+
+def duplicates_for(db, user: dict, full_name: str, birth_year, village) -> list[dict]:
+    """Possible duplicates of a person about to be added (same name, birth year and village),
+    shown before saving so the volunteer chooses: never a silent merge."""
+    require(user, "enter")
+    try:
+        year = tracker.parse_birth_year(birth_year)
+        village_id = tracker.resolve_village(db, village)
+    except TrackerError:
+        return []
+    rows = tracker.find_duplicates(db, full_name, year, village_id)
+    return [citizen_for(db, user, row["id"]) for row in rows]
+
+
+def erase_citizen(db, user: dict, citizen_id: int) -> None:
+    """Delete a person on their request (Decree 13/2023, Law 91/2025): officials only."""
+    require(user, "erase")
+    tracker.delete_citizen(db, citizen_id, actor=user["username"])
+
+
+def export_citizen(db, user: dict, citizen_id: int) -> bytes:
+    """Everything held about one person, for them to take away: officials only."""
+    require(user, "export")
+    return tracker_export.citizen_json(db, citizen_id, actor=user["username"])
+
+
+def set_villages(db, by: dict, user_id: int, village_ids) -> None:
+    """Which villages a volunteer enters for and sees."""
+    require(by, "admin")
+    with store.write(db):
+        db.execute("delete from user_villages where user_id = ?", [user_id])
+        for village_id in village_ids or ():
+            db["user_villages"].insert({"user_id": user_id, "village_id": int(village_id)}, ignore=True)
+        tracker.audit(db, by["username"], "user.villages_changed", "user", user_id,
+                      villages=sorted(int(v) for v in village_ids or ()))
+
+
+def set_role(db, by: dict, user_id: int, role: str) -> None:
+    require(by, "admin")
+    if role not in ROLES:
+        raise TrackerError("tracker.error.role", field="role")
+    if user_id == by["id"] and role != "official":
+        raise TrackerError("tracker.error.self_demote", field="role")
+    with store.write(db):
+        db.execute("update users set role = ? where id = ?", [role, user_id])
+        tracker.audit(db, by["username"], "user.role_changed", "user", user_id, role=role)
