@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from workbench import store
-from workbench.tracker import dates
+from workbench.tracker import realtime
 
 
 def record(db, actor: str, action: str, entity: str = "", entity_id: int | None = None, **detail) -> int:
@@ -19,7 +19,7 @@ def record(db, actor: str, action: str, entity: str = "", entity_id: int | None 
     with store.write(db):
         cursor = db.execute(
             "insert into audit (at, actor, action, entity, entity_id, detail) values (?, ?, ?, ?, ?, ?)",
-            [dates.now_iso(), actor or "?", action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
+            [realtime.now_iso(), actor or "?", action, entity, entity_id, json.dumps(detail, ensure_ascii=False)],
         )
         return cursor.lastrowid
 

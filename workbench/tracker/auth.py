@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from workbench import passwords, store, text
-from workbench.tracker import audit, citizens, dates, export, fields, places
+from workbench.tracker import audit, citizens, export, fields, places, realtime
 from workbench.tracker.errors import TrackerError
 
 ROLES = ("official", "volunteer", "viewer")
@@ -59,7 +59,7 @@ def _insert_user(db, *, username, display_name, role, secret, village_ids=(), te
     user_id = db["users"].insert({
         "username": username, "display_name": display_name, "role": role, "secret_hash": passwords.hash_secret(secret, passwords.TRACKER),
         "secret_kind": kind, "team_id": team_id, "failed_count": 0, "locked_until": None, "active": 1,
-        "created_at": dates.now_iso()}).last_pk
+        "created_at": realtime.now_iso()}).last_pk
     for village_id in village_ids or ():
         db["user_villages"].insert({"user_id": user_id, "village_id": int(village_id)}, ignore=True)
     return user_id

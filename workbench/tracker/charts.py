@@ -1,5 +1,5 @@
 """The tracker dashboard's charts (issue 8), built once for the page, the PDF report and the
-notebook, from the small aggregated lists ``figures.dashboard()`` returns: Altair never sees a
+notebook, from the small aggregated lists ``dashboard.figures()`` returns: Altair never sees a
 citizen row.
 
 Phone first: horizontal bars (long village and team names read across a 360-px screen),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbench import store, text
-from workbench.tracker import audit, dates, fields, places, settings
+from workbench.tracker import audit, fields, places, realtime, settings
 from workbench.tracker.errors import DuplicateCitizen, TrackerError
 from workbench.tracker.schema import MILESTONES, citizen_totals
 
@@ -56,7 +56,7 @@ def check(*, full_name, birth_year, gender, ethnicity, phone=None, cccd_last4=No
 
     def consent(value):
         day = fields.parse_date(value)
-        if day > dates.today().isoformat():
+        if day > realtime.today().isoformat():
             raise TrackerError("tracker.error.future_date")
         return day
 
@@ -80,7 +80,7 @@ def add(db, *, full_name, birth_year, gender, ethnicity, village, phone=None, co
             matches = find_duplicates(db, full_name, year, village_id)
             if matches:
                 raise DuplicateCitizen(matches)
-        stamp = dates.now_iso()
+        stamp = realtime.now_iso()
         citizen_id = db["citizens"].insert({
             "full_name": full_name, "name_folded": text.fold(full_name), "birth_year": year, "gender": gender,
             "ethnicity": ethnicity, "village_id": village_id,
@@ -114,7 +114,7 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
     if milestone not in MILESTONES:
         raise TrackerError("tracker.error.unknown_milestone", field="milestone", milestone=str(milestone))
     day = fields.parse_date(date)
-    if day > dates.today().isoformat():
+    if day > realtime.today().isoformat():
         raise TrackerError("tracker.error.future_date", field="date")
     with store.write(db):
         citizen = db.execute("select team_id from citizens where id = ?", [citizen_id]).fetchone()
@@ -134,9 +134,9 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
             db.execute("insert into milestones (citizen_id, milestone, date, helped_by, team_id, note, created_by, "
                        "created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
                        [citizen_id, milestone, day, text.clean(helped_by), team, text.clean(note), actor,
-                        dates.now_iso()])
+                        realtime.now_iso()])
         db.execute(f"update citizens set m_{milestone} = ?, updated_at = ? where id = ?",
-                   [day, dates.now_iso(), citizen_id])
+                   [day, realtime.now_iso(), citizen_id])
         db.execute(f"update citizens set digital_date = {settings.digital_expr(settings.definition(db))} where id = ?",
                    [citizen_id])
         citizen_totals(db, 1, [citizen_id])

@@ -12,7 +12,7 @@ import json
 import random
 
 from workbench import fakes, store, text
-from workbench.tracker import audit, dates, places, settings
+from workbench.tracker import audit, places, realtime, settings
 from workbench.tracker.schema import MILESTONES, citizen_totals
 
 CITIZENS = 3000
@@ -32,7 +32,7 @@ def seed(db, force: bool = False, count: int = CITIZENS, seed: int = SEED) -> st
     info = fakes.load_commune()
     fake = fakes.make_faker(seed)
     rng = random.Random(seed)
-    end = dates.today()
+    end = realtime.today()
     start = end - dt.timedelta(weeks=40)
     with store.write(db):
         if places.commune(db) is None:
@@ -76,7 +76,7 @@ def seed(db, force: bool = False, count: int = CITIZENS, seed: int = SEED) -> st
                     reached[milestone] = day.isoformat()
                     day = day + dt.timedelta(days=rng.randrange(0, 10))
             citizen_id = next_id + n
-            stamp = dates.now_iso()
+            stamp = realtime.now_iso()
             row = {"id": citizen_id, "full_name": person.full_name, "name_folded": text.fold(person.full_name),
                    "birth_year": int(person.birth_date[:4]), "gender": person.gender, "ethnicity": person.ethnicity,
                    "village_id": village_ids[village_code], "team_id": team_id,

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from workbench import fakes, text
-from workbench.tracker import dates
+from workbench.tracker import realtime
 from workbench.tracker.errors import TrackerError
 
 GENDERS = ("nam", "nữ")
@@ -32,7 +32,7 @@ def parse_birth_year(value, on: dt.date | None = None) -> int:
         year = int(float(str(value).strip()))
     except (TypeError, ValueError):
         raise TrackerError("tracker.error.birth_year", field="birth_year", value=text.clean(value)) from None
-    if not 1900 <= year <= (on or dates.today()).year:
+    if not 1900 <= year <= (on or realtime.today()).year:
         raise TrackerError("tracker.error.birth_year", field="birth_year", value=str(year))
     return year
 

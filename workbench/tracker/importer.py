@@ -27,7 +27,7 @@ import openpyxl
 from openpyxl.styles import Font
 
 from workbench import i18n, store, text
-from workbench.tracker import audit, dates, fields, schema, settings
+from workbench.tracker import audit, fields, realtime, schema, settings
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
 
@@ -203,7 +203,7 @@ def _text(value) -> str:
 def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[int] | None = None,
          progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> Plan:
     """Read and check every row; say what would be created, updated and ignored. Writes nothing."""
-    today_iso = (today or dates.today()).isoformat()
+    today_iso = (today or realtime.today()).isoformat()
     rows = read_rows(data, filename)
     result = Plan()
     iterator = iter(rows)
@@ -429,7 +429,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     if result.bad_rows and mode == "all_or_nothing":
         return {"created": 0, "updated": 0, "ignored": counts["ignored"], "written": False}
     chosen = settings.definition(db)
-    stamp = dates.now_iso()
+    stamp = realtime.now_iso()
     insert_citizens = INSERT_CITIZEN
     # The new people's milestones cannot clash with a recorded one: a plain insert.
     insert_milestones = INSERT_MILESTONE

@@ -1,7 +1,7 @@
 """The one-page weekly report to the district (issue 8): printable A4, in Vietnamese.
 
-Built from the same aggregated figures as the dashboard (``figures.dashboard``) and the same
-charts (``charts``), rendered to PNG offline by vl-convert. Real data: no sandbox
+Built from the same aggregated figures as the dashboard (``dashboard.figures``) and the same
+chart builders (``charts``), rendered to PNG offline by vl-convert. Real data: no sandbox
 stamp, and no citizen's name, only counts.
 """
 
@@ -11,32 +11,32 @@ import datetime as dt
 import io
 
 from workbench import i18n, pdf
-from workbench.tracker import charts, dates, figures
+from workbench.tracker import charts, dashboard, realtime
 
 TABLE_ROWS = 20  # villages listed, lowest rate first: what fits on the page with the charts
 REPORT_DAYS = 7
 
 
-def report_filters(end: dt.date | str | None = None, village_ids=None) -> tuple[figures.Filters, figures.Filters]:
+def report_filters(end: dt.date | str | None = None, village_ids=None) -> tuple[dashboard.Filters, dashboard.Filters]:
     """(the whole period up to ``end``, the 7 days ending on ``end``)."""
-    end_day = dt.date.fromisoformat(end) if isinstance(end, str) else (end or dates.today())
+    end_day = dt.date.fromisoformat(end) if isinstance(end, str) else (end or realtime.today())
     week_start = end_day - dt.timedelta(days=REPORT_DAYS - 1)
-    return (figures.Filters(end=end_day.isoformat(), village_ids=village_ids),
-            figures.Filters(start=week_start.isoformat(), end=end_day.isoformat(), village_ids=village_ids))
+    return (dashboard.Filters(end=end_day.isoformat(), village_ids=village_ids),
+            dashboard.Filters(start=week_start.isoformat(), end=end_day.isoformat(), village_ids=village_ids))
 
 
 def report_figures(db, end=None, village_ids=None) -> dict:
     """Everything the report states, as numbers: the dashboard to date, and this week's."""
     overall, week = report_filters(end, village_ids)
-    shown = figures.dashboard(db, overall)
-    this_week = figures.weekly(db, week)
-    shown["week"] = {
+    figures = dashboard.figures(db, overall)
+    this_week = dashboard.weekly(db, week)
+    figures["week"] = {
         "start": week.start, "end": week.end,
         "milestones": sum(w["milestones"] for w in this_week),
         "new_digital": sum(w["digital"] for w in this_week),
-        "funnel": figures.funnel(db, week),
+        "funnel": dashboard.funnel(db, week),
     }
-    return shown
+    return figures
 
 
 def _date(iso: str) -> str:
@@ -61,7 +61,8 @@ def _key_values(doc, rows: list[tuple[str, str]], key_width: float) -> None:
 
 def build(db, *, end=None, village_ids=None, author: str = "", lang: str = "vi") -> bytes:
     """The PDF's bytes."""
-    return render(report_figures(db, end, village_ids), author=author, lang=lang)
+    figures = report_figures(db, end, village_ids)
+    return render(figures, author=author, lang=lang)
 
 
 def render(figures: dict, *, author: str = "", lang: str = "vi") -> bytes:

@@ -113,7 +113,7 @@ def dashboard_indexes(db):
 # touches out of the totals before and puts them back after, in the same transaction
 # (``citizen_totals``); tests/test_tracker_totals.py checks each kind of write against a full
 # count. (Triggers would keep them with no help, but cost an import ~4 µs a row even idle.)
-# ``figures.dashboard`` uses them for the views they answer exactly and counts rows for the
+# ``dashboard.figures`` uses them for the views they answer exactly and counts rows for the
 # others (a village or team filter, an end date before the last digital citizen…).
 _PERSON = ("c.digital_date is not null, coalesce(c.gender = 'nữ', 0), "
            "coalesce(lower(trim(c.ethnicity)) != 'kinh', 0), coalesce(c.birth_year, 9999)")

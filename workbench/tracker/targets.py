@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from workbench import store, text
-from workbench.tracker import audit, dates, fields
+from workbench.tracker import audit, fields, realtime
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
 
@@ -63,7 +63,7 @@ def headline(db) -> dict:
         return rows[0]
     return {"id": None, "name": "1.000 công dân số", "metric": "digital", "kind": "number",
             "value": DEFAULT_TARGET, "scope": "commune", "scope_id": None,
-            "deadline": dt.date(dates.today().year, 12, 31).isoformat()}
+            "deadline": dt.date(realtime.today().year, 12, 31).isoformat()}
 
 
 def progress(db, target: dict) -> dict:

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from workbench.tracker import audit, dates, places, settings, targets
+from workbench.tracker import audit, places, realtime, settings, targets
 from workbench.tracker.schema import MILESTONES
 
 LAG_RATIO = 0.75  # a village is lagging below 75% of the commune's rate per population
@@ -46,7 +46,7 @@ class Filters:
     team_id: int | None = None
 
     def end_date(self) -> str:
-        return self.end or dates.today().isoformat()
+        return self.end or realtime.today().isoformat()
 
     def resolved(self) -> "Filters":
         """The same filters with today written out: a cache key that changes at midnight."""
@@ -342,7 +342,7 @@ def weekly(db, f: Filters) -> list[dict]:
             for week in _weeks(first, end)]
 
 
-def dashboard(db, f: Filters) -> dict:
+def figures(db, f: Filters) -> dict:
     """Every figure of the dashboard, as small lists of aggregated rows."""
     f = f.resolved()
     counts = citizen_counts(db, f)
@@ -352,5 +352,5 @@ def dashboard(db, f: Filters) -> dict:
             "teams": by_team(db, f), "groups": groups(db, f, counts),
             "weekly": weekly(db, f), "definition": list(settings.definition(db)),
             "commune": places.commune(db), "data_version": audit.data_version(db),
-            "computed_at": dates.now_iso()}
+            "computed_at": realtime.now_iso()}
 
