@@ -177,7 +177,7 @@ def test_every_audit_action_has_a_name_in_both_languages():
     from workbench import i18n
 
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "workbench" / "tracker").rglob("*.py"))
-    actions = set(re.findall(r'audit\([^,]+, [^,]+, "([a-z_.]+)"', source)) | {"user.disabled"}
+    actions = set(re.findall(r'audit\.record\([^,]+, [^,]+, "([a-z_.]+)"', source)) | {"user.disabled"}
     assert len(actions) > 20
     missing = [(lang, a) for a in sorted(actions) for lang in ("vi", "en") if not i18n.has(f"tracker.action.{a}", lang)]
     assert missing == []
