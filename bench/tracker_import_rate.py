@@ -51,27 +51,28 @@ def build_csv(rows: int, villages: list[str], teams: list[str], seed: int = 7) -
 def main() -> int:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-import-")
-    from workbench.tracker import importer as tracker_import, tracker
+    from workbench import databases
+    from workbench.tracker import citizens, demo, importer, places
 
     db = databases.tracker()
-    tracker.seed_demo(db, count=0)
-    data = build_csv(rows, [v["name"] for v in tracker.villages(db)], [t["name"] for t in tracker.teams(db)])
+    demo.seed(db, count=0)
+    data = build_csv(rows, [v["name"] for v in places.villages(db)], [t["name"] for t in places.teams(db)])
     print(f"rows: {rows:,}   file: {len(data) / 1e6:.1f} MB")
 
     start, cpu = time.perf_counter(), time.process_time()
-    dry = tracker_import.import_file(db, data, "bench.csv", dry_run=True)
+    dry = importer.import_file(db, data, "bench.csv", dry_run=True)
     dry_s, dry_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"dry run (read + validate):      {dry_s:6.2f} s   {rows / dry_s:9,.0f} rows/s   "
           f"(CPU {rows / dry_cpu:,.0f} rows/s)   created {dry['created']:,} updated {dry['updated']:,} errors {len(dry['errors'])}")
 
     start, cpu = time.perf_counter(), time.process_time()
-    done = tracker_import.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
+    done = importer.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
     commit_s, commit_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"commit (validate + write):      {commit_s:6.2f} s   {rows / commit_s:9,.0f} rows/s   "
-          f"(CPU {rows / commit_cpu:,.0f} rows/s)   citizens now {tracker.citizen_count(db):,}")
+          f"(CPU {rows / commit_cpu:,.0f} rows/s)   citizens now {citizens.count(db):,}")
 
     start, cpu = time.perf_counter(), time.process_time()
-    again = tracker_import.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
+    again = importer.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
     again_s, again_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"same file again (no change):    {again_s:6.2f} s   {rows / again_s:9,.0f} rows/s   "
           f"(CPU {rows / again_cpu:,.0f} rows/s)   created {again['created']} updated {again['updated']} ignored {again['ignored']:,}")

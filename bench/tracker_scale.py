@@ -6,7 +6,7 @@ prints:
   320,000 citizens: the first run (cache empty) and later runs (cache warm), beside the run
   time of a trivial page (pages/home.py) measured in the same process;
 - the import rate of a 100,000-row CSV in the template's format, through
-  ``tracker_import.import_file`` (the full validation a volunteer's file gets);
+  ``importer.import_file`` (the full validation a volunteer's file gets);
 - peak memory (RSS) of each measurement, each run in its own process.
 
 Targets (issue 8): dashboard at 320,000 within 5x the trivial page; import >= 10,000 rows/s.
@@ -61,15 +61,15 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
 
 def generate(db, citizens: int, seed: int = SEED) -> dict:
     """A province: communes, villages (one team each), ``citizens`` with dated milestones."""
-    from workbench import store
-    from workbench.tracker import importer as tracker_import, schema as tracker_schema, tracker
+    from workbench import store, text
+    from workbench.tracker import audit, importer, realtime, schema
     from workbench.tracker.schema import MILESTONES
 
     rng = random.Random(seed)
     started = time.perf_counter()
     end = dt.date.today()
     start = end - dt.timedelta(days=2 * 365)
-    stamp = tracker.now_iso()
+    stamp = realtime.now_iso()
     # A throw-away bench database: a big page cache and no fsync make the bulk insert fast.
     db.execute("PRAGMA cache_size = -262144")
     db.execute("PRAGMA synchronous = OFF")
@@ -81,19 +81,19 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
         villages = []
         for v in range(VILLAGES):
             name = f"Thôn {v + 1:04d}"
-            villages.append((v + 1, v % COMMUNES + 1, f"V{v + 1:04d}", name, tracker.fold(name),
+            villages.append((v + 1, v % COMMUNES + 1, f"V{v + 1:04d}", name, text.fold(name),
                              rng.randrange(250, 900), rng.randrange(60, 220), 0))
         db.conn.executemany("insert into villages (id, commune_id, code, name, name_folded, population, households, "
                             "is_demo) values (?, ?, ?, ?, ?, ?, ?, ?)", villages)
         db.conn.executemany("insert into teams (id, name, name_folded, village_id, is_demo) values (?, ?, ?, ?, 0)",
-                            [(v[0], f"Tổ CNS {v[3]}", tracker.fold(f"Tổ CNS {v[3]}"), v[0]) for v in villages])
+                            [(v[0], f"Tổ CNS {v[3]}", text.fold(f"Tổ CNS {v[3]}"), v[0]) for v in villages])
         members = _names(rng, 5 * VILLAGES)  # a team of five in every village (Vân Hồ, seed 002)
         db.conn.executemany("insert into team_members (team_id, full_name, role, is_demo) values (?, ?, ?, 0)",
                             [(n // 5 + 1, members[n][0], "leader" if n % 5 == 0 else "member")
                              for n in range(5 * VILLAGES)])
         names = _names(rng, min(citizens, 50_000)) if citizens else []
         span = (end - start).days
-        citizen_sql, milestone_sql = tracker_import.INSERT_CITIZEN, tracker_import.INSERT_MILESTONE
+        citizen_sql, milestone_sql = importer.INSERT_CITIZEN, importer.INSERT_MILESTONE
         milestones_made = 0
         for first in range(0, citizens, BATCH):  # in batches, so the peak memory is the page's, not ours
             citizen_rows, milestone_rows = [], []
@@ -110,15 +110,15 @@ def generate(db, citizens: int, seed: int = SEED) -> dict:
                         dates[milestone] = day.isoformat()
                         day += dt.timedelta(days=rng.randrange(0, 10))
                 digital = max(dates[m] for m in DIGITAL) if all(m in dates for m in DIGITAL) else None
-                citizen_rows.append((n + 1, name, tracker.fold(name), rng.randrange(1935, 2008), gender, ethnicity,
+                citizen_rows.append((n + 1, name, text.fold(name), rng.randrange(1935, 2008), gender, ethnicity,
                                      village, village, None, None, "bench", start.isoformat(), "bench", 0, stamp,
                                      stamp, digital, *[dates.get(m) for m in MILESTONES]))
                 milestone_rows.extend((n + 1, m, d, "bench", village, "", "bench", stamp) for m, d in dates.items())
             db.conn.executemany(citizen_sql, citizen_rows)
             db.conn.executemany(milestone_sql, milestone_rows)
             milestones_made += len(milestone_rows)
-        tracker_schema.fill_dashboard_totals(db)
-        tracker.audit(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
+        schema.fill_dashboard_totals(db)
+        audit.record(db, "bench", "bench.generated", "citizen", None, citizens=citizens)
     db.execute("analyze")
     db.execute("PRAGMA synchronous = FULL")
     db.execute(f"PRAGMA cache_size = -{store.TRACKER_CACHE_KIB}")  # back to the app's: measure as it runs
@@ -155,19 +155,19 @@ st.write(user["display_name"])
 """
 
 
-def phase_dashboard(citizens: int, repeats: int) -> dict:
+def phase_dashboard(people: int, repeats: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     import altair  # noqa: F401  (a server imports these once; the first view should not pay for it)
     import pandas  # noqa: F401
-    from workbench import store, tracker_charts  # noqa: F401
-    from workbench.tracker import auth as tracker_auth, tracker
+    from workbench import databases
+    from workbench.tracker import auth, charts, citizens, dashboard, realtime
 
     _fresh_data_dir()
     db = databases.tracker()
-    made = generate(db, citizens)
-    official = tracker_auth.create_first_official(db, username="bench.official", display_name="Bench",
-                                                  secret="benchmark-secret")
+    made = generate(db, people)
+    official = auth.create_first_official(db, username="bench.official", display_name="Bench",
+                                          secret="benchmark-secret")
 
     def page(name):
         if name == "trivial":
@@ -181,26 +181,26 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
     _run(page("trivial"))  # Streamlit's own start-up, paid once for every page
     trivial = [_run(page("trivial")) for _ in range(repeats)]
     home = [_run(page("home.py")) for _ in range(repeats)]
-    first = _run(page("tracker_dashboard.py"))  # also the process's first Altair chart, Styler, …
+    first = _run(page("tracker/dashboard.py"))  # also the process's first Altair chart, Styler, …
     cold = []
     fresh = [row[0] for row in db.execute("select id from citizens where m_dossier is null order by id limit ?",
                                           [repeats])]
     for citizen_id in fresh:  # a volunteer records a milestone: the next view recomputes every figure
-        tracker.record_milestone(db, citizen_id, "dossier", tracker.today(), helped_by="bench", actor="bench")
-        cold.append(_run(page("tracker_dashboard.py")))
-    warm = [_run(page("tracker_dashboard.py")) for _ in range(repeats)]
+        citizens.record_milestone(db, citizen_id, "dossier", realtime.today(), helped_by="bench", actor="bench")
+        cold.append(_run(page("tracker/dashboard.py")))
+    warm = [_run(page("tracker/dashboard.py")) for _ in range(repeats)]
     after_login = []
     for _ in range(repeats):  # a login writes an audit line but changes no figure: still served from the cache
-        tracker_auth.login(db, "bench.official", "benchmark-secret")
-        after_login.append(_run(page("tracker_dashboard.py")))
+        auth.login(db, "bench.official", "benchmark-secret")
+        after_login.append(_run(page("tracker/dashboard.py")))
     # The cold view's own work, outside Streamlit: the SQL figures, then the charts' Vega-Lite specs.
     figures_cpu, charts_cpu = [], []
     for _ in range(repeats):
         cpu = time.process_time()
-        figures = tracker.dashboard(db, tracker.Filters())
+        figures = dashboard.figures(db, dashboard.Filters())
         figures_cpu.append(time.process_time() - cpu)
         cpu = time.process_time()
-        {name: tracker_charts.spec(chart) for name, chart in tracker_charts.all_charts(figures, "vi").items()}
+        {name: charts.spec(chart) for name, chart in charts.all_charts(figures, "vi").items()}
         charts_cpu.append(time.process_time() - cpu)
     return {"phase": "dashboard", **made, "trivial_s": statistics.median(trivial), "home_s": statistics.median(home),
             "dashboard_first_s": first, "dashboard_cold_s": statistics.median(cold),
@@ -211,12 +211,12 @@ def phase_dashboard(citizens: int, repeats: int) -> dict:
 
 def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
     """A volunteer-style CSV in the template's columns: x marks, dd/mm/yyyy dates, UTF-8 BOM."""
-    from workbench.tracker import importer as tracker_import
+    from workbench.tracker import importer
 
     rng = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(tracker_import.TEMPLATE_HEADERS)
+    writer.writerow(importer.TEMPLATE_HEADERS)
     names = _names(rng, 50_000)
     from workbench import fakes
 
@@ -234,22 +234,23 @@ def template_rows(rows: int, seed: int = SEED + 1) -> bytes:
 
 
 def phase_import(rows: int) -> dict:
-    from workbench.tracker import importer as tracker_import
+    from workbench import databases
+    from workbench.tracker import importer
 
     _fresh_data_dir()
     db = databases.tracker()
     generate(db, 0)
     data = template_rows(rows)
     started, cpu = time.perf_counter(), time.process_time()
-    plan = tracker_import.plan(db, data, "bench.csv")
+    plan = importer.plan(db, data, "bench.csv")
     plan_s, plan_cpu = time.perf_counter() - started, time.process_time() - cpu
-    tracker_import.apply(db, plan, actor="bench", consent_by="bench")
+    importer.apply(db, plan, actor="bench", consent_by="bench")
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     counts = plan.counts()
     report = {"created": counts["created"], "updated": counts["updated"], "errors": plan.issues}
     bad = len(report["errors"])
     started = time.perf_counter()
-    again = tracker_import.import_file(db, data, "bench.csv", actor="bench", consent_by="bench")
+    again = importer.import_file(db, data, "bench.csv", actor="bench", consent_by="bench")
     again_s = time.perf_counter() - started
     return {"phase": "import", "rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed,
             "cpu_s": cpu, "cpu_rows_per_s": rows / cpu, "plan_s": plan_s, "plan_cpu_s": plan_cpu,
@@ -298,7 +299,7 @@ def main() -> int:
     print("trivial = a signed-in tracker page drawing one line; home = pages/home.py (QR code); median of "
           f"{args.repeats} runs; first = the process's first view; cold = the first view after a change "
           "(a volunteer recorded a milestone: figures recomputed), warm = later views (cached), login = a view after "
-          "a sign-in (must stay cached); figures/charts = CPU seconds of tracker.dashboard() and of the six Vega-Lite "
+          "a sign-in (must stay cached); figures/charts = CPU seconds of dashboard.figures() and of the six Vega-Lite "
           "specs, outside Streamlit")
     print(f"{'citizens':>9} {'milestones':>10} {'generate':>9} {'trivial':>8} {'home':>7} {'dash 1st':>9} {'dash cold':>10} "
           f"{'dash warm':>10} {'login':>7} {'cold/triv':>9} {'warm/triv':>9} {'figures':>8} {'charts':>7} {'load':>5} "

@@ -7,7 +7,7 @@ from pages._ui.frame import page_setup, store_guard, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import databases, network, store
 from workbench.tracker import backup as tracker_backup
-from workbench.tracker.tracker import TrackerError
+from workbench.tracker.errors import TrackerError
 
 page_setup()
 st.title(t("settings.title"))

@@ -13,12 +13,14 @@ account and e-wallet payment (seed 004). The figures are read "as of" 31/03/2025
 import datetime as dt
 import math
 
+import hypothesis
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.tracker import auth as tracker_auth, tracker
-from workbench.tracker.tracker import Filters
+from workbench.tracker import audit, auth, citizens, dashboard, places, settings, targets
+from workbench.tracker.dashboard import Filters
+from workbench.tracker.errors import TrackerError
 
 END = "2025-03-31"
 FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
@@ -27,18 +29,18 @@ FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
 @pytest.fixture
 def commune(tracker_db):
     db = tracker_db
-    tracker.set_commune(db, "Xã Thử", "Huyện Thử", "Tỉnh Thử", actor="test")
-    a = tracker.save_village(db, name="Thôn A", code="A", population=100, households=25, actor="test")
-    b = tracker.save_village(db, name="Thôn B", code="B", population=200, households=50, actor="test")
-    ta = tracker.save_team(db, name="Tổ A", village_id=a, actor="test")
-    tb = tracker.save_team(db, name="Tổ B", village_id=b, actor="test")
+    places.set_commune(db, "Xã Thử", "Huyện Thử", "Tỉnh Thử", actor="test")
+    a = places.save_village(db, name="Thôn A", code="A", population=100, households=25, actor="test")
+    b = places.save_village(db, name="Thôn B", code="B", population=200, households=50, actor="test")
+    ta = places.save_team(db, name="Tổ A", village_id=a, actor="test")
+    tb = places.save_team(db, name="Tổ B", village_id=b, actor="test")
 
     def citizen(name, village, gender, ethnicity, year, milestones):
-        citizen_id = tracker.add_citizen(db, full_name=name, birth_year=year, gender=gender, ethnicity=ethnicity,
-                                         village=village, consent_by="Tổ trưởng", consent_date="2025-01-02",
-                                         actor="test")
+        citizen_id = citizens.add(db, full_name=name, birth_year=year, gender=gender, ethnicity=ethnicity,
+                                  village=village, consent_by="Tổ trưởng", consent_date="2025-01-02",
+                                  actor="test")
         for milestone, day in milestones.items():
-            tracker.record_milestone(db, citizen_id, milestone, day, helped_by="Tổ trưởng", actor="test")
+            citizens.record_milestone(db, citizen_id, milestone, day, helped_by="Tổ trưởng", actor="test")
         return citizen_id
 
     ids = {
@@ -49,20 +51,20 @@ def commune(tracker_db):
         "c4": citizen("Trần Văn Bốn", b, "nam", "kinh", 1960,
                       {"sim": "2025-03-20", **{m: "2025-03-20" for m in FIVE}, "dossier": "2025-03-25"}),
     }
-    tracker.add_target(db, name="10 công dân số", metric="digital", kind="number", value=10,
-                       deadline="2025-12-31", actor="test")
+    targets.add(db, name="10 công dân số", metric="digital", kind="number", value=10,
+                deadline="2025-12-31", actor="test")
     return {"db": db, "a": a, "b": b, "ta": ta, "tb": tb, **ids}
 
 
 def test_headline_counts_digital_citizens_against_the_target(commune):
-    head = tracker.headline(commune["db"], Filters(end=END))
+    head = dashboard.headline(commune["db"], Filters(end=END))
     assert (head["digital"], head["recorded"], head["goal"]) == (3, 4, 10)
     assert head["deadline"] == "2025-12-31"
     assert head["ratio"] == pytest.approx(0.3)
 
 
 def test_the_projection_extends_the_pace_of_the_last_four_weeks(commune):
-    head = tracker.headline(commune["db"], Filters(end=END))
+    head = dashboard.headline(commune["db"], Filters(end=END))
     # c2 and c4 became digital in the 28 days before 31/03: 0.5 a week; 7 more need 98 days.
     assert head["per_week"] == 0.5
     assert head["projected"] == "2025-07-07"
@@ -71,7 +73,7 @@ def test_the_projection_extends_the_pace_of_the_last_four_weeks(commune):
 
 
 def test_no_projection_without_recent_progress(commune):
-    head = tracker.headline(commune["db"], Filters(end="2025-03-05"))
+    head = dashboard.headline(commune["db"], Filters(end="2025-03-05"))
     assert head["digital"] == 1
     assert head["projected"] is None
     assert head["on_track"] is False
@@ -79,25 +81,25 @@ def test_no_projection_without_recent_progress(commune):
 
 def test_a_target_already_reached_is_projected_on_the_end_date(commune):
     db = commune["db"]
-    for target in tracker.targets(db):
-        tracker.delete_target(db, target["id"], actor="test")
-    tracker.add_target(db, name="3 công dân số", metric="digital", kind="number", value=3, deadline="2025-06-30",
-                       actor="test")
-    head = tracker.headline(db, Filters(end=END))
+    for target in targets.saved(db):
+        targets.delete(db, target["id"], actor="test")
+    targets.add(db, name="3 công dân số", metric="digital", kind="number", value=3, deadline="2025-06-30",
+                actor="test")
+    head = dashboard.headline(db, Filters(end=END))
     assert (head["goal"], head["projected"], head["on_track"], head["needed_per_week"]) == (3, END, True, None)
 
 
 def test_a_projection_past_the_deadline_is_late(commune):
     db = commune["db"]
-    tracker.add_target(db, name="Sớm", metric="digital", kind="number", value=10, deadline="2025-05-31", actor="test")
-    head = tracker.headline(db, Filters(end=END))
+    targets.add(db, name="Sớm", metric="digital", kind="number", value=10, deadline="2025-05-31", actor="test")
+    head = dashboard.headline(db, Filters(end=END))
     assert head["deadline"] == "2025-05-31"  # the earliest commune target is the headline
     assert head["on_track"] is False
     assert head["needed_per_week"] == math.ceil(7 / (61 / 7))  # 7 people in 61 days
 
 
 def test_cumulative_has_every_week_and_counts_a_monday_in_its_own_week(commune):
-    weeks = tracker.cumulative(commune["db"], Filters(end=END))
+    weeks = dashboard.cumulative(commune["db"], Filters(end=END))
     assert weeks[0] == {"week": "2025-01-06", "digital": 1}
     assert len(weeks) == 13  # 06/01 … 31/03, Mondays
     by_week = {w["week"]: w["digital"] for w in weeks}
@@ -108,42 +110,42 @@ def test_cumulative_has_every_week_and_counts_a_monday_in_its_own_week(commune):
 
 
 def test_cumulative_from_a_start_date_keeps_the_earlier_total(commune):
-    weeks = tracker.cumulative(commune["db"], Filters(start="2025-03-01", end=END))
+    weeks = dashboard.cumulative(commune["db"], Filters(start="2025-03-01", end=END))
     assert weeks[0] == {"week": "2025-02-24", "digital": 1}
     assert weeks[-1]["digital"] == 3
 
 
 def test_funnel_counts_each_milestone(commune):
-    rows = tracker.funnel(commune["db"], Filters(end=END))
+    rows = dashboard.funnel(commune["db"], Filters(end=END))
     assert {r["milestone"]: r["citizens"] for r in rows} == {
         "sim": 3, "vneid2": 4, "dvc": 3, "health_book": 3, "bank": 3, "wallet": 3, "dossier": 1}
     assert [r["order"] for r in rows] == list(range(7))
 
 
 def test_funnel_within_a_date_range(commune):
-    rows = tracker.funnel(commune["db"], Filters(start="2025-03-01", end=END))
+    rows = dashboard.funnel(commune["db"], Filters(start="2025-03-01", end=END))
     assert {r["milestone"]: r["citizens"] for r in rows} == {
         "sim": 1, "vneid2": 2, "dvc": 2, "health_book": 2, "bank": 2, "wallet": 2, "dossier": 1}
 
 
 def test_villages_rate_per_100_people_and_the_lagging_one(commune):
-    rows = {r["name"]: r for r in tracker.by_village(commune["db"], Filters(end=END))}
+    rows = {r["name"]: r for r in dashboard.by_village(commune["db"], Filters(end=END))}
     assert (rows["Thôn A"]["recorded"], rows["Thôn A"]["digital"], rows["Thôn A"]["per_100"]) == (2, 2, 2.0)
     assert (rows["Thôn B"]["recorded"], rows["Thôn B"]["digital"], rows["Thôn B"]["per_100"]) == (2, 1, 0.5)
     # the commune: 3 per 300 people = 1.0 per 100; lagging below 75% of that
-    assert tracker.lag_threshold(list(rows.values())) == 0.75
+    assert dashboard.lag_threshold(list(rows.values())) == 0.75
     assert (rows["Thôn A"]["lagging"], rows["Thôn B"]["lagging"]) == (False, True)
 
 
 def test_teams_who_helped_how_many(commune):
-    rows = tracker.by_team(commune["db"], Filters(end=END))
+    rows = dashboard.by_team(commune["db"], Filters(end=END))
     assert [(r["name"], r["citizens"], r["milestones"]) for r in rows] == [("Tổ A", 2, 11), ("Tổ B", 2, 9)]
 
 
 def test_groups_compared_with_their_share_of_the_population(commune):
     db = commune["db"]
-    tracker.set_setting(db, "population_share.minorities", 0.55, actor="test")
-    rows = {r["group"]: r for r in tracker.groups(db, Filters(end=END))}
+    settings.save(db, "population_share.minorities", 0.55, actor="test")
+    rows = {r["group"]: r for r in dashboard.groups(db, Filters(end=END))}
     assert rows["women"]["digital_share"] == pytest.approx(1 / 3)  # c1 of c1, c2, c4
     assert rows["minorities"]["digital_share"] == pytest.approx(1 / 3)  # c2: "kinh" typed in lower case is Kinh
     assert rows["elders"]["digital_share"] == pytest.approx(2 / 3)  # c1 (1950) and c4 (1960) are 60+ in 2025
@@ -153,7 +155,7 @@ def test_groups_compared_with_their_share_of_the_population(commune):
 
 
 def test_weekly_activity_has_every_week(commune):
-    rows = tracker.weekly(commune["db"], Filters(end=END))
+    rows = dashboard.weekly(commune["db"], Filters(end=END))
     by_week = {r["week"]: (r["milestones"], r["digital"]) for r in rows}
     assert len(rows) == 13
     assert by_week["2025-01-06"] == (6, 1)
@@ -166,7 +168,7 @@ def test_weekly_activity_has_every_week(commune):
 
 def test_a_village_filter_narrows_every_figure_and_scales_the_target(commune):
     f = Filters(end=END, village_ids=(commune["a"],))
-    figures = tracker.dashboard(commune["db"], f)
+    figures = dashboard.figures(commune["db"], f)
     head = figures["headline"]
     assert (head["digital"], head["recorded"]) == (2, 2)
     assert (head["goal"], head["commune_goal"]) == (3, 10)  # 100 of 300 people: a third of 10
@@ -176,74 +178,74 @@ def test_a_village_filter_narrows_every_figure_and_scales_the_target(commune):
 
 
 def test_a_team_filter(commune):
-    figures = tracker.dashboard(commune["db"], Filters(end=END, team_id=commune["tb"]))
+    figures = dashboard.figures(commune["db"], Filters(end=END, team_id=commune["tb"]))
     assert (figures["headline"]["digital"], figures["headline"]["recorded"]) == (1, 2)
     assert [v["name"] for v in figures["villages"]] == ["Thôn B"]
     assert {r["milestone"]: r["citizens"] for r in figures["funnel"]}["dossier"] == 1
 
 
 def test_an_empty_village_choice_shows_nothing(commune):
-    figures = tracker.dashboard(commune["db"], Filters(end=END, village_ids=()))
+    figures = dashboard.figures(commune["db"], Filters(end=END, village_ids=()))
     assert figures["headline"]["recorded"] == 0
     assert figures["villages"] == [] and figures["weekly"] == [] and figures["cumulative"] == []
 
 
 def test_the_definition_setting_changes_who_counts(commune):
     db = commune["db"]
-    tracker.set_definition(db, ["vneid2"], actor="test")
-    assert tracker.headline(db, Filters(end=END))["digital"] == 4
+    settings.set_definition(db, ["vneid2"], actor="test")
+    assert dashboard.headline(db, Filters(end=END))["digital"] == 4
 
 
 def test_figures_change_with_the_data_version(commune):
     db = commune["db"]
-    before = tracker.data_version(db)
-    tracker.record_milestone(db, commune["c3"], "dvc", "2025-03-30", helped_by="x", actor="test")
-    assert tracker.data_version(db) > before
+    before = audit.data_version(db)
+    citizens.record_milestone(db, commune["c3"], "dvc", "2025-03-30", helped_by="x", actor="test")
+    assert audit.data_version(db) > before
 
 
 # --- who sees which figures ---------------------------------------------------------------------
 
 def _users(db, village):
-    official = tracker_auth.create_first_official(db, username="can.bo", display_name="Cán bộ", secret="12345678")
-    by = tracker_auth.session_user(db, official)
-    volunteer = tracker_auth.create_user(db, by, username="tnv", display_name="TNV", role="volunteer",
-                                         secret="654321", village_ids=[village])
-    viewer = tracker_auth.create_user(db, by, username="xem", display_name="Xem", role="viewer", secret="24681357")
-    return [tracker_auth.session_user(db, i) for i in (official, volunteer, viewer)]
+    official = auth.create_first_official(db, username="can.bo", display_name="Cán bộ", secret="12345678")
+    by = auth.session_user(db, official)
+    volunteer = auth.create_user(db, by, username="tnv", display_name="TNV", role="volunteer",
+                                 secret="654321", village_ids=[village])
+    viewer = auth.create_user(db, by, username="xem", display_name="Xem", role="viewer", secret="24681357")
+    return [auth.session_user(db, i) for i in (official, volunteer, viewer)]
 
 
 def test_volunteers_see_their_villages_officials_and_viewers_the_commune(commune):
     db = commune["db"]
     official, volunteer, viewer = _users(db, commune["b"])
-    assert tracker_auth.dashboard_villages(official) is None
-    assert tracker_auth.dashboard_villages(viewer) is None
-    assert tracker_auth.dashboard_villages(volunteer) == (commune["b"],)
-    mine = tracker.dashboard(db, Filters(end=END, village_ids=tracker_auth.dashboard_villages(volunteer)))
+    assert auth.dashboard_villages(official) is None
+    assert auth.dashboard_villages(viewer) is None
+    assert auth.dashboard_villages(volunteer) == (commune["b"],)
+    mine = dashboard.figures(db, Filters(end=END, village_ids=auth.dashboard_villages(volunteer)))
     assert (mine["headline"]["digital"], mine["headline"]["recorded"]) == (1, 2)
     assert [v["name"] for v in mine["villages"]] == ["Thôn B"]
 
 
 def test_nobody_signed_out_sees_figures(commune):
-    with pytest.raises(tracker.TrackerError):
-        tracker_auth.dashboard_villages(None)
+    with pytest.raises(TrackerError):
+        auth.dashboard_villages(None)
 
 
 def test_the_dashboard_holds_aggregates_only(commune):
     """No name, birth year or phone of any citizen reaches the charts."""
-    figures = repr(tracker.dashboard(commune["db"], Filters(end=END)))
+    figures = repr(dashboard.figures(commune["db"], Filters(end=END)))
     for name in ("Lê Thị Một", "Y Hai Niê", "H'Ba Mlô", "Trần Văn Bốn", "1950", "1990"):
         assert name not in figures
 
 
 # --- weeks ---------------------------------------------------------------------------------------
 
-@settings(max_examples=60, deadline=None)
+@hypothesis.settings(max_examples=60, deadline=None)
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31)))
 def test_python_and_sql_agree_on_the_monday_of_a_week(day):
     import sqlite3
 
-    sql = sqlite3.connect(":memory:").execute(f"select {tracker._week('?')}", [day.isoformat()]).fetchone()[0]
-    assert sql == tracker.week_of(day)
+    sql = sqlite3.connect(":memory:").execute(f"select {dashboard._week('?')}", [day.isoformat()]).fetchone()[0]
+    assert sql == dashboard.week_of(day)
     assert dt.date.fromisoformat(sql).weekday() == 0
     assert 0 <= (day - dt.date.fromisoformat(sql)).days <= 6
 

@@ -12,20 +12,22 @@ import openpyxl
 import pytest
 
 from tests.conftest import ROOT
-from workbench.tracker import importer as tracker_import, tracker
+from workbench.text import fold
+from workbench.tracker import citizens, demo, importer, places, realtime
+from workbench.tracker.errors import TrackerError
 from workbench.tracker.importer import TEMPLATE_HEADERS
 
-TODAY = tracker.today()
+TODAY = realtime.today()
 
 
 @pytest.fixture
 def db(tracker_db):
-    tracker.seed_demo(tracker_db, count=0)  # the demo commune's villages and teams, no citizens
+    demo.seed(tracker_db, count=0)  # the demo commune's villages and teams, no citizens
     return tracker_db
 
 
 def village(db, n=0):
-    return tracker.villages(db)[n]["name"]
+    return places.villages(db)[n]["name"]
 
 
 def sheet(*rows, headers=TEMPLATE_HEADERS, delimiter=",") -> str:
@@ -43,7 +45,7 @@ def row(db, name="Nguyễn Văn An", year="1980", gender="Nam", ethnicity="Kinh"
 
 def run(db, text, filename="list.csv", encoding="utf-8", **kwargs):
     data = text.encode(encoding) if isinstance(text, str) else text
-    return tracker_import.import_file(db, data, filename, actor="test", consent_by="Tổ CNS", **kwargs)
+    return importer.import_file(db, data, filename, actor="test", consent_by="Tổ CNS", **kwargs)
 
 
 def counts(report):
@@ -54,19 +56,19 @@ def test_the_template_has_the_issue_s_exact_headers():
     assert TEMPLATE_HEADERS == ["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Buôn", "Số điện thoại",
                                 "VNeID mức 2", "Tài khoản DVC", "Sổ sức khỏe điện tử", "Tài khoản ngân hàng",
                                 "Ví điện tử", "Ngày", "Tổ CNS"]
-    text = tracker_import.template_csv().decode("utf-8-sig")
+    text = importer.template_csv().decode("utf-8-sig")
     assert text.strip() == ",".join(TEMPLATE_HEADERS)
-    book = openpyxl.load_workbook(io.BytesIO(tracker_import.template_xlsx()))
+    book = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx()))
     assert [c.value for c in book.worksheets[0][1]] == TEMPLATE_HEADERS
 
 
 def test_a_good_row_creates_a_citizen_with_dated_milestones(db):
     report = run(db, sheet(row(db, ticks=("x", "có", "", "", ""))))
     assert counts(report) == (1, 0, 0, 0)
-    [found] = tracker.search(db, "nguyen van an")
-    assert tracker.citizen_milestones(db, found["id"]).keys() == {"vneid2", "dvc"}
-    assert tracker.citizen_milestones(db, found["id"])["vneid2"]["date"] == "2025-03-15"
-    citizen = tracker.get_citizen(db, found["id"])
+    [found] = citizens.search(db, "nguyen van an")
+    assert citizens.milestones_of(db, found["id"]).keys() == {"vneid2", "dvc"}
+    assert citizens.milestones_of(db, found["id"])["vneid2"]["date"] == "2025-03-15"
+    citizen = citizens.get(db, found["id"])
     assert citizen["consent_by"] == "Tổ CNS" and citizen["source"] == "import"
 
 
@@ -74,7 +76,7 @@ def test_the_dry_run_writes_nothing(db):
     before = db.execute("select count(*) from audit").fetchone()[0]
     report = run(db, sheet(row(db), row(db, name="Lê Thị Bình")), dry_run=True)
     assert counts(report) == (2, 0, 0, 0)
-    assert tracker.citizen_count(db) == 0
+    assert citizens.count(db) == 0
     assert db.execute("select count(*) from milestones").fetchone()[0] == 0
     assert db.execute("select count(*) from audit").fetchone()[0] == before
 
@@ -92,16 +94,16 @@ def test_a_later_sheet_adds_milestones_to_the_same_person_and_keeps_the_first_da
     run(db, sheet(row(db, ticks=("x", "", "", "", ""), day="15/03/2025")))
     report = run(db, sheet(row(db, name="nguyen van an", ticks=("x", "x", "", "", ""), day="20/04/2025")))
     assert counts(report) == (0, 1, 0, 0)
-    [found] = tracker.search(db, "Nguyễn Văn An")
-    dates = {m: r["date"] for m, r in tracker.citizen_milestones(db, found["id"]).items()}
+    [found] = citizens.search(db, "Nguyễn Văn An")
+    dates = {m: r["date"] for m, r in citizens.milestones_of(db, found["id"]).items()}
     assert dates == {"vneid2": "2025-03-15", "dvc": "2025-04-20"}
 
 
 @pytest.mark.parametrize("yes", ["x", "X", "có", "Có", "CÓ", "1", "✓", "TRUE", "true", " x "])
 def test_yes_values_as_people_write_them(db, yes):
     run(db, sheet(row(db, ticks=(yes, "", "", "", ""))))
-    [found] = tracker.search(db, "an")
-    assert "vneid2" in tracker.citizen_milestones(db, found["id"])
+    [found] = citizens.search(db, "an")
+    assert "vneid2" in citizens.milestones_of(db, found["id"])
 
 
 @pytest.mark.parametrize("written,iso", [("15/03/2025", "2025-03-15"), ("5/3/2025", "2025-03-05"),
@@ -109,14 +111,14 @@ def test_yes_values_as_people_write_them(db, yes):
                                          ("15.03.2025", "2025-03-15")])
 def test_dates_as_people_write_them(db, written, iso):
     run(db, sheet(row(db, day=written)))
-    [found] = tracker.search(db, "an")
-    assert tracker.citizen_milestones(db, found["id"])["vneid2"]["date"] == iso
+    [found] = citizens.search(db, "an")
+    assert citizens.milestones_of(db, found["id"])["vneid2"]["date"] == iso
 
 
 @pytest.mark.parametrize("headers", [
     [h.upper() for h in TEMPLATE_HEADERS],
     [f"  {h.lower()} " for h in TEMPLATE_HEADERS],
-    [tracker.fold(h) for h in TEMPLATE_HEADERS],  # no diacritics at all
+    [fold(h) for h in TEMPLATE_HEADERS],  # no diacritics at all
     [h.replace(" ", "  ") for h in TEMPLATE_HEADERS],
 ])
 def test_headers_forgive_case_spaces_and_diacritics(db, headers):
@@ -127,7 +129,7 @@ def test_headers_forgive_case_spaces_and_diacritics(db, headers):
 def test_encodings_utf8_bom_and_utf16(db, encoding):
     report = run(db, sheet(row(db, name="Hoàng Thị Ngọc Ánh", gender="Nữ")), encoding=encoding)
     assert counts(report) == (1, 0, 0, 0)
-    assert tracker.search(db, "hoang thi ngoc anh")[0]["full_name"] == "Hoàng Thị Ngọc Ánh"
+    assert citizens.search(db, "hoang thi ngoc anh")[0]["full_name"] == "Hoàng Thị Ngọc Ánh"
 
 
 def to_cp1258(text: str) -> bytes:
@@ -156,7 +158,7 @@ def test_windows_1258_files_are_read_and_stored_as_nfc(db):
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
     assert counts(run(db, data)) == (1, 0, 0, 0)
-    [found] = tracker.search(db, "nguyen thi huong")
+    [found] = citizens.search(db, "nguyen thi huong")
     assert found["full_name"] == "Nguyễn Thị Hường"
     assert unicodedata.is_normalized("NFC", found["full_name"])
 
@@ -165,8 +167,8 @@ def test_nfd_and_nfc_spellings_are_the_same_person(db):
     run(db, sheet(row(db, name="Nguyễn Văn Ân")))
     nfd = unicodedata.normalize("NFD", sheet(row(db, name="Nguyễn Văn Ân")))
     assert counts(run(db, nfd)) == (0, 0, 1, 0)
-    assert tracker.citizen_count(db) == 1
-    assert unicodedata.is_normalized("NFC", tracker.search(db, "an")[0]["full_name"])
+    assert citizens.count(db) == 1
+    assert unicodedata.is_normalized("NFC", citizens.search(db, "an")[0]["full_name"])
 
 
 def test_semicolon_separated_files_from_excel_in_vietnamese_locale(db):
@@ -207,17 +209,17 @@ def test_row_numbers_are_as_the_spreadsheet_shows_them_even_after_blank_lines(db
 def test_all_or_nothing_writes_nothing_when_a_row_is_bad(db):
     report = run(db, sheet(row(db), row(db, name="Trần Văn Bảo", year="abc")))
     assert (report["created"], len(report["errors"])) == (0, 1)
-    assert tracker.citizen_count(db) == 0
+    assert citizens.count(db) == 0
 
 
 def test_valid_rows_only_writes_the_good_rows(db):
     report = run(db, sheet(row(db), row(db, name="Trần Văn Bảo", year="abc")), mode="valid_only")
     assert (report["created"], len(report["errors"])) == (1, 1)
-    assert tracker.citizen_count(db) == 1
+    assert citizens.count(db) == 1
 
 
 def test_a_missing_required_column_is_one_clear_message(db):
-    with pytest.raises(tracker.TrackerError) as caught:
+    with pytest.raises(TrackerError) as caught:
         run(db, "Họ và tên,Năm sinh\r\nNguyễn Văn An,1980\r\n")
     assert caught.value.key == "tracker.import.error.missing_columns"
     assert "Giới tính" in caught.value.params["columns"]
@@ -225,14 +227,14 @@ def test_a_missing_required_column_is_one_clear_message(db):
 
 def test_a_row_matching_two_recorded_people_is_never_merged(db):
     for _ in range(2):
-        tracker.add_citizen(db, full_name="Nguyễn Văn An", birth_year=1980, gender="nam", ethnicity="Kinh",
-                            village=village(db), consent_by="x", consent_date=TODAY, actor="t", allow_duplicate=True)
+        citizens.add(db, full_name="Nguyễn Văn An", birth_year=1980, gender="nam", ethnicity="Kinh",
+                     village=village(db), consent_by="x", consent_date=TODAY, actor="t", allow_duplicate=True)
     report = run(db, sheet(row(db)), dry_run=True)
     assert [e["row"] for e in report["errors"]] == [2]
 
 
 def test_volunteers_import_only_into_their_villages(db):
-    mine = tracker.villages(db)[0]["id"]
+    mine = places.villages(db)[0]["id"]
     report = run(db, sheet(row(db), row(db, name="Lê Thị Bình", village_name=village(db, 1))),
                  allowed_village_ids=[mine], mode="valid_only")
     assert report["created"] == 1
@@ -260,14 +262,14 @@ def test_xlsx_with_real_dates_numbers_and_excel_serials(db):
     ])
     report = run(db, data, filename="list.xlsx")
     assert counts(report) == (2, 0, 0, 0)
-    [an] = tracker.search(db, "nguyen van an")
-    assert set(tracker.citizen_milestones(db, an["id"])) == {"vneid2", "dvc", "health_book"}
-    [binh] = tracker.search(db, "le thi binh")
-    assert tracker.citizen_milestones(db, binh["id"])["vneid2"]["date"] == "2025-03-15"
+    [an] = citizens.search(db, "nguyen van an")
+    assert set(citizens.milestones_of(db, an["id"])) == {"vneid2", "dvc", "health_book"}
+    [binh] = citizens.search(db, "le thi binh")
+    assert citizens.milestones_of(db, binh["id"])["vneid2"]["date"] == "2025-03-15"
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(db):
-    with pytest.raises(tracker.TrackerError) as caught:
+    with pytest.raises(TrackerError) as caught:
         run(db, b"PK\x03\x04 not really a zip", filename="list.xlsx")
     assert caught.value.key == "tracker.import.error.not_xlsx"
 
@@ -275,8 +277,8 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(db):
 def test_the_cli_prints_exactly_the_issue_s_json_shape(tmp_path, data_dir):
     from workbench import databases
 
-    tracker.seed_demo(databases.tracker(), count=0)
-    name = tracker.villages(databases.tracker())[0]["name"]
+    demo.seed(databases.tracker(), count=0)
+    name = places.villages(databases.tracker())[0]["name"]
     path = tmp_path / "list.csv"
     path.write_text(sheet([*["Nguyễn Văn An", "1980", "Nam", "Kinh", name, ""], "x", "", "", "", "", "15/03/2025", ""],
                           [*["Lê Thị Bình", "abc", "Nữ", "Kinh", name, ""], "", "", "", "", "", "", ""]),
@@ -288,7 +290,7 @@ def test_the_cli_prints_exactly_the_issue_s_json_shape(tmp_path, data_dir):
     assert (report["created"], report["updated"], report["ignored"]) == (1, 0, 0)
     assert report["errors"] == [{"row": 3, "column": "Năm sinh", "message": report["errors"][0]["message"]}]
     assert "abc" in report["errors"][0]["message"]
-    assert tracker.citizen_count(databases.tracker()) == 0  # dry run
+    assert citizens.count(databases.tracker()) == 0  # dry run
 
 
 def test_the_cli_answers_in_json_even_when_the_file_cannot_be_read(tmp_path):

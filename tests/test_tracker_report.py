@@ -5,7 +5,7 @@ import re
 
 from tests.conftest import ROOT
 from tests.test_tracker_figures import commune  # noqa: F401  (the hand-counted commune)
-from workbench.tracker import report as tracker_report
+from workbench.tracker import report
 
 
 def pages(pdf: bytes) -> int:
@@ -13,7 +13,7 @@ def pages(pdf: bytes) -> int:
 
 
 def test_the_week_is_the_seven_days_ending_on_the_chosen_day(commune):  # noqa: F811
-    figures = tracker_report.report_figures(commune["db"], end="2025-03-24")
+    figures = report.report_figures(commune["db"], end="2025-03-24")
     week = figures["week"]
     assert (week["start"], week["end"]) == ("2025-03-18", "2025-03-24")
     assert (week["milestones"], week["new_digital"]) == (6, 1)  # c4's sim and five on 20/03
@@ -21,13 +21,13 @@ def test_the_week_is_the_seven_days_ending_on_the_chosen_day(commune):  # noqa: 
 
 
 def test_the_last_week_of_march(commune):  # noqa: F811
-    week = tracker_report.report_figures(commune["db"], end="2025-03-31")["week"]
+    week = report.report_figures(commune["db"], end="2025-03-31")["week"]
     assert (week["milestones"], week["new_digital"]) == (1, 0)  # c4's first dossier on 25/03
     assert {r["milestone"]: r["citizens"] for r in week["funnel"]}["dossier"] == 1
 
 
 def test_the_report_is_one_a4_page(commune):  # noqa: F811
-    pdf = tracker_report.build(commune["db"], end="2025-03-31", author="Nguyễn Thị Hoa")
+    pdf = report.build(commune["db"], end="2025-03-31", author="Nguyễn Thị Hoa")
     assert pdf.startswith(b"%PDF")
     assert pages(pdf) == 1
     assert b"/MediaBox [0 0 595.28 841.89]" in pdf  # A4 portrait
@@ -39,7 +39,7 @@ def test_a_province_still_fits_on_one_page(tracker_db):
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     bench.generate(tracker_db, 3000)
-    figures = tracker_report.report_figures(tracker_db)
+    figures = report.report_figures(tracker_db)
     assert len(figures["villages"]) == 1292
-    pdf = tracker_report.render(figures, author="Sở", lang="en")
+    pdf = report.render(figures, author="Sở", lang="en")
     assert pages(pdf) == 1

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from workbench import clock, events, store
 from workbench.sandbox import eid, otp, personas, scenarios
 from workbench.learning import lessons, to_tracker, workshop
-from workbench.tracker import auth as tracker_auth, tracker
+from workbench.tracker import auth, citizens, places
 
 VNEID = "vneid_activation"
 
@@ -270,7 +270,7 @@ def test_reset_wipes_this_workshop_only(sandbox_db, tracker_db, hall):
     activate_up_to(sandbox_db, mine, 3)
     theirs = workshop.join(sandbox_db, other["join_code"], "Em Thảo")["persona_id"]
     activate_up_to(sandbox_db, theirs, 2)
-    tracker.save_village(tracker_db, name="Thôn 3", population=500, households=120, actor="test")
+    places.save_village(tracker_db, name="Thôn 3", population=500, households=120, actor="test")
     tracker_before = tracker_db.execute("select count(*) from villages").fetchone()[0]
     their_events = len(events.for_workshop(sandbox_db, other["id"]))
 
@@ -330,10 +330,10 @@ def test_certificates_go_to_those_who_finished_with_stable_verifiable_codes(sand
 
 @pytest.fixture
 def official(tracker_db):
-    user_id = tracker_auth.create_first_official(tracker_db, username="canbo", display_name="Cán bộ Hà",
-                                                 secret="Matkhau@2024")
-    tracker.save_village(tracker_db, name="Thôn 3", population=500, households=120, actor="canbo")
-    return tracker_auth.session_user(tracker_db, user_id)
+    user_id = auth.create_first_official(tracker_db, username="canbo", display_name="Cán bộ Hà",
+                                         secret="Matkhau@2024")
+    places.save_village(tracker_db, name="Thôn 3", population=500, households=120, actor="canbo")
+    return auth.session_user(tracker_db, user_id)
 
 
 REAL = dict(full_name="Nguyễn Thị Lan", birth_year=1961, gender="nữ", ethnicity="Kinh", village="Thôn 3",
@@ -344,7 +344,7 @@ def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(san
     lan = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
     fake = personas.get(sandbox_db, lan)
     citizen_id = to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
-    citizen = tracker.get_citizen(tracker_db, citizen_id)
+    citizen = citizens.get(tracker_db, citizen_id)
     assert (citizen["full_name"], citizen["consent_by"], citizen["consent_date"], citizen["source"]) == (
         "Nguyễn Thị Lan", "Cán bộ Hà", "2026-11-20", "workshop")
     # nothing of the fake persona went to the tracker, nothing real came back to the sandbox
@@ -360,7 +360,7 @@ def test_no_consent_no_tracker(sandbox_db, tracker_db, official, hall):
     with pytest.raises(workshop.WorkshopError) as caught:
         to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=False, **REAL)
     assert caught.value.key == "workshop.error.consent_required"
-    assert tracker.citizen_count(tracker_db) == 0
+    assert citizens.count(tracker_db) == 0
 
 
 def test_the_simulated_workshop_gives_a_plausible_evening(sandbox_db, hall):

@@ -23,7 +23,9 @@ from pathlib import Path
 from workbench import databases, fakes, i18n, network, store
 from workbench.learning import lessons, workshop
 from workbench.sandbox import personas
-from workbench.tracker import export as tracker_export, importer as tracker_import, tracker
+from workbench.tracker import (citizens as tracker_citizens, demo as tracker_demo, export as tracker_export,
+                               importer as tracker_import)
+from workbench.tracker.errors import TrackerError
 
 PERSONA_COLUMNS = ["full_name", "gender", "birth_date", "ethnicity", "cccd", "phone", "village"]
 DEMO_PERSONAS = 24
@@ -54,7 +56,7 @@ def cmd_personas(args) -> int:
 
 
 def _seed_tracker_demo(force: bool) -> str | None:
-    return tracker.seed_demo(databases.tracker(), force=force)
+    return tracker_demo.seed(databases.tracker(), force=force)
 
 
 def create_demo_sandbox(count: int = DEMO_PERSONAS, seed: int = DEMO_SEED) -> int:
@@ -153,7 +155,7 @@ def cmd_tracker_import(args) -> int:
             db, data, path.name, dry_run=args.dry_run, mode="valid_only" if args.valid_only else "all_or_nothing",
             actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_import_progress,
             write_progress=_write_progress)
-    except tracker.TrackerError as error:
+    except TrackerError as error:
         message = i18n.t(error.key, args.lang, **error.params)
         if args.json:
             print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
@@ -177,7 +179,7 @@ def cmd_tracker_export(args) -> int:
     path = Path(args.file)
     data = (tracker_export.to_xlsx if path.suffix.lower() == ".xlsx" else tracker_export.to_csv)(db, actor=args.actor)
     path.write_bytes(data)
-    print(i18n.t("tracker.cli.exported", args.lang, path=str(path), count=tracker.citizen_count(db)))
+    print(i18n.t("tracker.cli.exported", args.lang, path=str(path), count=tracker_citizens.count(db)))
     return 0
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._ui.frame import store_guard, t, tracker_db
-from workbench.tracker import auth as tracker_auth
-from workbench.tracker.tracker import TrackerError
+from workbench.tracker import auth
+from workbench.tracker.errors import TrackerError
 
 SESSION_KEY = "tracker_user_id"
 
@@ -21,7 +21,7 @@ def signed_in_user(db) -> dict | None:
     user_id = st.session_state.get(SESSION_KEY)
     if user_id is None:
         return None
-    user = tracker_auth.session_user(db, user_id)
+    user = auth.session_user(db, user_id)
     if user is None:
         st.session_state.pop(SESSION_KEY, None)
     return user
@@ -49,8 +49,7 @@ def _first_run_form(db) -> None:
             st.error(t("tracker.error.secret_mismatch"))
             return
         try:
-            user_id = tracker_auth.create_first_official(db, username=username, display_name=display_name,
-                                                         secret=secret)
+            user_id = auth.create_first_official(db, username=username, display_name=display_name, secret=secret)
         except TrackerError as error:
             st.error(t(error.key, **error.params))
             return
@@ -66,7 +65,7 @@ def _login_form(db) -> None:
         submitted = st.form_submit_button(t("tracker_session.login_submit"), type="primary")
     if submitted:
         try:
-            user = tracker_auth.login(db, username, secret)
+            user = auth.login(db, username, secret)
         except TrackerError as error:
             message = t(error.key, **error.params)
             if "left" in error.params:
@@ -84,7 +83,7 @@ def require_tracker_user(action: str = "view_aggregates") -> tuple[object, dict]
         db = tracker_db()
         user = signed_in_user(db)
         if user is None:
-            if tracker_auth.needs_setup(db):
+            if auth.needs_setup(db):
                 _first_run_form(db)
             else:
                 _login_form(db)
@@ -95,7 +94,7 @@ def require_tracker_user(action: str = "view_aggregates") -> tuple[object, dict]
         if st.button(t("tracker_session.sign_out"), key="tracker_sign_out"):
             sign_out()
             st.rerun()
-    if not tracker_auth.can(user, action):
+    if not auth.can(user, action):
         st.warning(t("tracker.error.forbidden"), icon=":material/block:")
         st.stop()
     return db, user

@@ -9,7 +9,8 @@ import streamlit as st
 from pages._ui.frame import current_lang, page_setup, sandbox_db, t
 from workbench import clock
 from workbench.learning import lessons, to_tracker, workshop
-from workbench.tracker import tracker
+from workbench.tracker import fields as tracker_fields, places as tracker_places
+from workbench.tracker.errors import TrackerError
 
 page_setup(sandbox=False)
 lang = current_lang()
@@ -157,7 +158,7 @@ if not candidates:
 from pages._ui.tracker_session import require_tracker_user  # noqa: E402  (after the sandbox part on purpose)
 
 tracker_db, user = require_tracker_user("enter")
-villages = tracker.villages(tracker_db, user.get("village_ids") if user["role"] == "volunteer" else None)
+villages = tracker_places.villages(tracker_db, user.get("village_ids") if user["role"] == "volunteer" else None)
 if not villages:
     st.warning(t("workshop.report.tracker_no_villages"), icon=":material/warning:")
     st.stop()
@@ -167,7 +168,7 @@ with st.form("add_to_tracker"):
                        key="tracker_person")
     full_name = st.text_input(t("workshop.report.tracker_full_name"), key="tracker_full_name")
     birth_year = st.text_input(t("workshop.report.tracker_birth_year"), max_chars=4, key="tracker_birth_year")
-    gender = st.radio(t("workshop.report.tracker_gender"), tracker.GENDERS, horizontal=True, key="tracker_gender")
+    gender = st.radio(t("workshop.report.tracker_gender"), tracker_fields.GENDERS, horizontal=True, key="tracker_gender")
     ethnicity = st.text_input(t("workshop.report.tracker_ethnicity"), key="tracker_ethnicity")
     village = st.selectbox(t("workshop.report.tracker_village"), list(village_names),
                            format_func=lambda v: village_names[v], key="tracker_village")
@@ -187,7 +188,7 @@ if add:
             consent_date=consent_date.isoformat(), allow_duplicate=allow_duplicate)
     except workshop.WorkshopError as error:
         st.error(t(error.key, **error.params), icon=":material/error:")
-    except tracker.TrackerError as error:
+    except TrackerError as error:
         st.error(t(error.key, **error.params), icon=":material/error:")
     else:
         st.success(t("workshop.report.tracker_added", id=citizen_id), icon=":material/check_circle:")

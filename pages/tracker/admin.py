@@ -14,9 +14,9 @@ import streamlit as st
 
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
-from workbench import i18n
-from workbench.tracker import auth as tracker_auth, export as tracker_export, tracker
-from workbench.tracker.tracker import TrackerError
+from workbench import i18n, text
+from workbench.tracker import audit, auth, citizens, export, places, realtime, settings, targets
+from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
 
 lang = page_setup(sandbox=False)
@@ -36,18 +36,18 @@ def done(key: str, **params) -> None:
 if "admin_flash" in st.session_state:
     st.success(st.session_state.pop("admin_flash"), icon=":material/check_circle:")
 
-villages = tracker.villages(db)
+villages = places.villages(db)
 village_name = {v["id"]: v["name"] for v in villages}
-teams = tracker.teams(db)
+teams = places.teams(db)
 team_name = {tm["id"]: tm["name"] for tm in teams}
-role_label = {r: t(f"tracker.role.{r}") for r in tracker_auth.ROLES}
+role_label = {r: t(f"tracker.role.{r}") for r in auth.ROLES}
 
 tabs = st.tabs([t(f"tracker.admin.tab.{name}") for name in
                 ("users", "villages", "teams", "targets", "definition", "citizens", "export", "audit")])
 
 # --- users -----------------------------------------------------------------------------------
 with tabs[0]:
-    people = tracker_auth.users(db)
+    people = auth.users(db)
     st.dataframe(pd.DataFrame([{
         t("tracker.admin.col.username"): u["username"], t("tracker.admin.col.name"): u["display_name"],
         t("tracker.admin.col.role"): role_label.get(u["role"], u["role"]),
@@ -59,7 +59,7 @@ with tabs[0]:
         with st.form("admin_add_user"):
             display_name = st.text_input(t("tracker_session.display_name"), key="admin_new_display")
             username = st.text_input(t("tracker_session.username"), key="admin_new_username")
-            role = st.selectbox(t("tracker.admin.col.role"), tracker_auth.ROLES, key="admin_new_role",
+            role = st.selectbox(t("tracker.admin.col.role"), auth.ROLES, key="admin_new_role",
                                 format_func=role_label.get)
             secret = st.text_input(t("tracker_session.secret"), type="password", key="admin_new_secret",
                                    help=t("tracker_session.secret_help"))
@@ -69,12 +69,12 @@ with tabs[0]:
                                 format_func=lambda x: team_name.get(x, "—"))
             if st.form_submit_button(t("tracker.admin.add_user"), type="primary"):
                 try:
-                    tracker_auth.create_user(db, user, username=username, display_name=display_name, role=role,
-                                             secret=secret, village_ids=chosen, team_id=team)
+                    auth.create_user(db, user, username=username, display_name=display_name, role=role,
+                                     secret=secret, village_ids=chosen, team_id=team)
                 except TrackerError as error:
                     fail(error)
                 else:
-                    done("tracker.admin.user_added", username=tracker.fold(username).replace(" ", "."))
+                    done("tracker.admin.user_added", username=text.fold(username).replace(" ", "."))
     with st.expander(t("tracker.admin.change_user"), expanded=False):
         ids = [u["id"] for u in people]
         by_id = {u["id"]: u for u in people}
@@ -82,17 +82,17 @@ with tabs[0]:
                               format_func=lambda i: f"{by_id[i]['display_name']} ({by_id[i]['username']})")
         if picked:
             target = by_id[picked]
-            new_role = st.selectbox(t("tracker.admin.col.role"), tracker_auth.ROLES, key=f"admin_role_{picked}",
-                                    index=tracker_auth.ROLES.index(target["role"]), format_func=role_label.get)
+            new_role = st.selectbox(t("tracker.admin.col.role"), auth.ROLES, key=f"admin_role_{picked}",
+                                    index=auth.ROLES.index(target["role"]), format_func=role_label.get)
             new_villages = st.multiselect(t("tracker.admin.col.villages"), list(village_name),
                                           default=list(target["village_ids"]), key=f"admin_villages_{picked}",
                                           format_func=village_name.get)
             if st.button(t("common.save"), key="admin_save_user"):
                 try:
                     if new_role != target["role"]:
-                        tracker_auth.set_role(db, user, picked, new_role)
+                        auth.set_role(db, user, picked, new_role)
                     if set(new_villages) != set(target["village_ids"]):
-                        tracker_auth.set_villages(db, user, picked, new_villages)
+                        auth.set_villages(db, user, picked, new_villages)
                 except TrackerError as error:
                     fail(error)
                 else:
@@ -101,7 +101,7 @@ with tabs[0]:
                                        help=t("tracker_session.secret_help"))
             if st.button(t("tracker.admin.set_secret"), key="admin_set_secret"):
                 try:
-                    tracker_auth.set_secret(db, user, picked, new_secret)
+                    auth.set_secret(db, user, picked, new_secret)
                 except TrackerError as error:
                     fail(error)
                 else:
@@ -109,7 +109,7 @@ with tabs[0]:
             label = "tracker.admin.disable" if target["active"] else "tracker.admin.enable"
             if st.button(t(label), key="admin_toggle_user"):
                 try:
-                    tracker_auth.set_active(db, user, picked, not target["active"])
+                    auth.set_active(db, user, picked, not target["active"])
                 except TrackerError as error:
                     fail(error)
                 else:
@@ -117,7 +117,7 @@ with tabs[0]:
 
 # --- villages --------------------------------------------------------------------------------
 with tabs[1]:
-    current = tracker.commune(db) or {}
+    current = places.commune(db) or {}
     with st.expander(t("tracker.admin.commune_title"), expanded=not current):
         with st.form("admin_commune"):
             name = st.text_input(t("tracker.admin.commune_name"), value=current.get("name", ""))
@@ -125,7 +125,7 @@ with tabs[1]:
             province = st.text_input(t("tracker.admin.province"), value=current.get("province", "") or "")
             if st.form_submit_button(t("common.save")):
                 try:
-                    tracker.set_commune(db, name, district, province, actor=user["username"])
+                    places.set_commune(db, name, district, province, actor=user["username"])
                 except TrackerError as error:
                     fail(error)
                 else:
@@ -153,8 +153,8 @@ with tabs[1]:
                                      key="admin_village_households")
         if st.form_submit_button(t("common.save"), type="primary"):
             try:
-                tracker.save_village(db, name=name, code=code, population=population, households=households,
-                                     actor=user["username"], village_id=editing)
+                places.save_village(db, name=name, code=code, population=population, households=households,
+                                    actor=user["username"], village_id=editing)
             except TrackerError as error:
                 fail(error)
             else:
@@ -174,7 +174,7 @@ with tabs[2]:
                                format_func=lambda v: village_name.get(v, "—"))
         if st.form_submit_button(t("tracker.admin.add_team"), type="primary"):
             try:
-                tracker.save_team(db, name=name, village_id=village, actor=user["username"])
+                places.save_team(db, name=name, village_id=village, actor=user["username"])
             except TrackerError as error:
                 fail(error)
             else:
@@ -188,15 +188,15 @@ with tabs[2]:
             leader = st.checkbox(t("tracker.admin.member_leader"), key="admin_member_leader")
             if st.form_submit_button(t("tracker.admin.add_member"), type="primary"):
                 try:
-                    tracker.add_team_member(db, team, member, actor=user["username"],
-                                            role="leader" if leader else "member")
+                    places.add_team_member(db, team, member, actor=user["username"],
+                                           role="leader" if leader else "member")
                 except TrackerError as error:
                     fail(error)
                 else:
                     done("tracker.admin.saved")
         shown = st.selectbox(t("tracker.admin.members_of"), list(team_name), key="admin_members_of",
                              format_func=team_name.get)
-        for m in tracker.team_members(db, shown):
+        for m in places.team_members(db, shown):
             st.markdown(f"- {m['full_name']}" + (f" ({t('tracker.admin.member_leader')})" if m["role"] == "leader"
                                                  else ""))
 
@@ -207,8 +207,8 @@ with tabs[3]:
             return t(f"tracker.milestone.{metric[2:]}")
         return t(f"tracker.admin.metric.{metric}")
 
-    for target in tracker.targets(db):
-        progress = tracker.target_progress(db, target)
+    for target in targets.saved(db):
+        progress = targets.progress(db, target)
         unit = "%" if target["kind"] == "percent" else ""
         with st.container(border=True):
             st.markdown(f"**{target['name']}** — {metric_label(target['metric'])}")
@@ -216,30 +216,30 @@ with tabs[3]:
                                                   goal=f"{target['value']:g}{unit}",
                                                   deadline=i18n.format_date(dt.date.fromisoformat(target["deadline"]))))
             if st.button(t("tracker.admin.delete_target"), key=f"admin_del_target_{target['id']}"):
-                tracker.delete_target(db, target["id"], actor=user["username"])
+                targets.delete(db, target["id"], actor=user["username"])
                 done("tracker.admin.saved")
     with st.form("admin_target"):
         st.markdown(f"**{t('tracker.admin.target_form')}**")
         name = st.text_input(t("tracker.admin.target_name"), key="admin_target_name",
                              placeholder="1.000 công dân số")
-        metric = st.selectbox(t("tracker.admin.target_metric"), tracker.TARGET_METRICS, key="admin_target_metric",
+        metric = st.selectbox(t("tracker.admin.target_metric"), targets.METRICS, key="admin_target_metric",
                               format_func=metric_label)
         kind = st.radio(t("tracker.admin.target_kind"), ["number", "percent"], key="admin_target_kind",
                         horizontal=True, format_func=lambda k: t(f"tracker.admin.kind.{k}"))
         value = st.number_input(t("tracker.admin.target_value"), min_value=0.0, step=1.0, key="admin_target_value")
-        scope = st.radio(t("tracker.admin.target_scope"), tracker.TARGET_SCOPES, key="admin_target_scope",
+        scope = st.radio(t("tracker.admin.target_scope"), targets.SCOPES, key="admin_target_scope",
                          horizontal=True, format_func=lambda s: t(f"tracker.admin.scope.{s}"))
         options = {**{("village", k): v for k, v in village_name.items()},
                    **{("team", k): v for k, v in team_name.items()}}
         scope_item = st.selectbox(t("tracker.admin.target_scope_item"), [None, *options], key="admin_target_item",
                                   format_func=lambda k: options.get(k, "—"))
         deadline = st.date_input(t("tracker.admin.target_deadline"), key="admin_target_deadline",
-                                 value=dt.date(tracker.today().year, 12, 31), format="DD/MM/YYYY")
+                                 value=dt.date(realtime.today().year, 12, 31), format="DD/MM/YYYY")
         if st.form_submit_button(t("tracker.admin.add_target"), type="primary"):
             scope_id = scope_item[1] if scope_item and scope_item[0] == scope else None
             try:
-                tracker.add_target(db, name=name, metric=metric, kind=kind, value=value, scope=scope,
-                                   scope_id=scope_id, deadline=deadline, actor=user["username"])
+                targets.add(db, name=name, metric=metric, kind=kind, value=value, scope=scope,
+                            scope_id=scope_id, deadline=deadline, actor=user["username"])
             except TrackerError as error:
                 fail(error)
             else:
@@ -248,13 +248,13 @@ with tabs[3]:
 # --- definition ------------------------------------------------------------------------------
 with tabs[4]:
     st.write(t("tracker.admin.definition_body"))
-    current = tracker.definition(db)
+    current = settings.definition(db)
     with st.form("admin_definition"):
         chosen = [m for m in MILESTONES
                   if st.checkbox(t(f"tracker.milestone.{m}"), value=m in current, key=f"admin_def_{m}")]
         if st.form_submit_button(t("common.save"), type="primary"):
             try:
-                count = tracker.set_definition(db, chosen, actor=user["username"])
+                count = settings.set_definition(db, chosen, actor=user["username"])
             except TrackerError as error:
                 fail(error)
             else:
@@ -266,7 +266,7 @@ with tabs[5]:
     st.write(t("tracker.admin.citizen_body"))
     query = st.text_input(t("tracker.entry.search_label"), key="admin_citizen_query",
                           placeholder=t("tracker.entry.search_placeholder"))
-    found = tracker_auth.search(db, user, query, limit=20) if query.strip() else []
+    found = auth.search(db, user, query, limit=20) if query.strip() else []
     if query.strip() and not found:
         st.info(t("tracker.entry.none_found", query=query.strip()))
     if found:
@@ -274,8 +274,8 @@ with tabs[5]:
                              village=r["village_name"] or "") for r in found}
         picked = st.selectbox(t("tracker.admin.citizen_pick"), list(labels), key="admin_citizen_pick",
                               format_func=lambda i: f"{next(r['full_name'] for r in found if r['id'] == i)} — {labels[i]}")
-        person = tracker_auth.citizen_for(db, user, picked)
-        reached = tracker.citizen_milestones(db, picked)
+        person = auth.citizen_for(db, user, picked)
+        reached = citizens.milestones_of(db, picked)
         with st.container(border=True):
             st.markdown(f"**{person['full_name']}** · {person['birth_year']} · {person['village_name'] or ''}")
             st.caption(t("tracker.admin.consent_line", by=person["consent_by"] or "?",
@@ -286,7 +286,7 @@ with tabs[5]:
                     st.markdown(f"- {t(f'tracker.milestone.{m}')}: "
                                 f"{i18n.format_date(dt.date.fromisoformat(reached[m]['date']))}")
         if st.button(t("tracker.admin.prepare_citizen_export"), key="admin_citizen_export"):
-            st.session_state["admin_citizen_json"] = (picked, tracker_auth.export_citizen(db, user, picked))
+            st.session_state["admin_citizen_json"] = (picked, auth.export_citizen(db, user, picked))
         ready = st.session_state.get("admin_citizen_json")
         if ready and ready[0] == picked:
             st.download_button(t("tracker.admin.download_citizen"), ready[1], file_name=f"cong-dan-{picked}.json",
@@ -296,7 +296,7 @@ with tabs[5]:
         sure = st.checkbox(t("tracker.admin.erase_confirm"), key=f"admin_erase_sure_{picked}")
         if st.button(t("tracker.admin.erase"), key="admin_erase", type="primary", disabled=not sure):
             try:
-                tracker_auth.erase_citizen(db, user, picked)
+                auth.erase_citizen(db, user, picked)
             except TrackerError as error:
                 fail(error)
             else:
@@ -309,11 +309,11 @@ with tabs[6]:
     kind = st.radio(t("tracker.admin.export_format"), ["xlsx", "csv"], key="admin_export_kind", horizontal=True,
                     format_func=str.upper)
     if st.button(t("tracker.admin.prepare_export"), key="admin_export_prepare", width="stretch"):
-        maker = tracker_export.to_xlsx if kind == "xlsx" else tracker_export.to_csv
+        maker = export.to_xlsx if kind == "xlsx" else export.to_csv
         st.session_state["admin_export"] = (kind, maker(db, actor=user["username"]))
     ready = st.session_state.get("admin_export")
     if ready:
-        stamp = tracker.today().strftime("%Y%m%d")
+        stamp = realtime.today().strftime("%Y%m%d")
         mime = "text/csv" if ready[0] == "csv" else \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         st.download_button(t("tracker.admin.download_export", kind=ready[0].upper()), ready[1],
@@ -323,7 +323,7 @@ with tabs[6]:
 # --- audit log -------------------------------------------------------------------------------
 with tabs[7]:
     st.write(t("tracker.admin.audit_body"))
-    lines = tracker.audit_log(db, limit=500)
+    lines = audit.log(db, limit=500)
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.at"): a["at"].replace("T", " "),
                                 t("tracker.admin.col.actor"): a["actor"],
                                 t("tracker.admin.col.action"): t(f"tracker.action.{a['action']}")

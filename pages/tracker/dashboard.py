@@ -1,7 +1,7 @@
 """Tracker dashboard (issue 8): where the commune stands on its "1.000 công dân số" target, by
 village, team and group. Signed-in users only; volunteers see their own villages' figures.
 
-Every figure is aggregated in SQL (``tracker.dashboard``) and cached per data version, so a
+Every figure is aggregated in SQL (``dashboard.figures``) and cached per data version, so a
 province's 320,000 citizens cost one query run per change, not one per click.
 """
 
@@ -13,7 +13,7 @@ import streamlit as st
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import databases, i18n, store
-from workbench.tracker import auth as tracker_auth, charts as tracker_charts, tracker
+from workbench.tracker import audit, auth, charts, dashboard, places, realtime
 
 lang = page_setup(sandbox=False)
 st.title(t("common.nav.tracker_dashboard"))
@@ -26,12 +26,12 @@ STYLED_ROWS = 300  # colouring a province's 1,292 table rows costs more than it 
 @st.cache_data(max_entries=64, show_spinner=False)
 def dashboard_view(path: str, version: int, start, end, village_ids, team_id, lang: str) -> tuple[dict, dict]:
     """The figures and the charts' Vega-Lite specs, keyed on the database file and
-    ``tracker.data_version`` (moved by every write that can change a figure, not by a login):
+    ``audit.data_version`` (moved by every write that can change a figure, not by a login):
     one computation per change, not per click."""
-    figures = tracker.dashboard(databases.tracker(), tracker.Filters(start, end, village_ids, team_id))
+    figures = dashboard.figures(databases.tracker(), dashboard.Filters(start, end, village_ids, team_id))
     if not figures["headline"]["recorded"]:
         return figures, {}
-    return figures, {name: tracker_charts.spec(chart) for name, chart in tracker_charts.all_charts(figures, lang).items()}
+    return figures, {name: charts.spec(chart) for name, chart in charts.all_charts(figures, lang).items()}
 
 
 def day(iso: str | None) -> str:
@@ -39,12 +39,12 @@ def day(iso: str | None) -> str:
 
 
 def number(value) -> str:
-    return tracker_charts.number(value, lang)
+    return charts.number(value, lang)
 
 
-allowed = tracker_auth.dashboard_villages(user)  # None: the whole commune
-village_rows = tracker.villages(db, allowed)
-team_rows = tracker.teams(db, allowed)
+allowed = auth.dashboard_villages(user)  # None: the whole commune
+village_rows = places.villages(db, allowed)
+team_rows = places.teams(db, allowed)
 village_names = {v["id"]: v["name"] for v in village_rows}
 team_names = {tm["id"]: tm["name"] for tm in team_rows}
 
@@ -54,8 +54,8 @@ if allowed is not None:
 with st.expander(t("tracker_dashboard.filters.title"), icon=":material/filter_list:"):
     start = st.date_input(t("tracker_dashboard.filters.start"), value=None, format="DD/MM/YYYY",
                           key="dash_start", help=t("tracker_dashboard.filters.start_help"))
-    end = st.date_input(t("tracker_dashboard.filters.end"), value=tracker.today(), format="DD/MM/YYYY",
-                        key="dash_end", max_value=tracker.today())
+    end = st.date_input(t("tracker_dashboard.filters.end"), value=realtime.today(), format="DD/MM/YYYY",
+                        key="dash_end", max_value=realtime.today())
     chosen = st.multiselect(t("tracker_dashboard.filters.villages"), list(village_names),
                             format_func=village_names.get, key="dash_villages",
                             placeholder=t("tracker_dashboard.filters.all_villages"))
@@ -63,7 +63,7 @@ with st.expander(t("tracker_dashboard.filters.title"), icon=":material/filter_li
                         format_func=lambda i: t("tracker_dashboard.filters.all_teams") if i is None else team_names[i],
                         key="dash_team")
 
-end = end or tracker.today()
+end = end or realtime.today()
 if start and start > end:
     st.error(t("tracker_dashboard.filters.start_after_end", start=day(start.isoformat()), end=day(end.isoformat())),
              icon=":material/error:")
@@ -72,7 +72,7 @@ if start and start > end:
 village_ids = tuple(sorted(chosen)) if chosen else allowed
 if allowed is not None:  # a volunteer's view never leaves their villages, whatever the widget holds
     village_ids = tuple(v for v in village_ids if v in allowed)
-figures, specs = dashboard_view(str(store.db_path(store.TRACKER)), tracker.data_version(db),
+figures, specs = dashboard_view(str(store.db_path(store.TRACKER)), audit.data_version(db),
                                 start.isoformat() if start else None, end.isoformat(), village_ids, team, lang)
 head = figures["headline"]
 
@@ -115,8 +115,8 @@ lagging = [v["name"] for v in figures["villages"] if v["lagging"]]
 if lagging:
     st.warning(t("tracker_dashboard.villages.lagging", count=len(lagging), names=", ".join(lagging[:12]),
                  threshold=number(float(figures["lag_threshold"]))), icon=":material/flag:")
-if len(figures["villages"]) > tracker_charts.MAX_BARS:
-    st.caption(t("tracker_dashboard.villages.chart_capped", shown=tracker_charts.MAX_BARS,
+if len(figures["villages"]) > charts.MAX_BARS:
+    st.caption(t("tracker_dashboard.villages.chart_capped", shown=charts.MAX_BARS,
                  total=len(figures["villages"])))
 st.vega_lite_chart(spec=specs["villages"], width="stretch")
 table = pd.DataFrame(figures["villages"], columns=["name", "population", "recorded", "digital", "per_100", "lagging"])

@@ -2,7 +2,7 @@
 
 Steps kept in ``st.session_state["entry_step"]``: find → (new → check duplicates) → milestones → done.
 Nothing is written until "Save" on the milestones step, in one transaction
-(``tracker_auth.save_entry``); a possible duplicate is shown before that and the volunteer
+(``auth.save_entry``); a possible duplicate is shown before that and the volunteer
 chooses: that person, or "a different person". What was typed is kept on every error.
 """
 
@@ -12,9 +12,9 @@ import streamlit as st
 
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
-from workbench import i18n
-from workbench.tracker import auth as tracker_auth, tracker
-from workbench.tracker.tracker import DuplicateCitizen, TrackerError
+from workbench import i18n, text
+from workbench.tracker import auth, citizens, places, realtime
+from workbench.tracker.errors import DuplicateCitizen, TrackerError
 from workbench.tracker.schema import MILESTONES
 
 lang = page_setup(sandbox=False)
@@ -61,7 +61,7 @@ def back_link(step: str) -> None:
 
 
 allowed = user["village_ids"] if user["role"] == "volunteer" else None
-villages = tracker.villages(db, allowed)
+villages = places.villages(db, allowed)
 village_name = {v["id"]: v["name"] for v in villages}
 step = st.session_state.setdefault(STATE, "find")
 
@@ -71,7 +71,7 @@ if step == "find":
     query = st.text_input(t("tracker.entry.search_label"), key="entry_query",
                           placeholder=t("tracker.entry.search_placeholder"))
     if query.strip():
-        found = tracker_auth.search(db, user, query, limit=15)
+        found = auth.search(db, user, query, limit=15)
         if not found:
             st.info(t("tracker.entry.none_found", query=query.strip()))
         for row in found:
@@ -89,7 +89,7 @@ if step == "find":
         st.warning(t("tracker.entry.no_villages"))
     elif st.button(t("tracker.entry.add_new"), key="entry_add_new", type="primary", width="stretch"):
         if query.strip() and not st.session_state.get("new_full_name"):
-            st.session_state["new_full_name"] = tracker.clean_text(query).title()
+            st.session_state["new_full_name"] = text.clean(query).title()
         go("new")
 
 # --- 2. a new person -------------------------------------------------------------------------
@@ -127,8 +127,8 @@ elif step == "new":
     st.caption(t("tracker.entry.consent_body"))
     st.checkbox(t("tracker.entry.consent_given"), key="new_consent")
     field_error("consent")
-    st.session_state.setdefault("new_consent_date", tracker.today())
-    st.date_input(t("tracker.field.consent_date"), key="new_consent_date", max_value=tracker.today(), format="DD/MM/YYYY")
+    st.session_state.setdefault("new_consent_date", realtime.today())
+    st.date_input(t("tracker.field.consent_date"), key="new_consent_date", max_value=realtime.today(), format="DD/MM/YYYY")
     field_error("consent_date")
     if "new_consent_by" not in st.session_state:
         st.session_state["new_consent_by"] = user["display_name"]
@@ -141,7 +141,7 @@ elif step == "new":
                   "gender": s.get("new_gender") or "", "ethnicity": s.get("new_ethnicity"),
                   "phone": s.get("new_phone"), "cccd_last4": s.get("new_cccd_last4"),
                   "consent_by": s.get("new_consent_by"), "consent_date": s.get("new_consent_date")}
-        clean, problems = tracker.check_citizen(**fields)
+        clean, problems = citizens.check(**fields)
         messages = {name: t(error.key, **error.params) for name, error in problems.items()}
         if not s.get("new_consent"):
             messages["consent"] = t("tracker.error.consent_missing")
@@ -149,7 +149,7 @@ elif step == "new":
             go("new", entry_errors=messages)
         clean["village"] = s.get("new_village")
         st.session_state.pop("entry_errors", None)
-        matches = tracker_auth.duplicates_for(db, user, clean["full_name"], clean["birth_year"], clean["village"])
+        matches = auth.duplicates_for(db, user, clean["full_name"], clean["birth_year"], clean["village"])
         go("duplicates" if matches else "milestones", entry_new=clean, entry_citizen_id=None,
            entry_matches=[m["id"] for m in matches])
 
@@ -161,7 +161,7 @@ elif step == "duplicates":
     st.warning(t("tracker.error.duplicate", count=len(st.session_state.get("entry_matches", []))))
     for citizen_id in st.session_state.get("entry_matches", []):
         try:
-            found = tracker_auth.citizen_for(db, user, citizen_id)
+            found = auth.citizen_for(db, user, citizen_id)
         except TrackerError:
             continue
         with st.container(border=True):
@@ -186,13 +186,13 @@ elif step == "milestones":
     reached: dict = {}
     if citizen_id:
         try:
-            citizen = tracker_auth.citizen_for(db, user, citizen_id)
+            citizen = auth.citizen_for(db, user, citizen_id)
         except TrackerError as error:
             st.error(t(error.key, **error.params))
             if st.button(t("tracker.entry.start_again"), key="entry_restart_missing"):
                 restart()
             st.stop()
-        reached = tracker.citizen_milestones(db, citizen_id)
+        reached = citizens.milestones_of(db, citizen_id)
         title, village = citizen["full_name"], citizen["village_name"]
         year = citizen["birth_year"]
     else:
@@ -212,18 +212,18 @@ elif step == "milestones":
             continue
         ticked = st.checkbox(label, key=f"ms_{milestone}")
         if ticked:
-            st.session_state.setdefault(f"ms_date_{milestone}", tracker.today())
+            st.session_state.setdefault(f"ms_date_{milestone}", realtime.today())
             st.date_input(t("tracker.entry.milestone_date", milestone=label), key=f"ms_date_{milestone}",
-                          max_value=tracker.today(), format="DD/MM/YYYY")
+                          max_value=realtime.today(), format="DD/MM/YYYY")
         if milestone in problems:
             st.error(problems[milestone])
     st.text_input(t("tracker.field.note"), key="ms_note", help=t("tracker.entry.note_help"))
-    chosen = {m: st.session_state.get(f"ms_date_{m}") or tracker.today()
+    chosen = {m: st.session_state.get(f"ms_date_{m}") or realtime.today()
               for m in MILESTONES if m not in reached and st.session_state.get(f"ms_{m}")}
     if st.button(t("common.save"), key="entry_save", type="primary", width="stretch",
                  disabled=bool(citizen_id) and not chosen):
         try:
-            saved_id = tracker_auth.save_entry(
+            saved_id = auth.save_entry(
                 db, user, citizen_id=citizen_id, citizen=None if citizen_id else new, milestones=chosen,
                 note=st.session_state.get("ms_note", ""),
                 allow_duplicate=bool(st.session_state.get("entry_allow_duplicate")))
@@ -244,7 +244,7 @@ elif step == "milestones":
 elif step == "done":
     saved_id = st.session_state.get("entry_saved_id")
     try:
-        citizen = tracker_auth.citizen_for(db, user, saved_id)
+        citizen = auth.citizen_for(db, user, saved_id)
     except TrackerError:
         citizen = None
     with st.container(border=True):

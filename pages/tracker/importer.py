@@ -1,6 +1,6 @@
 """Import the sheets volunteers keep (CSV or XLSX): dry run first, then commit (issue 8).
 
-The dry run (``tracker_import.plan``) writes nothing and lists what would be created, updated
+The dry run (``importer.plan``) writes nothing and lists what would be created, updated
 and ignored, and every bad row with its row number, column and message. "Import" is offered
 only after a dry run of the very same file, and plans it again before writing, so what is
 written is checked against the database as it is at that moment.
@@ -13,8 +13,8 @@ import streamlit as st
 
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
-from workbench.tracker import export as tracker_export, importer as tracker_import, tracker
-from workbench.tracker.tracker import TrackerError
+from workbench.tracker import citizens, export, importer
+from workbench.tracker.errors import TrackerError
 
 lang = page_setup(sandbox=False)
 st.title(t("common.nav.tracker_import"))
@@ -25,10 +25,10 @@ st.write(t("tracker.import.page.intro"))
 st.markdown(f"**{t('tracker.import.page.template_title')}**")
 st.caption(t("tracker.import.page.template_body"))
 left, right = st.columns(2)
-left.download_button(t("tracker.import.page.template_xlsx"), tracker_import.template_xlsx(lang),
+left.download_button(t("tracker.import.page.template_xlsx"), importer.template_xlsx(lang),
                      file_name="mau-cong-dan-so.xlsx", width="stretch", key="import_template_xlsx",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button(t("tracker.import.page.template_csv"), tracker_import.template_csv(),
+right.download_button(t("tracker.import.page.template_csv"), importer.template_csv(),
                       file_name="mau-cong-dan-so.csv", mime="text/csv", width="stretch",
                       key="import_template_csv")
 
@@ -67,7 +67,7 @@ def show_report(counts: dict, issues: list, dry: bool) -> None:
         st.markdown("\n".join(f"- {line}" for line in lines))
         if len(issues) > SHOWN:
             st.caption(t("tracker.import.page.more_errors", count=len(issues) - SHOWN))
-        rows = [{k: tracker_export.neutralise(v) for k, v in i.as_dict(lang).items()} for i in issues]
+        rows = [{k: export.neutralise(v) for k, v in i.as_dict(lang).items()} for i in issues]
         table = pd.DataFrame(rows).rename(columns={
             "row": t("tracker.import.page.col_row"), "column": t("tracker.import.page.col_column"),
             "message": t("tracker.import.page.col_message")})
@@ -82,7 +82,7 @@ if upload is not None:
     if st.button(t("tracker.import.page.dry_run"), key="import_dry_run", width="stretch"):
         bar, update = progress_bar("tracker.import.page.reading")
         try:
-            result = tracker_import.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
+            result = importer.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
         except TrackerError as error:
             bar.empty()
             st.session_state.pop("import_checked", None)
@@ -103,11 +103,11 @@ if upload is not None:
                      disabled=blocked or not consent_ok):
             bar, update = progress_bar("tracker.import.page.reading")
             try:
-                result = tracker_import.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
+                result = importer.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
                 _, writing = progress_bar("tracker.import.page.writing", bar)
-                written = tracker_import.apply(db, result, mode=mode, actor=user["username"],
-                                               consent_by=st.session_state.get("import_consent_by", ""),
-                                               progress=writing)
+                written = importer.apply(db, result, mode=mode, actor=user["username"],
+                                         consent_by=st.session_state.get("import_consent_by", ""),
+                                         progress=writing)
             except TrackerError as error:
                 bar.empty()
                 st.error(t(error.key, **error.params))
@@ -127,4 +127,4 @@ if upload is not None:
             st.error(t("tracker.import.page.not_written"))
 else:
     st.caption(t("tracker.import.page.no_file"))
-    st.caption(t("tracker.import.page.people_now", count=tracker.citizen_count(db)))
+    st.caption(t("tracker.import.page.people_now", count=citizens.count(db)))

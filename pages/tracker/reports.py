@@ -10,7 +10,7 @@ import streamlit as st
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n
-from workbench.tracker import report as tracker_report, tracker
+from workbench.tracker import realtime, report
 
 lang = page_setup(sandbox=False)
 st.title(t("common.nav.tracker_reports"))
@@ -18,7 +18,7 @@ db, user = require_tracker_user("reports")
 
 st.subheader(t("tracker_dashboard.reports.weekly_title"))
 st.write(t("tracker_dashboard.reports.weekly_body"))
-end = st.date_input(t("tracker_dashboard.reports.end"), value=tracker.today(), max_value=tracker.today(),
+end = st.date_input(t("tracker_dashboard.reports.end"), value=realtime.today(), max_value=realtime.today(),
                     format="DD/MM/YYYY", key="report_end", help=t("tracker_dashboard.reports.end_help"))
 author = st.text_input(t("tracker_dashboard.reports.author"), value=user["display_name"], key="report_author")
 report_lang = st.radio(t("tracker_dashboard.reports.language"), ["vi", "en"], format_func=i18n.language_name,
@@ -30,8 +30,8 @@ if st.button(t("tracker_dashboard.reports.make"), type="primary", key="report_ma
         st.error(t("tracker_dashboard.reports.author_missing"), icon=":material/error:")
     else:
         with st.spinner(t("tracker_dashboard.reports.making")):
-            data = tracker_report.build(db, end=end or tracker.today(), author=author.strip(), lang=report_lang)
-        st.session_state["report_pdf"] = (user["id"], data, (end or tracker.today()).isoformat())
+            data = report.build(db, end=end or realtime.today(), author=author.strip(), lang=report_lang)
+        st.session_state["report_pdf"] = (user["id"], data, (end or realtime.today()).isoformat())
 
 made = st.session_state.get("report_pdf")
 if made and made[0] == user["id"]:  # a report made by someone who signed out since is not offered

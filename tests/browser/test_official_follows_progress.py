@@ -4,7 +4,7 @@ and sees the figure change once a volunteer's work is saved (issue 8)."""
 from playwright.sync_api import expect
 
 from tests.browser.util import LAPTOP, PHONE, app_tracker, metric_value, screenshot, wait_for_app
-from workbench.tracker import charts as tracker_charts
+from workbench.tracker import charts
 
 USERNAME, SECRET = "dash.official", "dashboard-secret"
 FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
@@ -12,16 +12,16 @@ FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
 
 def an_official(db) -> None:
     """Our own official, whether or not another journey set up the first one."""
-    from workbench.tracker import auth as tracker_auth
+    from workbench.tracker import auth
 
     if db.execute("select 1 from users where username = ?", [USERNAME]).fetchone():
         return
-    if tracker_auth.needs_setup(db):
-        tracker_auth.create_first_official(db, username=USERNAME, display_name="Chị Hoa", secret=SECRET)
+    if auth.needs_setup(db):
+        auth.create_first_official(db, username=USERNAME, display_name="Chị Hoa", secret=SECRET)
         return
     first = db.execute("select id from users where role = 'official' and active = 1 order by id").fetchone()[0]
-    tracker_auth.create_user(db, tracker_auth.session_user(db, first), username=USERNAME, display_name="Chị Hoa",
-                             role="official", secret=SECRET)
+    auth.create_user(db, auth.session_user(db, first), username=USERNAME, display_name="Chị Hoa",
+                     role="official", secret=SECRET)
 
 
 def sign_in(page, url):
@@ -36,15 +36,15 @@ def sign_in(page, url):
 
 
 def expect_digital_shown(page, count: int) -> None:
-    expect(metric_value(page, "Công dân số")).to_have_text(tracker_charts.number(count, "vi"))
+    expect(metric_value(page, "Công dân số")).to_have_text(charts.number(count, "vi"))
 
 
 def test_an_official_sees_the_dashboard_change_after_a_save(app_url, app_data_dir, new_page):
-    from workbench.tracker import tracker
+    from workbench.tracker import citizens, dashboard, realtime
 
     with app_tracker(app_data_dir) as db:
         an_official(db)
-        before = tracker.headline(db, tracker.Filters())["digital"]
+        before = dashboard.headline(db, dashboard.Filters())["digital"]
         waiting = db.execute("select id from citizens where digital_date is null order by id limit 1").fetchone()[0]
 
     page = new_page(PHONE)
@@ -59,7 +59,7 @@ def test_an_official_sees_the_dashboard_change_after_a_save(app_url, app_data_di
 
     with app_tracker(app_data_dir) as db:  # a volunteer's save, through the domain
         for milestone in FIVE:
-            tracker.record_milestone(db, waiting, milestone, tracker.today(), helped_by="Tổ CNS", actor="tnv")
+            citizens.record_milestone(db, waiting, milestone, realtime.today(), helped_by="Tổ CNS", actor="tnv")
 
     sign_in(page, app_url + "/tracker")  # a new visit: a new session
     expect_digital_shown(page, before + 1)

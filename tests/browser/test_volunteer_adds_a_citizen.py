@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.util import LAPTOP, PHONE, app_tracker, metric_value, screenshot, wait_for_app
-from workbench.tracker import charts as tracker_charts
+from workbench.tracker import charts
 
 NAME = "Y Khăm Byă"
 
@@ -13,21 +13,21 @@ NAME = "Y Khăm Byă"
 @pytest.fixture
 def accounts(app_data_dir):
     """An official and a volunteer for the first village, whatever other journeys created before."""
-    from workbench.tracker import auth as tracker_auth, tracker
+    from workbench.tracker import auth, dashboard, places
 
     with app_tracker(app_data_dir) as db:
-        if tracker_auth.needs_setup(db):
-            tracker_auth.create_first_official(db, username="bt.canbo", display_name="Cán bộ", secret="matkhau-123")
-        existing = {u["username"] for u in tracker_auth.users(db)}
-        official = next(u for u in tracker_auth.users(db) if u["role"] == "official" and u["active"])
-        village = tracker.villages(db)[0]
+        if auth.needs_setup(db):
+            auth.create_first_official(db, username="bt.canbo", display_name="Cán bộ", secret="matkhau-123")
+        existing = {u["username"] for u in auth.users(db)}
+        official = next(u for u in auth.users(db) if u["role"] == "official" and u["active"])
+        village = places.villages(db)[0]
         if "bt.canbo" not in existing:
-            tracker_auth.create_user(db, official, username="bt.canbo", display_name="Cán bộ", role="official",
-                                     secret="matkhau-123")
+            auth.create_user(db, official, username="bt.canbo", display_name="Cán bộ", role="official",
+                             secret="matkhau-123")
         if "bt.tnv" not in existing:
-            tracker_auth.create_user(db, official, username="bt.tnv", display_name="Tình nguyện viên Hà",
-                                     role="volunteer", secret="246810", village_ids=[village["id"]])
-        before = tracker.headline(db, tracker.Filters())["digital"]
+            auth.create_user(db, official, username="bt.tnv", display_name="Tình nguyện viên Hà",
+                             role="volunteer", secret="246810", village_ids=[village["id"]])
+        before = dashboard.headline(db, dashboard.Filters())["digital"]
     return {"village": village["name"], "digital_before": before}
 
 
@@ -63,7 +63,7 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     office.goto(app_url + "/tracker")
     sign_in(office, "bt.canbo", "matkhau-123")
     before = accounts["digital_before"]
-    expect(digital_citizens(office)).to_have_text(tracker_charts.number(before, "vi"))
+    expect(digital_citizens(office)).to_have_text(charts.number(before, "vi"))
 
     phone = new_page(PHONE)
     # The very first session of a fresh server can ask for a page before app.py has registered
@@ -100,10 +100,10 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
     screenshot(phone, "tracker-entry-saved-phone")
 
-    from workbench.tracker import tracker
+    from workbench.tracker import dashboard
 
     with app_tracker(app_data_dir) as db:
-        assert tracker.headline(db, tracker.Filters())["digital"] == accounts["digital_before"] + 1
+        assert dashboard.headline(db, dashboard.Filters())["digital"] == accounts["digital_before"] + 1
 
     open_from_sidebar(office, "tracker-admin")  # same session: still signed in
     office.get_by_role("tab", name="Dữ liệu một người").click()
@@ -111,5 +111,5 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     office.get_by_text(NAME).first.wait_for()  # waits while Streamlit reruns
     office.get_by_text("Thanh toán ví điện tử:").first.wait_for()  # and the milestones ticked
     open_from_sidebar(office, "tracker")
-    expect(digital_citizens(office)).to_have_text(tracker_charts.number(before + 1, "vi"))  # the dashboard changed
+    expect(digital_citizens(office)).to_have_text(charts.number(before + 1, "vi"))  # the dashboard changed
     screenshot(office, "tracker-dashboard-after-entry-laptop")

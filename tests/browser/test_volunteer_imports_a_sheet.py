@@ -20,7 +20,7 @@ def sheet(tmp_path, accounts):  # noqa: F811 - the fixture imported above
 
 
 def test_a_volunteer_imports_a_sheet_after_a_dry_run(app_url, new_page, app_data_dir, sheet):
-    from workbench.tracker import tracker
+    from workbench.tracker import citizens
 
     page = new_page(PHONE)
     page.goto(app_url)
@@ -34,7 +34,7 @@ def test_a_volunteer_imports_a_sheet_after_a_dry_run(app_url, new_page, app_data
     page.get_by_text("Dòng 3, cột “Năm sinh”").wait_for()
     screenshot(page, "tracker-import-dry-run-phone")
     with app_tracker(app_data_dir) as db:
-        assert tracker.search(db, "h'nga eban") == []  # the dry run wrote nothing
+        assert citizens.search(db, "h'nga eban") == []  # the dry run wrote nothing
 
     page.get_by_text("Chỉ nhập các dòng đúng", exact=True).click()
     wait_for_app(page)
@@ -45,6 +45,6 @@ def test_a_volunteer_imports_a_sheet_after_a_dry_run(app_url, new_page, app_data
     page.get_by_text("Đã nhập: tạo mới 1").wait_for()
     screenshot(page, "tracker-import-committed-phone")
     with app_tracker(app_data_dir) as db:
-        [found] = tracker.search(db, "h'nga eban")
-        assert set(tracker.citizen_milestones(db, found["id"])) == {"vneid2", "dvc"}
-        assert tracker.search(db, "y blu knul") == []
+        [found] = citizens.search(db, "h'nga eban")
+        assert set(citizens.milestones_of(db, found["id"])) == {"vneid2", "dvc"}
+        assert citizens.search(db, "y blu knul") == []

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_tracker_figures import commune  # noqa: F401  (the fixture)
-from workbench.tracker import auth as tracker_auth
+from workbench.tracker import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("Lê Thị Một", "Y Hai Niê", "H'Ba Mlô", "Trần Văn Bốn")
@@ -19,12 +19,12 @@ NAMES = ("Lê Thị Một", "Y Hai Niê", "H'Ba Mlô", "Trần Văn Bốn")
 @pytest.fixture
 def users(commune):  # noqa: F811
     db = commune["db"]
-    official = tracker_auth.create_first_official(db, username="can.bo", display_name="Chị Cán Bộ", secret="12345678")
-    by = tracker_auth.session_user(db, official)
-    volunteer = tracker_auth.create_user(db, by, username="tnv", display_name="Anh TNV", role="volunteer",
-                                         secret="654321", village_ids=[commune["b"]])
-    viewer = tracker_auth.create_user(db, by, username="xem", display_name="Người Xem", role="viewer",
-                                      secret="24681357")
+    official = auth.create_first_official(db, username="can.bo", display_name="Chị Cán Bộ", secret="12345678")
+    by = auth.session_user(db, official)
+    volunteer = auth.create_user(db, by, username="tnv", display_name="Anh TNV", role="volunteer",
+                                 secret="654321", village_ids=[commune["b"]])
+    viewer = auth.create_user(db, by, username="xem", display_name="Người Xem", role="viewer",
+                              secret="24681357")
     return {"official": official, "volunteer": volunteer, "viewer": viewer}
 
 

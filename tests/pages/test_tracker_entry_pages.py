@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbench import databases
-from workbench.tracker import auth as tracker_auth, tracker
+from workbench.tracker import audit, auth, citizens, demo, places, realtime
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKER_PAGES = ["tracker/dashboard.py", "tracker/entry.py", "tracker/importer.py", "tracker/reports.py",
@@ -19,18 +19,18 @@ SECRET_PHONE = "0912345678"
 @pytest.fixture
 def register(data_dir):
     db = databases.tracker()
-    tracker.seed_demo(db, count=30)
-    official = tracker_auth.create_first_official(db, username="chu.tich", display_name="Chủ tịch xã",
-                                                  secret="matkhau-123")
-    first = tracker.villages(db)[0]["id"]
-    by = tracker_auth.session_user(db, official)
-    volunteer = tracker_auth.create_user(db, by, username="tnv.lan", display_name="Hà Thị Lan", role="volunteer",
-                                         secret="123456", village_ids=[first])
-    viewer = tracker_auth.create_user(db, by, username="xem", display_name="Người Xem", role="viewer",
-                                      secret="12345678")
-    secret = tracker.add_citizen(db, full_name=SECRET_NAME, birth_year=1970, gender="nữ", ethnicity="Gia Rai",
-                                 village=first, phone=SECRET_PHONE, consent_by="x", consent_date=tracker.today(),
-                                 actor="t")
+    demo.seed(db, count=30)
+    official = auth.create_first_official(db, username="chu.tich", display_name="Chủ tịch xã",
+                                          secret="matkhau-123")
+    first = places.villages(db)[0]["id"]
+    by = auth.session_user(db, official)
+    volunteer = auth.create_user(db, by, username="tnv.lan", display_name="Hà Thị Lan", role="volunteer",
+                                 secret="123456", village_ids=[first])
+    viewer = auth.create_user(db, by, username="xem", display_name="Người Xem", role="viewer",
+                              secret="12345678")
+    secret = citizens.add(db, full_name=SECRET_NAME, birth_year=1970, gender="nữ", ethnicity="Gia Rai",
+                          village=first, phone=SECRET_PHONE, consent_by="x", consent_date=realtime.today(),
+                          actor="t")
     return {"db": db, "official": official, "volunteer": volunteer, "viewer": viewer, "secret": secret,
             "village": first}
 
@@ -63,7 +63,7 @@ def test_nobody_signed_in_sees_any_tracker_data(register, page):
     app = run_page(page)
     assert not app.exception
     text = shown(app)
-    for secret in (SECRET_NAME, SECRET_PHONE, "Gia Rai", tracker.villages(register["db"])[0]["name"]):
+    for secret in (SECRET_NAME, SECRET_PHONE, "Gia Rai", places.villages(register["db"])[0]["name"]):
         assert secret not in text
     assert app.text_input(key="login_username") is not None  # the sign-in form instead
     assert not app.dataframe
@@ -113,9 +113,9 @@ def test_a_volunteer_adds_a_person_ticks_milestones_and_saves(register):
     app.checkbox(key="ms_wallet").check().run()
     app.button(key="entry_save").click().run()
     assert app.session_state["entry_step"] == "done"
-    [found] = tracker.search(db, "y bhim mlo")
-    assert set(tracker.citizen_milestones(db, found["id"])) == {"vneid2", "wallet"}
-    citizen = tracker.get_citizen(db, found["id"])
+    [found] = citizens.search(db, "y bhim mlo")
+    assert set(citizens.milestones_of(db, found["id"])) == {"vneid2", "wallet"}
+    citizen = citizens.get(db, found["id"])
     assert (citizen["consent_by"], citizen["village_id"]) == ("Hà Thị Lan", register["village"])
 
 
@@ -132,7 +132,7 @@ def test_bad_details_are_all_explained_and_what_was_typed_is_kept(register):
     assert "Nam hoặc Nữ" in errors and "đồng ý" in errors
     assert app.text_input(key="new_full_name").value == "Y Bhim Mlô"
     assert app.text_input(key="new_birth_year").value == "19x5"
-    assert tracker.search(register["db"], "y bhim") == []
+    assert citizens.search(register["db"], "y bhim") == []
 
 
 def test_a_possible_duplicate_is_shown_before_saving_and_never_merged(register):
@@ -145,7 +145,7 @@ def test_a_possible_duplicate_is_shown_before_saving_and_never_merged(register):
     app.button(key="entry_dup_continue").click().run()
     app.button(key="entry_save").click().run()
     assert app.session_state["entry_step"] == "done"
-    assert len(tracker.search(register["db"], "ksor h'bia nie")) == 2
+    assert len(citizens.search(register["db"], "ksor h'bia nie")) == 2
 
 
 def test_an_official_sees_every_administration_tab_in_both_languages(register):
@@ -165,7 +165,7 @@ def test_an_official_adds_a_volunteer_account(register):
     app.multiselect(key="admin_new_villages").set_value([register["village"]])
     app.button(key="FormSubmitter:admin_add_user-Thêm tài khoản").click().run()
     assert not app.exception
-    users = {u["username"]: u for u in tracker_auth.users(register["db"])}
+    users = {u["username"]: u for u in auth.users(register["db"])}
     assert users["y.moan"]["role"] == "volunteer" and users["y.moan"]["village_ids"] == (register["village"],)
 
 
@@ -175,16 +175,16 @@ def test_an_official_erases_a_person_on_request(register):
     app.checkbox(key=f"admin_erase_sure_{register['secret']}").check().run()
     app.button(key="admin_erase").click().run()
     assert not app.exception
-    assert tracker.get_citizen(register["db"], register["secret"]) is None
-    assert tracker.audit_log(register["db"], 1)[0]["action"] == "citizen.erased"
+    assert citizens.get(register["db"], register["secret"]) is None
+    assert audit.log(register["db"], 1)[0]["action"] == "citizen.erased"
 
 
 def test_opening_the_export_tab_logs_nothing_until_a_file_is_made(register):
-    before = tracker.audit_log(register["db"], 1)[0]["id"]
+    before = audit.log(register["db"], 1)[0]["id"]
     app = run_page("tracker/admin.py", register["official"])
-    assert tracker.audit_log(register["db"], 1)[0]["id"] == before
+    assert audit.log(register["db"], 1)[0]["id"] == before
     app.button(key="admin_export_prepare").click().run()
-    assert tracker.audit_log(register["db"], 1)[0]["action"] == "export.xlsx"
+    assert audit.log(register["db"], 1)[0]["action"] == "export.xlsx"
 
 
 def test_the_import_page_offers_the_template_and_a_dry_run_first(register):
@@ -200,17 +200,17 @@ def test_an_official_backs_up_the_tracker_from_the_settings_page(register):
     app.button(key="tracker_backup_prepare").click().run()
     assert not app.exception
     assert app.session_state["tracker_backup"][1][:16] == b"SQLite format 3\x00"
-    assert tracker.audit_log(register["db"], 1)[0]["action"] == "backup.created"
+    assert audit.log(register["db"], 1)[0]["action"] == "backup.created"
 
 
 def test_an_official_changes_a_village_s_population_from_its_current_values(register):
     db = register["db"]
     app = run_page("tracker/admin.py", register["official"])
     app.selectbox(key="admin_village_pick").set_value(register["village"]).run()
-    village = tracker.villages(db)[0]
+    village = places.villages(db)[0]
     assert app.text_input(key="admin_village_name").value == village["name"]
     app.number_input(key="admin_village_population").set_value(village["population"] + 100)
     app.button(key="FormSubmitter:admin_village-Lưu").click().run()
     assert not app.exception
-    assert tracker.villages(db)[0]["population"] == village["population"] + 100
-    assert tracker.villages(db)[0]["name"] == village["name"]
+    assert places.villages(db)[0]["population"] == village["population"] + 100
+    assert places.villages(db)[0]["name"] == village["name"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from workbench import passwords, store
-from workbench.tracker import export as tracker_export, tracker
-from workbench.tracker.tracker import TrackerError
+from workbench import passwords, store, text
+from workbench.tracker import audit, citizens, export, fields, places, realtime
+from workbench.tracker.errors import TrackerError
 
 ROLES = ("official", "volunteer", "viewer")
 MAX_FAILURES = 5
@@ -38,7 +38,7 @@ def secret_kind(secret: str) -> str:
 
 
 def _clean_username(username: str) -> str:
-    name = tracker.fold(username).replace(" ", ".")
+    name = text.fold(username).replace(" ", ".")
     if not re.fullmatch(r"[a-z0-9._\-]{3,40}", name):
         raise TrackerError("tracker.error.username", field="username")
     return name
@@ -52,14 +52,14 @@ def _insert_user(db, *, username, display_name, role, secret, village_ids=(), te
     if role not in ROLES:
         raise TrackerError("tracker.error.role", field="role")
     username = _clean_username(username)
-    display_name = tracker.clean_text(display_name) or username
+    display_name = text.clean(display_name) or username
     kind = secret_kind(secret)
     if db.execute("select 1 from users where username = ?", [username]).fetchone():
         raise TrackerError("tracker.error.username_taken", field="username", username=username)
     user_id = db["users"].insert({
         "username": username, "display_name": display_name, "role": role, "secret_hash": passwords.hash_secret(secret, passwords.TRACKER),
         "secret_kind": kind, "team_id": team_id, "failed_count": 0, "locked_until": None, "active": 1,
-        "created_at": tracker.now_iso()}).last_pk
+        "created_at": realtime.now_iso()}).last_pk
     for village_id in village_ids or ():
         db["user_villages"].insert({"user_id": user_id, "village_id": int(village_id)}, ignore=True)
     return user_id
@@ -71,7 +71,7 @@ def create_first_official(db, *, username: str, display_name: str, secret: str) 
         if not needs_setup(db):
             raise TrackerError("tracker.error.already_set_up")
         user_id = _insert_user(db, username=username, display_name=display_name, role="official", secret=secret)
-        tracker.audit(db, _clean_username(username), "user.created", "user", user_id, role="official", first=True)
+        audit.record(db, _clean_username(username), "user.created", "user", user_id, role="official", first=True)
     return user_id
 
 
@@ -82,7 +82,7 @@ def create_user(db, by: dict, *, username, display_name, role, secret, village_i
     with store.write(db):
         user_id = _insert_user(db, username=username, display_name=display_name, role=role, secret=secret,
                                village_ids=village_ids, team_id=team_id)
-        tracker.audit(db, by["username"], "user.created", "user", user_id, role=role)
+        audit.record(db, by["username"], "user.created", "user", user_id, role=role)
     return user_id
 
 
@@ -93,7 +93,7 @@ def set_secret(db, by: dict, user_id: int, secret: str) -> None:
     with store.write(db):
         db.execute("update users set secret_hash = ?, secret_kind = ?, failed_count = 0, locked_until = null "
                    "where id = ?", [passwords.hash_secret(secret, passwords.TRACKER), kind, user_id])
-        tracker.audit(db, by["username"], "user.secret_changed", "user", user_id)
+        audit.record(db, by["username"], "user.secret_changed", "user", user_id)
 
 
 def set_active(db, by: dict, user_id: int, active: bool) -> None:
@@ -103,7 +103,7 @@ def set_active(db, by: dict, user_id: int, active: bool) -> None:
     with store.write(db):
         db.execute("update users set active = ?, failed_count = 0, locked_until = null where id = ?",
                    [int(active), user_id])
-        tracker.audit(db, by["username"], "user.enabled" if active else "user.disabled", "user", user_id)
+        audit.record(db, by["username"], "user.enabled" if active else "user.disabled", "user", user_id)
 
 
 def users(db) -> list[dict]:
@@ -145,12 +145,12 @@ def login(db, username: str, secret: str, now: dt.datetime | None = None) -> dic
     with store.write(db):
         rows = list(db.query("select * from users where username = ?", [name]))
         if not rows or not rows[0]["active"]:
-            tracker.audit(db, name, "auth.login_failed", "user", None, reason="unknown")
+            audit.record(db, name, "auth.login_failed", "user", None, reason="unknown")
             refusal = TrackerError("tracker.error.login_wrong", field="secret")
         elif rows[0]["locked_until"] and rows[0]["locked_until"] > now.isoformat():
             user = rows[0]
             minutes = max(1, int((dt.datetime.fromisoformat(user["locked_until"]) - now).total_seconds() // 60) + 1)
-            tracker.audit(db, name, "auth.login_refused", "user", user["id"], reason="locked")
+            audit.record(db, name, "auth.login_refused", "user", user["id"], reason="locked")
             refusal = TrackerError("tracker.error.locked", field="secret", minutes=minutes)
         elif not passwords.check_secret(secret or "", rows[0]["secret_hash"]):
             user = rows[0]
@@ -160,13 +160,13 @@ def login(db, username: str, secret: str, now: dt.datetime | None = None) -> dic
                 locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
                 failures = 0
             db.execute("update users set failed_count = ?, locked_until = ? where id = ?", [failures, locked, user["id"]])
-            tracker.audit(db, name, "auth.login_failed", "user", user["id"], locked=bool(locked))
+            audit.record(db, name, "auth.login_failed", "user", user["id"], locked=bool(locked))
             refusal = (TrackerError("tracker.error.locked", field="secret", minutes=LOCK_MINUTES) if locked
                        else TrackerError("tracker.error.login_wrong", field="secret", left=MAX_FAILURES - failures))
         else:
             user = rows[0]
             db.execute("update users set failed_count = 0, locked_until = null where id = ?", [user["id"]])
-            tracker.audit(db, name, "auth.login", "user", user["id"])
+            audit.record(db, name, "auth.login", "user", user["id"])
     if refusal is not None:
         raise refusal
     return session_user(db, user["id"])
@@ -187,12 +187,12 @@ def require(user: dict | None, action: str, village_id: int | None = None) -> No
         raise TrackerError("tracker.error.forbidden", action=action)
 
 
-def scope(user: dict | None) -> tracker.Scope:
+def scope(user: dict | None) -> citizens.Scope:
     """Which citizens a user may see, and whether phone numbers are masked."""
     require(user, "view_citizens")
     if user["role"] == "official":
-        return tracker.Scope()
-    return tracker.Scope(village_ids=tuple(user.get("village_ids", ())), mask_phones=True)
+        return citizens.Scope()
+    return citizens.Scope(village_ids=tuple(user.get("village_ids", ())), mask_phones=True)
 
 
 def dashboard_villages(user: dict | None) -> tuple[int, ...] | None:
@@ -201,56 +201,56 @@ def dashboard_villages(user: dict | None) -> tuple[int, ...] | None:
     return tuple(user.get("village_ids", ())) if user["role"] == "volunteer" else None
 
 
-def search(db, user: dict, text: str, limit: int = 20) -> list[dict]:
-    return tracker.search(db, text, scope(user), limit)
+def search(db, user: dict, query: str, limit: int = 20) -> list[dict]:
+    return citizens.search(db, query, scope(user), limit)
 
 
-def add_citizen(db, user: dict, **fields) -> int:
-    """``tracker.add_citizen`` for a signed-in user, within the villages they may enter for."""
-    village_id = tracker.resolve_village(db, fields["village"])
+def add_citizen(db, user: dict, **person) -> int:
+    """``citizens.add`` for a signed-in user, within the villages they may enter for."""
+    village_id = places.resolve_village(db, person["village"])
     require(user, "enter", village_id)
-    fields["village"] = village_id
-    return tracker.add_citizen(db, actor=user["username"], **fields)
+    person["village"] = village_id
+    return citizens.add(db, actor=user["username"], **person)
 
 
 def record_milestone(db, user: dict, citizen_id: int, milestone: str, date, note: str = "") -> bool:
-    citizen = tracker.get_citizen(db, citizen_id)
+    citizen = citizens.get(db, citizen_id)
     if citizen is None:
         raise TrackerError("tracker.error.unknown_citizen")
     require(user, "enter", citizen["village_id"])
-    return tracker.record_milestone(db, citizen_id, milestone, date, helped_by=user["display_name"],
-                                    actor=user["username"], note=note)
+    return citizens.record_milestone(db, citizen_id, milestone, date, helped_by=user["display_name"],
+                                     actor=user["username"], note=note)
 
 
 def citizen_for(db, user: dict, citizen_id: int) -> dict:
-    citizen = tracker.get_citizen(db, citizen_id)
+    citizen = citizens.get(db, citizen_id)
     if citizen is None:
         raise TrackerError("tracker.error.unknown_citizen")
     require(user, "view_citizens", citizen["village_id"])
     if not can(user, "see_phones"):
-        citizen["phone"] = tracker.mask_phone(citizen["phone"])
+        citizen["phone"] = citizens.mask_phone(citizen["phone"])
     return citizen
 
 
 def save_entry(db, user: dict, *, citizen_id: int | None = None, citizen: dict | None = None,
                milestones: dict | None = None, note: str = "", allow_duplicate: bool = False) -> int:
-    """``tracker.save_entry`` for a signed-in user, within the villages they may enter for; the
+    """``citizens.save_entry`` for a signed-in user, within the villages they may enter for; the
     user is recorded as who helped, and (for a new person) as who took the consent unless the
     entry names someone else."""
     if citizen_id is not None:
-        found = tracker.get_citizen(db, citizen_id)
+        found = citizens.get(db, citizen_id)
         if found is None:
             raise TrackerError("tracker.error.unknown_citizen")
         require(user, "enter", found["village_id"])
     elif citizen is not None:
         citizen = dict(citizen)
-        citizen["village"] = tracker.resolve_village(db, citizen["village"])
+        citizen["village"] = places.resolve_village(db, citizen["village"])
         require(user, "enter", citizen["village"])
         citizen.setdefault("consent_by", user["display_name"])
     else:
         require(user, "enter")
-    return tracker.save_entry(db, actor=user["username"], helped_by=user["display_name"], citizen_id=citizen_id,
-                              citizen=citizen, milestones=milestones, note=note, allow_duplicate=allow_duplicate)
+    return citizens.save_entry(db, actor=user["username"], helped_by=user["display_name"], citizen_id=citizen_id,
+                               citizen=citizen, milestones=milestones, note=note, allow_duplicate=allow_duplicate)
 
 
 def duplicates_for(db, user: dict, full_name: str, birth_year, village) -> list[dict]:
@@ -258,24 +258,24 @@ def duplicates_for(db, user: dict, full_name: str, birth_year, village) -> list[
     shown before saving so the volunteer chooses: never a silent merge."""
     require(user, "enter")
     try:
-        year = tracker.parse_birth_year(birth_year)
-        village_id = tracker.resolve_village(db, village)
+        year = fields.parse_birth_year(birth_year)
+        village_id = places.resolve_village(db, village)
     except TrackerError:
         return []
-    rows = tracker.find_duplicates(db, full_name, year, village_id)
+    rows = citizens.find_duplicates(db, full_name, year, village_id)
     return [citizen_for(db, user, row["id"]) for row in rows]
 
 
 def erase_citizen(db, user: dict, citizen_id: int) -> None:
     """Delete a person on their request (Decree 13/2023, Law 91/2025): officials only."""
     require(user, "erase")
-    tracker.delete_citizen(db, citizen_id, actor=user["username"])
+    citizens.delete(db, citizen_id, actor=user["username"])
 
 
 def export_citizen(db, user: dict, citizen_id: int) -> bytes:
     """Everything held about one person, for them to take away: officials only."""
     require(user, "export")
-    return tracker_export.citizen_json(db, citizen_id, actor=user["username"])
+    return export.citizen_json(db, citizen_id, actor=user["username"])
 
 
 def set_villages(db, by: dict, user_id: int, village_ids) -> None:
@@ -285,8 +285,8 @@ def set_villages(db, by: dict, user_id: int, village_ids) -> None:
         db.execute("delete from user_villages where user_id = ?", [user_id])
         for village_id in village_ids or ():
             db["user_villages"].insert({"user_id": user_id, "village_id": int(village_id)}, ignore=True)
-        tracker.audit(db, by["username"], "user.villages_changed", "user", user_id,
-                      villages=sorted(int(v) for v in village_ids or ()))
+        audit.record(db, by["username"], "user.villages_changed", "user", user_id,
+                     villages=sorted(int(v) for v in village_ids or ()))
 
 
 def set_role(db, by: dict, user_id: int, role: str) -> None:
@@ -297,4 +297,4 @@ def set_role(db, by: dict, user_id: int, role: str) -> None:
         raise TrackerError("tracker.error.self_demote", field="role")
     with store.write(db):
         db.execute("update users set role = ? where id = ?", [role, user_id])
-        tracker.audit(db, by["username"], "user.role_changed", "user", user_id, role=role)
+        audit.record(db, by["username"], "user.role_changed", "user", user_id, role=role)

@@ -16,8 +16,8 @@ import tempfile
 from pathlib import Path
 
 from workbench import store
-from workbench.tracker import schema, tracker
-from workbench.tracker.tracker import TrackerError
+from workbench.tracker import audit, schema
+from workbench.tracker.errors import TrackerError
 
 REQUIRED_TABLES = {"citizens", "milestones", "villages", "users", "audit", "_sqlite_migrations"}
 
@@ -42,7 +42,7 @@ def backup_to(db, path: Path) -> Path:
 
 def backup_bytes(db, actor: str) -> bytes:
     """The backup as bytes for a download; recorded in the audit log first, so it is in the copy."""
-    tracker.audit(db, actor, "backup.created", "tracker", None)
+    audit.record(db, actor, "backup.created", "tracker", None)
     with tempfile.TemporaryDirectory() as folder:
         path = backup_to(db, Path(folder) / "tracker-backup.db")
         return path.read_bytes()
@@ -103,8 +103,8 @@ def restore_bytes(db, data: bytes, actor: str) -> dict:
             source.close()
     db.execute("PRAGMA journal_mode = WAL")
     store.migrate(db, [schema.migrations])
-    line = tracker.audit(db, actor, "backup.restored", "tracker", None, citizens=info["citizens"],
-                         safety=safety.name)
+    line = audit.record(db, actor, "backup.restored", "tracker", None, citizens=info["citizens"],
+                        safety=safety.name)
     if line <= last_line:
         # The restored log is older than the one it replaced: number this line after the replaced
         # one, so the data version (the dashboard's cache key) never returns to a number it had

@@ -1,5 +1,5 @@
 """The tracker dashboard's charts (issue 8), built once for the page, the PDF report and the
-notebook, from the small aggregated lists ``tracker.dashboard()`` returns: Altair never sees a
+notebook, from the small aggregated lists ``dashboard.figures()`` returns: Altair never sees a
 citizen row.
 
 Phone first: horizontal bars (long village and team names read across a 360-px screen),
@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import altair as alt
 import pandas as pd
+import vl_convert
 
 from workbench import i18n
 
@@ -215,6 +216,4 @@ def all_charts(figures: dict, lang: str = "vi", width="container") -> dict[str, 
 
 def to_png(chart: alt.Chart, scale: float = 2.0) -> bytes:
     """A chart as a PNG, rendered offline by vl-convert (no browser, nothing fetched)."""
-    import vl_convert
-
     return vl_convert.vegalite_to_png(spec(chart), scale=scale)

@@ -12,7 +12,9 @@ import csv
 import io
 import json
 
-from workbench.tracker import tracker
+import openpyxl
+
+from workbench.tracker import audit, citizens
 from workbench.tracker.importer import EXTRA_HEADERS, GUARDED_START, TEMPLATE_HEADERS
 
 HEADERS = TEMPLATE_HEADERS + EXTRA_HEADERS
@@ -26,7 +28,7 @@ def neutralise(value):
     return value
 
 
-def _rows(db, scope: tracker.Scope):
+def _rows(db, scope: citizens.Scope):
     """Export rows, one per citizen, streamed in batches (never all rows in memory at once).
 
     A citizen's milestones can have different dates; the row's "Ngày" is the latest and each
@@ -49,7 +51,7 @@ def _rows(db, scope: tracker.Scope):
             dates = [c[f"m_{m}"] for m in ("vneid2", "dvc", "health_book", "bank", "wallet", "sim", "dossier")]
             ticks = ["x" if d else "" for d in dates]
             latest = max((d for d in dates if d), default="")
-            phone = tracker.mask_phone(c["phone"]) if scope.mask_phones else (c["phone"] or "")
+            phone = citizens.mask_phone(c["phone"]) if scope.mask_phones else (c["phone"] or "")
             row = [c["full_name"], c["birth_year"], "Nữ" if c["gender"] == "nữ" else "Nam", c["ethnicity"],
                    c["village_name"], phone, *ticks[:5], _ddmmyyyy(latest), c["team_name"] or "", ticks[5],
                    ticks[6], c["cccd_last4"] or ""]
@@ -61,7 +63,7 @@ def _ddmmyyyy(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
 
 
-def to_csv(db, scope: tracker.Scope = tracker.Scope(), actor: str = "?") -> bytes:
+def to_csv(db, scope: citizens.Scope = citizens.Scope(), actor: str = "?") -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
@@ -69,13 +71,11 @@ def to_csv(db, scope: tracker.Scope = tracker.Scope(), actor: str = "?") -> byte
     for row in _rows(db, scope):
         writer.writerow(row)
         count += 1
-    tracker.audit(db, actor, "export.csv", "citizen", None, rows=count)
+    audit.record(db, actor, "export.csv", "citizen", None, rows=count)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(db, scope: tracker.Scope = tracker.Scope(), actor: str = "?") -> bytes:
-    import openpyxl
-
+def to_xlsx(db, scope: citizens.Scope = citizens.Scope(), actor: str = "?") -> bytes:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("Công dân số")
     sheet.append(HEADERS)
@@ -91,10 +91,10 @@ def to_xlsx(db, scope: tracker.Scope = tracker.Scope(), actor: str = "?") -> byt
         count += 1
     out = io.BytesIO()
     book.save(out)
-    tracker.audit(db, actor, "export.xlsx", "citizen", None, rows=count)
+    audit.record(db, actor, "export.xlsx", "citizen", None, rows=count)
     return out.getvalue()
 
 
 def citizen_json(db, citizen_id: int, actor: str) -> bytes:
     """Everything held about one person, as a JSON file they can take away."""
-    return json.dumps(tracker.export_citizen(db, citizen_id, actor), ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(citizens.export(db, citizen_id, actor), ensure_ascii=False, indent=2).encode("utf-8")

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from workbench import i18n, store
-from workbench.tracker import schema as tracker_schema, tracker
+import openpyxl
+from openpyxl.styles import Font
+
+from workbench import i18n, store, text
+from workbench.tracker import audit, fields, realtime, schema, settings
+from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
-from workbench.tracker.tracker import TrackerError
 
 TEMPLATE_HEADERS = ["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Buôn", "Số điện thoại", "VNeID mức 2",
                     "Tài khoản DVC", "Sổ sức khỏe điện tử", "Tài khoản ngân hàng", "Ví điện tử", "Ngày", "Tổ CNS"]
@@ -62,8 +65,8 @@ PROGRESS_EVERY = 1000  # rows read between two progress calls
 WRITE_BATCH = 10_000  # people written between two progress calls
 
 
-def header_key(text) -> str:
-    return re.sub(r"[^a-z0-9]", "", tracker.fold(text))
+def header_key(heading) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.fold(heading))
 
 
 @dataclass
@@ -106,31 +109,29 @@ class ImportFileError(TrackerError):
 def decode(data: bytes) -> str:
     """Text of a CSV file saved as UTF-8 (BOM or not), UTF-16 (BOM) or Windows-1258; NFC."""
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8")
+        decoded = data[3:].decode("utf-8")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        decoded = data.decode("utf-16")
     else:
         try:
-            text = data.decode("utf-8")
+            decoded = data.decode("utf-8")
         except UnicodeDecodeError:
             try:
-                text = data.decode("cp1258")
+                decoded = data.decode("cp1258")
             except UnicodeDecodeError:
                 raise ImportFileError("tracker.import.error.encoding") from None
     # cp1258 and macOS write combining tone marks (NFD): one normalisation makes them NFC.
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", decoded)
 
 
 def _csv_rows(data: bytes) -> Iterable[list]:
-    text = decode(data)
-    first = text.split("\n", 1)[0]
+    decoded = decode(data)
+    first = decoded.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first.count)
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
 
 
 def _xlsx_rows(data: bytes) -> Iterable[list]:
-    import openpyxl
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -166,7 +167,7 @@ def unneutralise(value):
 
 @lru_cache(maxsize=4096)
 def _yes(value: str) -> bool | None:
-    folded = tracker.fold(value)
+    folded = text.fold(value)
     if folded in YES:
         return True
     if folded in NO:
@@ -176,12 +177,12 @@ def _yes(value: str) -> bool | None:
 
 @lru_cache(maxsize=4096)
 def _date(value: str) -> str:
-    return tracker.parse_date(value)
+    return fields.parse_date(value)
 
 
 @lru_cache(maxsize=256)
 def _gender(value: str) -> str:
-    return tracker.parse_gender(value)
+    return fields.parse_gender(value)
 
 
 def _text(value) -> str:
@@ -196,13 +197,13 @@ def _text(value) -> str:
         value = int(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return tracker.clean_text(unneutralise(value) if isinstance(value, str) else value)
+    return text.clean(unneutralise(value) if isinstance(value, str) else value)
 
 
 def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[int] | None = None,
          progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> Plan:
     """Read and check every row; say what would be created, updated and ignored. Writes nothing."""
-    today_iso = (today or tracker.today()).isoformat()
+    today_iso = (today or realtime.today()).isoformat()
     rows = read_rows(data, filename)
     result = Plan()
     iterator = iter(rows)
@@ -234,7 +235,7 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     for v in db.query("select id, code, name_folded from villages"):
         villages.setdefault(v["name_folded"], v["id"])
         if v["code"]:
-            villages.setdefault(tracker.fold(v["code"]), v["id"])
+            villages.setdefault(text.fold(v["code"]), v["id"])
     teams = {t["name_folded"]: t["id"] for t in db.query("select id, name_folded from teams")}
     village_team = {}
     for t in db.query("select id, village_id from teams where village_id is not null order by id"):
@@ -298,7 +299,7 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         if village_text in village_of:
             village_id = village_of[village_text]
         else:
-            village_id = village_of[village_text] = villages.get(tracker.fold(village_text))
+            village_id = village_of[village_text] = villages.get(text.fold(village_text))
         if village_id is None:
             bad("village", "tracker.import.error.village", value=village_text)
         elif allowed is not None and village_id not in allowed:
@@ -307,13 +308,13 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         phone_text = texts[i_phone]
         if phone_text:
             try:
-                phone = tracker.parse_phone(phone_text)
+                phone = fields.parse_phone(phone_text)
             except TrackerError:
                 bad("phone", "tracker.import.error.phone", value=phone_text)
         last4 = None
         if "cccd_last4" in columns:
             try:
-                last4 = tracker.parse_cccd_last4(texts[i_last4])
+                last4 = fields.parse_cccd_last4(texts[i_last4])
             except TrackerError:
                 bad("cccd_last4", "tracker.import.error.cccd_last4")
         ticked = []
@@ -341,11 +342,11 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
             if team_text in team_of:
                 team_id = team_of[team_text]
             else:
-                team_id = team_of[team_text] = teams.get(tracker.fold(team_text))
+                team_id = team_of[team_text] = teams.get(text.fold(team_text))
             if team_id is None:
                 bad("team", "tracker.import.error.team", value=team_text)
 
-        key = (tracker.fold(full_name), year, village_id)
+        key = (text.fold(full_name), year, village_id)
         matches = existing.get(key, [])
         if not issues and len(matches) > 1:
             bad("full_name", "tracker.import.error.ambiguous", count=len(matches))
@@ -421,14 +422,14 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     is bad; "valid_only" writes the good rows. Returns the counts written."""
     if mode not in ("all_or_nothing", "valid_only"):
         raise TrackerError("tracker.import.error.mode")
-    consent_by = tracker.clean_text(consent_by)
+    consent_by = text.clean(consent_by)
     if not consent_by:
         raise TrackerError("tracker.error.consent", field="consent_by")
     counts = result.counts()
     if result.bad_rows and mode == "all_or_nothing":
         return {"created": 0, "updated": 0, "ignored": counts["ignored"], "written": False}
-    chosen = tracker.definition(db)
-    stamp = tracker.now_iso()
+    chosen = settings.definition(db)
+    stamp = realtime.now_iso()
     insert_citizens = INSERT_CITIZEN
     # The new people's milestones cannot clash with a recorded one: a plain insert.
     insert_milestones = INSERT_MILESTONE
@@ -436,7 +437,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     with store.write(db):
         # the new people, in batches, each reported; counted for the dashboard's totals on the way
         next_id = db.execute("select coalesce(max(id), 0) + 1 from citizens").fetchone()[0]
-        totals = tracker_schema.NewPeopleTotals()
+        totals = schema.NewPeopleTotals()
         for first in range(0, len(result.creates), WRITE_BATCH):
             citizen_rows, milestone_rows = [], []
             for n, planned in enumerate(result.creates[first:first + WRITE_BATCH], start=first):
@@ -467,7 +468,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             team = planned["helper_team"]
             milestone_rows.extend((citizen_id, m, d, consent_by, team, "", actor, stamp)
                                   for m, d in planned["dates"].items())
-        tracker_schema.citizen_totals(db, -1, result.updates)  # out of the totals, back in once updated
+        schema.citizen_totals(db, -1, result.updates)  # out of the totals, back in once updated
         db.conn.executemany(
             "update citizens set " + ", ".join(f"m_{m} = ?" for m in MILESTONES)
             + ", digital_date = ?, phone = coalesce(phone, ?), updated_at = ? where id = ?", update_rows)
@@ -476,9 +477,9 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             "values (?, ?, ?, ?, coalesce(?, (select team_id from citizens where id = ?1)), ?, ?, ?) "
             "on conflict (citizen_id, milestone) do update set date = excluded.date, helped_by = excluded.helped_by "
             "where excluded.date < milestones.date", milestone_rows)
-        tracker_schema.citizen_totals(db, 1, result.updates)
-        tracker.audit(db, actor, "import.committed", "citizen", None, created=counts["created"],
-                      updated=counts["updated"], ignored=counts["ignored"], bad_rows=len(result.bad_rows), mode=mode)
+        schema.citizen_totals(db, 1, result.updates)
+        audit.record(db, actor, "import.committed", "citizen", None, created=counts["created"],
+                     updated=counts["updated"], ignored=counts["ignored"], bad_rows=len(result.bad_rows), mode=mode)
     if progress:
         progress(total, total)
     return {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"], "written": True}
@@ -511,9 +512,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx(lang: str = "vi") -> bytes:
-    import openpyxl
-    from openpyxl.styles import Font
-
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Công dân số"

@@ -1,7 +1,7 @@
 """The one-page weekly report to the district (issue 8): printable A4, in Vietnamese.
 
-Built from the same aggregated figures as the dashboard (``tracker.dashboard``) and the same
-charts (``tracker_charts``), rendered to PNG offline by vl-convert. Real data: no sandbox
+Built from the same aggregated figures as the dashboard (``dashboard.figures``) and the same
+chart builders (``charts``), rendered to PNG offline by vl-convert. Real data: no sandbox
 stamp, and no citizen's name, only counts.
 """
 
@@ -11,30 +11,30 @@ import datetime as dt
 import io
 
 from workbench import i18n, pdf
-from workbench.tracker import charts as tracker_charts, tracker
+from workbench.tracker import charts, dashboard, realtime
 
 TABLE_ROWS = 20  # villages listed, lowest rate first: what fits on the page with the charts
 REPORT_DAYS = 7
 
 
-def report_filters(end: dt.date | str | None = None, village_ids=None) -> tuple[tracker.Filters, tracker.Filters]:
+def report_filters(end: dt.date | str | None = None, village_ids=None) -> tuple[dashboard.Filters, dashboard.Filters]:
     """(the whole period up to ``end``, the 7 days ending on ``end``)."""
-    end_day = dt.date.fromisoformat(end) if isinstance(end, str) else (end or tracker.today())
+    end_day = dt.date.fromisoformat(end) if isinstance(end, str) else (end or realtime.today())
     week_start = end_day - dt.timedelta(days=REPORT_DAYS - 1)
-    return (tracker.Filters(end=end_day.isoformat(), village_ids=village_ids),
-            tracker.Filters(start=week_start.isoformat(), end=end_day.isoformat(), village_ids=village_ids))
+    return (dashboard.Filters(end=end_day.isoformat(), village_ids=village_ids),
+            dashboard.Filters(start=week_start.isoformat(), end=end_day.isoformat(), village_ids=village_ids))
 
 
 def report_figures(db, end=None, village_ids=None) -> dict:
     """Everything the report states, as numbers: the dashboard to date, and this week's."""
     overall, week = report_filters(end, village_ids)
-    figures = tracker.dashboard(db, overall)
-    this_week = tracker.weekly(db, week)
+    figures = dashboard.figures(db, overall)
+    this_week = dashboard.weekly(db, week)
     figures["week"] = {
         "start": week.start, "end": week.end,
         "milestones": sum(w["milestones"] for w in this_week),
         "new_digital": sum(w["digital"] for w in this_week),
-        "funnel": tracker.funnel(db, week),
+        "funnel": dashboard.funnel(db, week),
     }
     return figures
 
@@ -43,7 +43,7 @@ def _date(iso: str) -> str:
     return i18n.format_date(dt.date.fromisoformat(iso))
 
 
-_n = tracker_charts.number
+_n = charts.number
 
 
 def _key_values(doc, rows: list[tuple[str, str]], key_width: float) -> None:
@@ -126,10 +126,10 @@ def render(figures: dict, *, author: str = "", lang: str = "vi") -> bytes:
 
     # Two charts side by side.
     y = doc.get_y()
-    cumulative = tracker_charts.cumulative(figures, lang, width=300, height=170)
-    funnel = tracker_charts.funnel(figures, lang, width=230)
-    doc.image(io.BytesIO(tracker_charts.to_png(cumulative)), x=15, y=y, w=92)
-    doc.image(io.BytesIO(tracker_charts.to_png(funnel)), x=110, y=y, w=85)
+    cumulative = charts.cumulative(figures, lang, width=300, height=170)
+    funnel = charts.funnel(figures, lang, width=230)
+    doc.image(io.BytesIO(charts.to_png(cumulative)), x=15, y=y, w=92)
+    doc.image(io.BytesIO(charts.to_png(funnel)), x=110, y=y, w=85)
     doc.set_y(y + 66)
 
     # Villages, lowest rate first.

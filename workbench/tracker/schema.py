@@ -109,11 +109,11 @@ def dashboard_indexes(db):
 # The dashboard's running totals. At a province's 320,000 citizens and 1.4 million milestones
 # they turn the dashboard's three biggest passes (the funnel and groups over every citizen, the
 # teams and weeks over every milestone) into look-ups of a few thousand rows. Every write to
-# ``citizens`` or ``milestones`` (all in tracker.py and tracker_import.py) takes the people it
+# ``citizens`` or ``milestones`` (citizens, settings, demo and importer) takes the people it
 # touches out of the totals before and puts them back after, in the same transaction
 # (``citizen_totals``); tests/test_tracker_totals.py checks each kind of write against a full
 # count. (Triggers would keep them with no help, but cost an import ~4 µs a row even idle.)
-# ``tracker.dashboard`` uses them for the views they answer exactly and counts rows for the
+# ``dashboard.figures`` uses them for the views they answer exactly and counts rows for the
 # others (a village or team filter, an end date before the last digital citizen…).
 _PERSON = ("c.digital_date is not null, coalesce(c.gender = 'nữ', 0), "
            "coalesce(lower(trim(c.ethnicity)) != 'kinh', 0), coalesce(c.birth_year, 9999)")
