@@ -1,4 +1,4 @@
-"""What one lesson check costs: ``lessons.evaluate`` is what the lesson page runs every 3 s and
+"""What one lesson check costs: ``progress.evaluate`` is what the lesson page runs every 3 s and
 the lesson strip on every sandbox page every 4 s, for each phone in the hall.
 
 Prints the median and 95th-percentile time of one evaluation for a learner midway through
@@ -18,7 +18,7 @@ os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp()
 
 from workbench import databases  # noqa: E402
 from workbench.sandbox import eid, otp
-from workbench.learning import lessons
+from workbench.learning.lessons import progress
 
 PHONES, RUNS = 40, 200
 
@@ -27,7 +27,7 @@ def main() -> None:
     db = databases.sandbox()
     learners = []
     for _ in range(PHONES):
-        person = lessons.start_with_new_persona(db, "vneid_activation")
+        person = progress.start_with_new_persona(db, "vneid_activation")
         eid.start_activation(db, person["id"], person["cccd"], person["phone"])
         try:
             eid.confirm_activation_otp(db, person["id"], otp.ALWAYS_WRONG)
@@ -39,7 +39,7 @@ def main() -> None:
     times = []
     for n in range(RUNS):
         started = time.perf_counter()
-        lessons.evaluate(db, learners[n % PHONES], "vneid_activation")
+        progress.evaluate(db, learners[n % PHONES], "vneid_activation")
         times.append(time.perf_counter() - started)
     median = statistics.median(times) * 1000
     p95 = sorted(times)[int(RUNS * 0.95)] * 1000
