@@ -1,4 +1,4 @@
-"""What one lesson check costs: ``progress.evaluate`` is what the lesson page runs every 3 s and
+"""What one lesson check costs: ``lessons.progress.evaluate`` is what the lesson page runs every 3 s and
 the lesson strip on every sandbox page every 4 s, for each phone in the hall.
 
 Prints the median and 95th-percentile time of one evaluation for a learner midway through
@@ -45,7 +45,7 @@ def main() -> None:
     p95 = sorted(times)[int(RUNS * 0.95)] * 1000
     per_second = PHONES / 3 + PHONES / 4  # lesson page every 3 s, strip every 4 s, worst case both open
     print(f"sandbox events: {events}, learners: {PHONES}")
-    print(f"lessons.evaluate: median {median:.2f} ms, p95 {p95:.2f} ms over {RUNS} runs")
+    print(f"lessons.progress.evaluate: median {median:.2f} ms, p95 {p95:.2f} ms over {RUNS} runs")
     print(f"{PHONES} phones: ~{per_second:.0f} evaluations/s -> ~{per_second * median / 1000:.2f} s of CPU per s")
 
 
