@@ -343,7 +343,8 @@ REAL = dict(full_name="Nguyễn Thị Lan", birth_year=1961, gender="nữ", ethn
             consent_by="Cán bộ Hà", consent_date="2026-11-20")
 
 
-def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(sandbox_db, tracker_db, official, workshop):
+def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(sandbox_db, tracker_db, official,
+                                                                             workshop):
     lan = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")["persona_id"]
     fake = personas.get(sandbox_db, lan)
     citizen_id = to_tracker.add_to_tracker(sandbox_db, tracker_db, official, workshop["id"], lan, consent=True, **REAL)

@@ -400,4 +400,5 @@ def steps_done(db, persona_ids: list[str]) -> dict[tuple[str, str, str], dict]:
     marks = ",".join("?" * len(persona_ids))
     rows = db.execute(f"select persona_id, lesson_id, step_id, done_at, event_id from lesson_steps "
                       f"where persona_id in ({marks})", persona_ids).fetchall()
-    return {(p, l, s): {"done_at": d, "event_id": e} for p, l, s, d, e in rows}
+    return {(persona, lesson, step): {"done_at": done_at, "event_id": event_id}
+            for persona, lesson, step, done_at, event_id in rows}
