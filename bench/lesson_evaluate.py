@@ -1,4 +1,4 @@
-"""What one lesson check costs: ``lessons.evaluate`` is what the lesson page runs every 3 s and
+"""What one lesson check costs: ``lessons.progress.evaluate`` is what the lesson page runs every 3 s and
 the lesson strip on every sandbox page every 4 s, for each phone in the hall.
 
 Prints the median and 95th-percentile time of one evaluation for a learner midway through
@@ -18,7 +18,7 @@ os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp()
 
 from workbench import databases  # noqa: E402
 from workbench.sandbox import eid, otp
-from workbench.learning import lessons
+from workbench.learning.lessons import progress
 
 PHONES, RUNS = 40, 200
 
@@ -27,7 +27,7 @@ def main() -> None:
     db = databases.sandbox()
     learners = []
     for _ in range(PHONES):
-        person = lessons.start_with_new_persona(db, "vneid_activation")
+        person = progress.start_with_new_persona(db, "vneid_activation")
         eid.start_activation(db, person["id"], person["cccd"], person["phone"])
         try:
             eid.confirm_activation_otp(db, person["id"], otp.ALWAYS_WRONG)
@@ -39,13 +39,13 @@ def main() -> None:
     times = []
     for n in range(RUNS):
         started = time.perf_counter()
-        lessons.evaluate(db, learners[n % PHONES], "vneid_activation")
+        progress.evaluate(db, learners[n % PHONES], "vneid_activation")
         times.append(time.perf_counter() - started)
     median = statistics.median(times) * 1000
     p95 = sorted(times)[int(RUNS * 0.95)] * 1000
     per_second = PHONES / 3 + PHONES / 4  # lesson page every 3 s, strip every 4 s, worst case both open
     print(f"sandbox events: {events}, learners: {PHONES}")
-    print(f"lessons.evaluate: median {median:.2f} ms, p95 {p95:.2f} ms over {RUNS} runs")
+    print(f"lessons.progress.evaluate: median {median:.2f} ms, p95 {p95:.2f} ms over {RUNS} runs")
     print(f"{PHONES} phones: ~{per_second:.0f} evaluations/s -> ~{per_second * median / 1000:.2f} s of CPU per s")
 
 

@@ -43,9 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.util import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, app_sandbox, start_app  # noqa: E402
-from workbench import workshop  # noqa: E402
-from workbench.sandbox import eid, personas, scenarios
-from workbench.learning import lessons
+from workbench.learning.lessons import progress as lesson_progress  # noqa: E402
+from workbench.learning.workshops import hall, progress as workshop_progress  # noqa: E402
+from workbench.sandbox import eid, personas, scenarios  # noqa: E402
 
 VNEID = "vneid_activation"
 OPEN_STEP_PAGE = "Mở trang để làm bước này"
@@ -277,8 +277,8 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
     from playwright.async_api import async_playwright
 
     with app_sandbox(data_dir) as db:
-        hall = workshop.create(db, name=f"Bench {n}", place="Hội trường", date="2026-11-25", lessons_planned=[VNEID])
-    join_url = f"{base}/{workshop.join_path(hall)}"
+        evening = hall.create(db, name=f"Bench {n}", place="Hội trường", date="2026-11-25", lessons_planned=[VNEID])
+    join_url = f"{base}/{hall.join_path(evening)}"
     people = [Participant(i) for i in range(n)]
     trainer_errors: list[str] = []
     stop = asyncio.Event()
@@ -287,7 +287,7 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
                                                    headless=True)
         # The trainer's browser is on the laptop for real (the projector): its own, at normal priority.
         laptop = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        trainer = asyncio.create_task(run_trainer(laptop, base, hall["id"], stop, trainer_errors))
+        trainer = asyncio.create_task(run_trainer(laptop, base, evening["id"], stop, trainer_errors))
         started = time.perf_counter()
         await asyncio.gather(*(run_participant(p, browser, base, join_url, {"__data_dir": str(data_dir)},
                                                pace, start_delay=i * args_stagger) for i, p in enumerate(people)))
@@ -302,12 +302,12 @@ async def run_hall(n: int, base: str, data_dir: Path, pace: Pace, args_stagger: 
         for p in people:
             if not p.token:
                 continue
-            done = sum(1 for v in lessons.progress(db, p.token, VNEID).values() if v == "done")
+            done = sum(1 for v in lesson_progress.step_states(db, p.token, VNEID).values() if v == "done")
             if done < p.done_steps:
                 lost.append(f"{p.name}: browser finished {p.done_steps} steps, the database has {done}")
             if p.done_steps == 6 and eid.level(db, p.token) != 2:
                 lost.append(f"{p.name}: finished but VNeID is not level 2")
-        board = workshop.dashboard(db, hall["id"])
+        board = workshop_progress.dashboard(db, evening["id"])
     latencies = sorted(s for p in people for _, s in p.latencies)
     robot = sorted(s for p in people for s in p.robot)
     by_step: dict[str, list[float]] = {}

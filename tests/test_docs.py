@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from pages._ui import nav
 from workbench import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = README + "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
-URL_PATHS = re.findall(r'page\("pages/[\w/]+\.py", "\w+", "[^"]+", "([\w-]+)"', (ROOT / "app.py").read_text("utf-8"))
+URL_PATHS = nav.URL_PATHS
 
 
 def test_app_py_registers_pages_the_readme_can_name():

@@ -16,7 +16,7 @@ import pytest
 
 from workbench import clock, databases, events
 from workbench.sandbox import catalogue, dossiers, eid, health_book, otp, payments, phone, portal, scams, scenarios
-from workbench.learning import lessons
+from workbench.learning.lessons import catalogue as lesson_catalogue, progress, validator
 
 CREDS = scenarios.credentials()
 WALLET_PASSCODE = payments.scenario_defaults()["scenario_passcode"]
@@ -35,14 +35,14 @@ class Learner:
 
     def __init__(self, db, lesson_id):
         self.db = db
-        self.lesson = lessons.get(lesson_id)
-        self.person = lessons.start_with_new_persona(db, lesson_id, seed=None)
+        self.lesson = lesson_catalogue.get(lesson_id)
+        self.person = progress.start_with_new_persona(db, lesson_id, seed=None)
         self.id = self.person["id"]
         self.setup = {}
         self.notes = {}
 
     def state(self):
-        return lessons.evaluate(self.db, self.id, self.lesson.id)
+        return progress.evaluate(self.db, self.id, self.lesson.id)
 
 
 def wallet_provider(db, pid):
@@ -308,17 +308,17 @@ def script_digital_life(me):
 
 
 SCRIPTS = {name[len("script_"):]: f for name, f in globals().items() if name.startswith("script_")}
-SHIPPED = [lesson.id for lesson in lessons.load_all()[0]]
+SHIPPED = [lesson.id for lesson in lesson_catalogue.load_all()[0]]
 
 
 def test_every_shipped_lesson_is_valid_and_names_only_real_event_kinds():
-    found, problems = lessons.load_all(known_kinds=set(databases.event_kinds()))
+    found, problems = lesson_catalogue.load_all(known_kinds=set(databases.event_kinds()))
     assert [str(p) for p in problems] == []
     assert [lesson.number for lesson in found] == list(range(1, 11))
     for lesson in found:
         assert lesson.quiz, lesson.id
         for step in lesson.steps:
-            for field in lessons.STEP_TEXT_REQUIRED:
+            for field in validator.STEP_TEXT_REQUIRED:
                 assert step.t(field, "vi") and step.t(field, "en"), (lesson.id, step.id, field)
 
 
@@ -341,7 +341,7 @@ def test_the_lesson_plays_through_with_each_step_ticking_itself(sandbox_db, less
         mistake, action = script[step.id]
         if step.manual:
             assert action is None, "a manual step has no sandbox action"
-            lessons.tick_manual(sandbox_db, me.id, lesson_id, step.id)
+            progress.tick_manual(sandbox_db, me.id, lesson_id, step.id)
         else:
             if mistake is not None:
                 assert step.hints, f"{step.id}: a scripted mistake needs a hint in the lesson"
@@ -353,9 +353,9 @@ def test_the_lesson_plays_through_with_each_step_ticking_itself(sandbox_db, less
     state = me.state()
     assert state.current is None and not state.completed
     for question in me.lesson.quiz:
-        assert lessons.answer(sandbox_db, me.id, lesson_id, question.id, question.answer)
+        assert progress.answer(sandbox_db, me.id, lesson_id, question.id, question.answer)
     assert me.state().completed
-    result = lessons.summary(sandbox_db, me.id, lesson_id)
+    result = progress.summary(sandbox_db, me.id, lesson_id)
     assert result["steps_done"] == result["steps_total"] == len(me.lesson.steps)
     assert result["quiz_score"] == result["quiz_total"] == len(me.lesson.quiz)
     if mistakes_made:
@@ -386,19 +386,19 @@ def test_a_stranger_request_confirmed_by_mistake_does_not_tick_the_refuse_step(s
 def test_a_learners_own_persona_fits_only_lessons_at_its_point(sandbox_db):
     approved = scenarios.create(sandbox_db, "eid_approved")
     ready = scenarios.create(sandbox_db, "ready")
-    activation, login = lessons.get("vneid_activation"), lessons.get("portal_login")
-    assert lessons.persona_fits(sandbox_db, approved["id"], activation)
-    assert not lessons.persona_fits(sandbox_db, approved["id"], login)
-    assert lessons.persona_fits(sandbox_db, ready["id"], login)
-    assert not lessons.persona_fits(sandbox_db, ready["id"], activation)
+    activation, login = lesson_catalogue.get("vneid_activation"), lesson_catalogue.get("portal_login")
+    assert progress.persona_fits(sandbox_db, approved["id"], activation)
+    assert not progress.persona_fits(sandbox_db, approved["id"], login)
+    assert progress.persona_fits(sandbox_db, ready["id"], login)
+    assert not progress.persona_fits(sandbox_db, ready["id"], activation)
 
 
 def test_the_active_lesson_is_the_latest_one_not_completed(sandbox_db):
     me = Learner(sandbox_db, "sim_check")
-    assert lessons.active(sandbox_db, me.id)["lesson_id"] == "sim_check"
+    assert progress.active(sandbox_db, me.id)["lesson_id"] == "sim_check"
     phone.check_sim(sandbox_db, me.id)
     phone.standardise_sim(sandbox_db, me.id)
     phone.check_sim(sandbox_db, me.id)
     for question in me.lesson.quiz:
-        lessons.answer(sandbox_db, me.id, "sim_check", question.id, question.answer)
-    assert lessons.active(sandbox_db, me.id) is None
+        progress.answer(sandbox_db, me.id, "sim_check", question.id, question.answer)
+    assert progress.active(sandbox_db, me.id) is None

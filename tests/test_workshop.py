@@ -9,15 +9,18 @@ from hypothesis import strategies as st
 
 from workbench import clock, events, store
 from workbench.sandbox import eid, otp, personas, scenarios
-from workbench.learning import lessons, to_tracker, workshop
+from workbench.learning import to_tracker
+from workbench.learning.lessons import catalogue, progress as lesson_progress
+from workbench.learning.workshops import (certificates, hall, nudges, progress as workshop_progress, report, simulate,
+                                          trainer)
 from workbench.tracker import auth, citizens, places
 
 VNEID = "vneid_activation"
 
 
 @pytest.fixture
-def hall(sandbox_db):
-    return workshop.create(sandbox_db, name="Tối thứ Tư — VNeID", place="Nhà văn hóa thôn 3", date="25/11/2026",
+def workshop(sandbox_db):
+    return hall.create(sandbox_db, name="Tối thứ Tư — VNeID", place="Nhà văn hóa thôn 3", date="25/11/2026",
                            lessons_planned=[VNEID])
 
 
@@ -39,11 +42,11 @@ def activate_up_to(db, persona_id: str, steps: int) -> None:
 
 # --- creating -------------------------------------------------------------------------------------
 
-def test_a_new_workshop_is_open_with_a_six_digit_code_and_the_lessons_in_order(sandbox_db, hall):
-    assert hall["status"] == "open"
-    assert len(hall["join_code"]) == 6 and hall["join_code"].isdigit()
-    assert hall["date"] == "2026-11-25"
-    assert workshop.planned_lessons(hall) == [VNEID]
+def test_a_new_workshop_is_open_with_a_six_digit_code_and_the_lessons_in_order(sandbox_db, workshop):
+    assert workshop["status"] == "open"
+    assert len(workshop["join_code"]) == 6 and workshop["join_code"].isdigit()
+    assert workshop["date"] == "2026-11-25"
+    assert hall.planned_lessons(workshop) == [VNEID]
 
 
 @pytest.mark.parametrize("fields, field", [
@@ -57,34 +60,34 @@ def test_a_new_workshop_is_open_with_a_six_digit_code_and_the_lessons_in_order(s
 ])
 def test_creating_says_which_field_to_fix(sandbox_db, fields, field):
     good = {"name": "Buổi tối", "place": "Hội trường", "date": "2026-11-25", "lessons_planned": [VNEID]}
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.create(sandbox_db, **{**good, **fields})
+    with pytest.raises(hall.WorkshopError) as caught:
+        hall.create(sandbox_db, **{**good, **fields})
     assert caught.value.params["field"] == field
 
 
 # --- joining ----------------------------------------------------------------------------------------
 
-def test_joining_makes_a_fresh_persona_in_the_lessons_state_and_starts_the_first_lesson(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "  Bà   Lan ", "citizen")
+def test_joining_makes_a_fresh_persona_in_the_lessons_state_and_starts_the_first_lesson(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "  Bà   Lan ", "citizen")
     persona = personas.get(sandbox_db, joined["persona_id"])
-    assert persona["workshop_id"] == hall["id"]
+    assert persona["workshop_id"] == workshop["id"]
     assert persona["display_name"] == "Bà Lan"
-    assert persona["starting_state"] == lessons.get(VNEID).starting_state == "eid_approved"
+    assert persona["starting_state"] == catalogue.get(VNEID).starting_state == "eid_approved"
     assert eid.account(sandbox_db, joined["persona_id"])["registration"] == "approved"
     assert joined["lesson_id"] == VNEID
-    assert lessons.run(sandbox_db, joined["persona_id"], VNEID) is not None
+    assert lesson_progress.run(sandbox_db, joined["persona_id"], VNEID) is not None
 
 
 def test_a_planned_starting_state_overrides_the_lessons_own(sandbox_db):
-    planned = workshop.create(sandbox_db, name="A", place="B", date="2026-11-25", lessons_planned=[VNEID],
+    planned = hall.create(sandbox_db, name="A", place="B", date="2026-11-25", lessons_planned=[VNEID],
                               starting_state="fresh")
-    joined = workshop.join(sandbox_db, planned["join_code"], "Ông Tư")
+    joined = hall.join(sandbox_db, planned["join_code"], "Ông Tư")
     assert eid.account(sandbox_db, joined["persona_id"])["registration"] == "none"
 
 
-def test_each_phone_gets_its_own_persona_even_with_the_same_name(sandbox_db, hall):
-    first = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
-    second = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+def test_each_phone_gets_its_own_persona_even_with_the_same_name(sandbox_db, workshop):
+    first = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
+    second = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     assert first["persona_id"] != second["persona_id"]
     assert len(first["persona_id"]) >= 20  # the resume token must not be guessable
 
@@ -94,11 +97,11 @@ def test_each_phone_gets_its_own_persona_even_with_the_same_name(sandbox_db, hal
     ("abcdef", "workshop.error.code_format"),
     ("000000", "workshop.error.code_unknown"),
 ])
-def test_a_wrong_code_says_what_is_wrong(sandbox_db, hall, code, key):
-    if code == hall["join_code"]:
+def test_a_wrong_code_says_what_is_wrong(sandbox_db, workshop, code, key):
+    if code == workshop["join_code"]:
         pytest.skip("the random code happened to be this one")
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.join(sandbox_db, code, "Bà Lan")
+    with pytest.raises(hall.WorkshopError) as caught:
+        hall.join(sandbox_db, code, "Bà Lan")
     assert caught.value.key == key
 
 
@@ -107,42 +110,42 @@ def test_a_wrong_code_says_what_is_wrong(sandbox_db, hall, code, key):
        spaces=st.lists(st.sampled_from([" ", "-", ""]), min_size=7, max_size=7))
 def test_a_typed_code_forgives_spaces_and_dashes(digits, spaces):
     typed = "".join(s + d for s, d in zip(spaces, digits)) + spaces[-1]
-    assert workshop.normalise_code(typed) == digits
+    assert hall.normalise_code(typed) == digits
 
 
-def test_a_name_is_required_and_short(sandbox_db, hall):
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.join(sandbox_db, hall["join_code"], "   ")
+def test_a_name_is_required_and_short(sandbox_db, workshop):
+    with pytest.raises(hall.WorkshopError) as caught:
+        hall.join(sandbox_db, workshop["join_code"], "   ")
     assert caught.value.key == "workshop.error.display_name_required"
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.join(sandbox_db, hall["join_code"], "x" * 41)
+    with pytest.raises(hall.WorkshopError) as caught:
+        hall.join(sandbox_db, workshop["join_code"], "x" * 41)
     assert caught.value.key == "workshop.error.too_long"
 
 
-def test_an_ended_workshop_refuses_new_phones(sandbox_db, hall):
-    workshop.end(sandbox_db, hall["id"])
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+def test_an_ended_workshop_refuses_new_phones(sandbox_db, workshop):
+    trainer.end(sandbox_db, workshop["id"])
+    with pytest.raises(hall.WorkshopError) as caught:
+        hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     assert caught.value.key == "workshop.error.ended"
 
 
-def test_only_participants_of_an_open_workshop_poll_for_messages(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+def test_only_participants_of_an_open_workshop_poll_for_messages(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     outsider = personas.create(sandbox_db, seed=9)
-    assert workshop.is_participant(sandbox_db, joined["persona_id"], open_only=True)
-    assert not workshop.is_participant(sandbox_db, outsider["id"])
-    workshop.end(sandbox_db, hall["id"])
-    assert not workshop.is_participant(sandbox_db, joined["persona_id"], open_only=True)
-    assert workshop.is_participant(sandbox_db, joined["persona_id"])
+    assert hall.is_participant(sandbox_db, joined["persona_id"], open_only=True)
+    assert not hall.is_participant(sandbox_db, outsider["id"])
+    trainer.end(sandbox_db, workshop["id"])
+    assert not hall.is_participant(sandbox_db, joined["persona_id"], open_only=True)
+    assert hall.is_participant(sandbox_db, joined["persona_id"])
 
 
-def test_reopening_the_link_resumes_at_the_current_lesson(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+def test_reopening_the_link_resumes_at_the_current_lesson(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     activate_up_to(sandbox_db, joined["persona_id"], 2)
-    assert workshop.resume(sandbox_db, joined["persona_id"]) == VNEID
-    assert lessons.progress(sandbox_db, joined["persona_id"], VNEID)["enter_otp"] == "done"
+    assert hall.resume(sandbox_db, joined["persona_id"]) == VNEID
+    assert lesson_progress.step_states(sandbox_db, joined["persona_id"], VNEID)["enter_otp"] == "done"
     activate_up_to_rest(sandbox_db, joined["persona_id"])
-    assert workshop.resume(sandbox_db, joined["persona_id"]) is None
+    assert hall.resume(sandbox_db, joined["persona_id"]) is None
 
 
 def activate_up_to_rest(db, persona_id):
@@ -154,63 +157,63 @@ def activate_up_to_rest(db, persona_id):
     eid.login(db, persona_id, person["cccd"], creds["vneid_password"])
 
 
-def test_an_unknown_token_is_refused(sandbox_db, hall):
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.resume(sandbox_db, "not-a-token")
+def test_an_unknown_token_is_refused(sandbox_db, workshop):
+    with pytest.raises(hall.WorkshopError) as caught:
+        hall.resume(sandbox_db, "not-a-token")
     assert caught.value.key == "workshop.error.unknown_token"
 
 
 # --- the live dashboard ---------------------------------------------------------------------------
 
-def test_the_dashboard_colours_done_working_and_todo(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+def test_the_dashboard_colours_done_working_and_todo(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     activate_up_to(sandbox_db, joined["persona_id"], 2)
-    board = workshop.dashboard(sandbox_db, hall["id"])
+    board = workshop_progress.dashboard(sandbox_db, workshop["id"])
     [row] = board["rows"]
     assert [row["cells"][(VNEID, s)] for s in ("start_activation", "enter_otp", "password", "passcode")] == [
         "done", "done", "working", "todo"]
     assert row["status"] == "working"
-    assert len(board["columns"]) == len(lessons.get(VNEID).steps)
+    assert len(board["columns"]) == len(catalogue.get(VNEID).steps)
 
 
-def test_repeated_errors_mark_a_participant_stuck_and_are_counted(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "Ông Tư")
+def test_repeated_errors_mark_a_participant_stuck_and_are_counted(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Ông Tư")
     person = personas.get(sandbox_db, joined["persona_id"])
-    for _ in range(workshop.STUCK_MISTAKES):
+    for _ in range(workshop_progress.STUCK_MISTAKES):
         with pytest.raises(eid.EidError):
             eid.start_activation(sandbox_db, joined["persona_id"], person["cccd"][:9], person["phone"])
-    [row] = workshop.dashboard(sandbox_db, hall["id"])["rows"]
+    [row] = workshop_progress.dashboard(sandbox_db, workshop["id"])["rows"]
     assert row["status"] == "stuck"
     assert row["cells"][(VNEID, "start_activation")] == "stuck"
-    assert row["mistakes"] == {"eid.cccd_invalid": workshop.STUCK_MISTAKES}
+    assert row["mistakes"] == {"eid.cccd_invalid": workshop_progress.STUCK_MISTAKES}
 
 
-def test_no_progress_for_the_set_minutes_is_stuck(sandbox_db, hall):
-    workshop.join(sandbox_db, hall["join_code"], "Chị Hoa")
-    assert workshop.dashboard(sandbox_db, hall["id"])["rows"][0]["status"] == "working"
-    clock.advance(sandbox_db, dt.timedelta(minutes=hall["stuck_minutes"]))
-    assert workshop.dashboard(sandbox_db, hall["id"])["rows"][0]["status"] == "stuck"
+def test_no_progress_for_the_set_minutes_is_stuck(sandbox_db, workshop):
+    hall.join(sandbox_db, workshop["join_code"], "Chị Hoa")
+    assert workshop_progress.dashboard(sandbox_db, workshop["id"])["rows"][0]["status"] == "working"
+    clock.advance(sandbox_db, dt.timedelta(minutes=workshop["stuck_minutes"]))
+    assert workshop_progress.dashboard(sandbox_db, workshop["id"])["rows"][0]["status"] == "stuck"
 
 
-def test_finishing_every_step_is_finished(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "Anh Minh")
+def test_finishing_every_step_is_finished(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Anh Minh")
     activate_up_to(sandbox_db, joined["persona_id"], 6)
-    board = workshop.dashboard(sandbox_db, hall["id"])
+    board = workshop_progress.dashboard(sandbox_db, workshop["id"])
     assert board["rows"][0]["status"] == "finished"
     assert board["totals"] == {"finished": 1, "working": 0, "stuck": 0}
 
 
-def test_the_dashboard_only_shows_its_own_workshop(sandbox_db, hall):
-    other = workshop.create(sandbox_db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
-    workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
-    workshop.join(sandbox_db, other["join_code"], "Em Thảo")
-    assert [r["display_name"] for r in workshop.dashboard(sandbox_db, hall["id"])["rows"]] == ["Bà Lan"]
+def test_the_dashboard_only_shows_its_own_workshop(sandbox_db, workshop):
+    other = hall.create(sandbox_db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
+    hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
+    hall.join(sandbox_db, other["join_code"], "Em Thảo")
+    assert [r["display_name"] for r in workshop_progress.dashboard(sandbox_db, workshop["id"])["rows"]] == ["Bà Lan"]
 
 
-def test_the_trainer_sees_one_participants_phone_state(sandbox_db, hall):
-    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+def test_the_trainer_sees_one_participants_phone_state(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     activate_up_to(sandbox_db, joined["persona_id"], 1)
-    state = workshop.participant_state(sandbox_db, hall["id"], joined["persona_id"])
+    state = workshop_progress.participant_state(sandbox_db, workshop["id"], joined["persona_id"])
     assert state["eid"]["step"] == "otp"
     assert "OTP" in state["latest_sms"]["text"]
     assert state["progress"][VNEID]["start_activation"] == "done"
@@ -218,112 +221,112 @@ def test_the_trainer_sees_one_participants_phone_state(sandbox_db, hall):
 
 # --- nudges ---------------------------------------------------------------------------------------
 
-def test_a_nudge_reaches_only_its_participant_until_dismissed(sandbox_db, hall):
-    lan = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
-    tu = workshop.join(sandbox_db, hall["join_code"], "Ông Tư")["persona_id"]
-    nudge_id = workshop.nudge(sandbox_db, hall["id"], lan, "Bác mở tin nhắn mới nhất nhé")
-    assert [n["text"] for n in workshop.pending_nudges(sandbox_db, lan)] == ["Bác mở tin nhắn mới nhất nhé"]
-    assert workshop.pending_nudges(sandbox_db, tu) == []
-    workshop.dismiss_nudge(sandbox_db, tu, nudge_id)  # someone else cannot dismiss it
-    assert len(workshop.pending_nudges(sandbox_db, lan)) == 1
-    workshop.dismiss_nudge(sandbox_db, lan, nudge_id)
-    assert workshop.pending_nudges(sandbox_db, lan) == []
+def test_a_nudge_reaches_only_its_participant_until_dismissed(sandbox_db, workshop):
+    lan = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")["persona_id"]
+    tu = hall.join(sandbox_db, workshop["join_code"], "Ông Tư")["persona_id"]
+    nudge_id = nudges.nudge(sandbox_db, workshop["id"], lan, "Bác mở tin nhắn mới nhất nhé")
+    assert [n["text"] for n in nudges.pending_nudges(sandbox_db, lan)] == ["Bác mở tin nhắn mới nhất nhé"]
+    assert nudges.pending_nudges(sandbox_db, tu) == []
+    nudges.dismiss_nudge(sandbox_db, tu, nudge_id)  # someone else cannot dismiss it
+    assert len(nudges.pending_nudges(sandbox_db, lan)) == 1
+    nudges.dismiss_nudge(sandbox_db, lan, nudge_id)
+    assert nudges.pending_nudges(sandbox_db, lan) == []
 
 
-def test_a_nudge_needs_text_and_a_participant_of_this_workshop(sandbox_db, hall):
-    other = workshop.create(sandbox_db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
-    stranger = workshop.join(sandbox_db, other["join_code"], "Em Thảo")["persona_id"]
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.nudge(sandbox_db, hall["id"], stranger, "Xin chào")
+def test_a_nudge_needs_text_and_a_participant_of_this_workshop(sandbox_db, workshop):
+    other = hall.create(sandbox_db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
+    stranger = hall.join(sandbox_db, other["join_code"], "Em Thảo")["persona_id"]
+    with pytest.raises(hall.WorkshopError) as caught:
+        nudges.nudge(sandbox_db, workshop["id"], stranger, "Xin chào")
     assert caught.value.key == "workshop.error.not_participant"
-    mine = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
-    with pytest.raises(workshop.WorkshopError) as caught:
-        workshop.nudge(sandbox_db, hall["id"], mine, "   ")
+    mine = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")["persona_id"]
+    with pytest.raises(hall.WorkshopError) as caught:
+        nudges.nudge(sandbox_db, workshop["id"], mine, "   ")
     assert caught.value.key == "workshop.error.nudge_required"
 
 
 # --- trainer controls -----------------------------------------------------------------------------
 
 def test_bulk_approval_approves_everyone_waiting_once(sandbox_db):
-    fresh = workshop.create(sandbox_db, name="A", place="B", date="2026-11-25", lessons_planned=[VNEID],
+    fresh = hall.create(sandbox_db, name="A", place="B", date="2026-11-25", lessons_planned=[VNEID],
                             starting_state="fresh")
-    ids = [workshop.join(sandbox_db, fresh["join_code"], name)["persona_id"] for name in ("Bà Lan", "Ông Tư")]
-    assert workshop.bulk_approve(sandbox_db, fresh["id"]) == 2
+    ids = [hall.join(sandbox_db, fresh["join_code"], name)["persona_id"] for name in ("Bà Lan", "Ông Tư")]
+    assert trainer.bulk_approve(sandbox_db, fresh["id"]) == 2
     assert all(eid.account(sandbox_db, i)["registration"] == "approved" for i in ids)
-    assert workshop.bulk_approve(sandbox_db, fresh["id"]) == 0
+    assert trainer.bulk_approve(sandbox_db, fresh["id"]) == 0
 
 
-def test_the_clock_moves_forward_only_by_sensible_minutes(sandbox_db, hall):
+def test_the_clock_moves_forward_only_by_sensible_minutes(sandbox_db, workshop):
     before = clock.now(sandbox_db)
-    after = workshop.move_clock(sandbox_db, hall["id"], 6)
+    after = trainer.move_clock(sandbox_db, workshop["id"], 6)
     assert dt.timedelta(minutes=6) <= after - before < dt.timedelta(minutes=7)
-    with pytest.raises(workshop.WorkshopError):
-        workshop.move_clock(sandbox_db, hall["id"], 0)
+    with pytest.raises(hall.WorkshopError):
+        trainer.move_clock(sandbox_db, workshop["id"], 0)
 
 
 # --- reset ----------------------------------------------------------------------------------------
 
-def test_reset_wipes_this_workshop_only(sandbox_db, tracker_db, hall):
-    other = workshop.create(sandbox_db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
+def test_reset_wipes_this_workshop_only(sandbox_db, tracker_db, workshop):
+    other = hall.create(sandbox_db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
     outsider = personas.create(sandbox_db, seed=5)
-    mine = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
+    mine = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")["persona_id"]
     activate_up_to(sandbox_db, mine, 3)
-    theirs = workshop.join(sandbox_db, other["join_code"], "Em Thảo")["persona_id"]
+    theirs = hall.join(sandbox_db, other["join_code"], "Em Thảo")["persona_id"]
     activate_up_to(sandbox_db, theirs, 2)
     places.save_village(tracker_db, name="Thôn 3", population=500, households=120, actor="test")
     tracker_before = tracker_db.execute("select count(*) from villages").fetchone()[0]
     their_events = len(events.for_workshop(sandbox_db, other["id"]))
 
-    assert workshop.reset(sandbox_db, hall["id"]) == 1
+    assert trainer.reset(sandbox_db, workshop["id"]) == 1
 
     assert personas.get(sandbox_db, mine) is None
     for table in ("events", "sms", "otp_codes", "eid_accounts", "lesson_runs", "lesson_steps", "sims"):
         assert sandbox_db.execute(f"select count(*) from {table} where persona_id = ?", [mine]).fetchone()[0] == 0
-    assert events.for_workshop(sandbox_db, hall["id"]) == []
+    assert events.for_workshop(sandbox_db, workshop["id"]) == []
     assert personas.get(sandbox_db, theirs) and personas.get(sandbox_db, outsider["id"])
     assert len(events.for_workshop(sandbox_db, other["id"])) == their_events
-    assert lessons.progress(sandbox_db, theirs, VNEID)["enter_otp"] == "done"
+    assert lesson_progress.step_states(sandbox_db, theirs, VNEID)["enter_otp"] == "done"
     assert tracker_db.execute("select count(*) from villages").fetchone()[0] == tracker_before
     # the workshop can run again with the same code
-    assert workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+    assert hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
 
 
 # --- report and certificates ----------------------------------------------------------------------
 
-def test_the_report_counts_completion_mistakes_and_attendance(sandbox_db, hall):
-    done = workshop.join(sandbox_db, hall["join_code"], "Anh Minh")["persona_id"]
-    half = workshop.join(sandbox_db, hall["join_code"], "Ông Tư")["persona_id"]
+def test_the_report_counts_completion_mistakes_and_attendance(sandbox_db, workshop):
+    done = hall.join(sandbox_db, workshop["join_code"], "Anh Minh")["persona_id"]
+    half = hall.join(sandbox_db, workshop["join_code"], "Ông Tư")["persona_id"]
     activate_up_to(sandbox_db, done, 6)
     with pytest.raises(otp.OtpError):
         activate_up_to(sandbox_db, half, 1)
         eid.confirm_activation_otp(sandbox_db, half, "000000")
-    data = workshop.report(sandbox_db, hall["id"])
+    data = report.report(sandbox_db, workshop["id"])
     assert data["joined"] == 2 and data["finished"] == 1
     assert data["lessons"] == [{"lesson_id": VNEID, "completed": 1, "total": 2, "share": 0.5}]
     first = data["steps"][0]
     assert (first["step_id"], first["done"]) == ("start_activation", 2)
     assert data["mistakes"] == [{"kind": "otp.wrong", "count": 1, "participants": 1}]
-    csv_text = workshop.report_csv(sandbox_db, hall["id"])
+    csv_text = report.report_csv(sandbox_db, workshop["id"])
     assert csv_text.startswith("\ufeffdisplay_name,role")
     assert "Anh Minh,citizen" in csv_text
-    assert workshop.report_pdf(sandbox_db, hall["id"], "vi").startswith(b"%PDF")
+    assert report.report_pdf(sandbox_db, workshop["id"], "vi").startswith(b"%PDF")
 
 
-def test_certificates_go_to_those_who_finished_with_stable_verifiable_codes(sandbox_db, hall):
-    done = workshop.join(sandbox_db, hall["join_code"], "Anh Minh")["persona_id"]
-    workshop.join(sandbox_db, hall["join_code"], "Ông Tư")
-    with pytest.raises(workshop.WorkshopError):
-        workshop.certificates_pdf(sandbox_db, hall["id"])
+def test_certificates_go_to_those_who_finished_with_stable_verifiable_codes(sandbox_db, workshop):
+    done = hall.join(sandbox_db, workshop["join_code"], "Anh Minh")["persona_id"]
+    hall.join(sandbox_db, workshop["join_code"], "Ông Tư")
+    with pytest.raises(hall.WorkshopError):
+        certificates.certificates_pdf(sandbox_db, workshop["id"])
     activate_up_to(sandbox_db, done, 6)
-    [cert] = workshop.issue_certificates(sandbox_db, hall["id"])
+    [cert] = certificates.issue_certificates(sandbox_db, workshop["id"])
     assert cert["display_name"] == "Anh Minh"
-    assert workshop.issue_certificates(sandbox_db, hall["id"])[0]["code"] == cert["code"]
-    assert workshop.verify_certificate(sandbox_db, cert["code"].lower().replace("-", " "))["persona_id"] == done
-    assert workshop.verify_certificate(sandbox_db, "AAAA-AAAA") is None
+    assert certificates.issue_certificates(sandbox_db, workshop["id"])[0]["code"] == cert["code"]
+    assert certificates.verify_certificate(sandbox_db, cert["code"].lower().replace("-", " "))["persona_id"] == done
+    assert certificates.verify_certificate(sandbox_db, "AAAA-AAAA") is None
     for lang in ("vi", "en"):
-        assert workshop.certificates_pdf(sandbox_db, hall["id"], lang).startswith(b"%PDF")
-    workshop.reset(sandbox_db, hall["id"])
-    assert workshop.verify_certificate(sandbox_db, cert["code"]) is not None
+        assert certificates.certificates_pdf(sandbox_db, workshop["id"], lang).startswith(b"%PDF")
+    trainer.reset(sandbox_db, workshop["id"])
+    assert certificates.verify_certificate(sandbox_db, cert["code"]) is not None
 
 
 # --- the bridge to the tracker --------------------------------------------------------------------
@@ -340,50 +343,51 @@ REAL = dict(full_name="Nguyễn Thị Lan", birth_year=1961, gender="nữ", ethn
             consent_by="Cán bộ Hà", consent_date="2026-11-20")
 
 
-def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(sandbox_db, tracker_db, official, hall):
-    lan = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
+def test_a_consenting_real_citizen_goes_to_the_tracker_with_consent_recorded(sandbox_db, tracker_db, official,
+                                                                             workshop):
+    lan = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")["persona_id"]
     fake = personas.get(sandbox_db, lan)
-    citizen_id = to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
+    citizen_id = to_tracker.add_to_tracker(sandbox_db, tracker_db, official, workshop["id"], lan, consent=True, **REAL)
     citizen = citizens.get(tracker_db, citizen_id)
     assert (citizen["full_name"], citizen["consent_by"], citizen["consent_date"], citizen["source"]) == (
         "Nguyễn Thị Lan", "Cán bộ Hà", "2026-11-20", "workshop")
     # nothing of the fake persona went to the tracker, nothing real came back to the sandbox
     assert fake["full_name"] not in str(citizen.values())
     assert "Nguyễn Thị Lan" not in str(list(sandbox_db.query("select * from workshop_participants")))
-    with pytest.raises(workshop.WorkshopError) as caught:
-        to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=True, **REAL)
+    with pytest.raises(hall.WorkshopError) as caught:
+        to_tracker.add_to_tracker(sandbox_db, tracker_db, official, workshop["id"], lan, consent=True, **REAL)
     assert caught.value.key == "workshop.error.already_tracked"
 
 
-def test_no_consent_no_tracker(sandbox_db, tracker_db, official, hall):
-    lan = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")["persona_id"]
-    with pytest.raises(workshop.WorkshopError) as caught:
-        to_tracker.add_to_tracker(sandbox_db, tracker_db, official, hall["id"], lan, consent=False, **REAL)
+def test_no_consent_no_tracker(sandbox_db, tracker_db, official, workshop):
+    lan = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")["persona_id"]
+    with pytest.raises(hall.WorkshopError) as caught:
+        to_tracker.add_to_tracker(sandbox_db, tracker_db, official, workshop["id"], lan, consent=False, **REAL)
     assert caught.value.key == "workshop.error.consent_required"
     assert citizens.count(tracker_db) == 0
 
 
-def test_the_simulated_workshop_gives_a_plausible_evening(sandbox_db, hall):
-    made = workshop.simulate(sandbox_db, hall["id"], participants_count=8, seed=3, minutes=True)
-    data = workshop.report(sandbox_db, hall["id"])
+def test_the_simulated_workshop_gives_a_plausible_evening(sandbox_db, workshop):
+    made = simulate.simulate(sandbox_db, workshop["id"], participants_count=8, seed=3, minutes=True)
+    data = report.report(sandbox_db, workshop["id"])
     assert data["joined"] == len(made) == 8
     assert 0 < data["finished"] <= 8
     assert data["mistakes"]
     assert store.db_path(store.TRACKER).exists() is False  # a sandbox simulation never opens the tracker
 
 
-def test_looking_at_progress_that_did_not_change_takes_no_write_lock(sandbox_db, data_dir, hall):
+def test_looking_at_progress_that_did_not_change_takes_no_write_lock(sandbox_db, data_dir, workshop):
     """Issue 7 bench: 40 phones re-check their lesson every few seconds; only a tick may queue
     for the write lock, a look must not."""
-    joined = workshop.join(sandbox_db, hall["join_code"], "Bà Lan")
+    joined = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
     activate_up_to(sandbox_db, joined["persona_id"], 1)
-    lessons.evaluate(sandbox_db, joined["persona_id"], VNEID)  # the tick happens here
+    lesson_progress.evaluate(sandbox_db, joined["persona_id"], VNEID)  # the tick happens here
     other = store.open_connection(store.db_path(store.SANDBOX))
     other.execute("BEGIN IMMEDIATE")  # someone else is writing
     sandbox_db.execute("PRAGMA busy_timeout = 50")
     try:
-        state = lessons.evaluate(sandbox_db, joined["persona_id"], VNEID)
-        board = workshop.dashboard(sandbox_db, hall["id"])
+        state = lesson_progress.evaluate(sandbox_db, joined["persona_id"], VNEID)
+        board = workshop_progress.dashboard(sandbox_db, workshop["id"])
     finally:
         other.execute("ROLLBACK")
         other.close()

@@ -21,7 +21,8 @@ import sys
 from pathlib import Path
 
 from workbench import databases, fakes, i18n, network, store
-from workbench.learning import lessons, workshop
+from workbench.learning.lessons import catalogue as lesson_catalogue
+from workbench.learning.workshops import hall as workshop_hall
 from workbench.sandbox import personas
 from workbench.tracker import (citizens as tracker_citizens, demo as tracker_demo, export as tracker_export,
                                importer as tracker_import)
@@ -103,7 +104,7 @@ def cmd_init(args) -> int:
 
 def cmd_lessons(args) -> int:
     known = set(databases.event_kinds()) if args.kinds else None
-    found, problems = lessons.load_all(known_kinds=known)
+    found, problems = lesson_catalogue.load_all(known_kinds=known)
     for lesson in found:
         print(f"{lesson.number:>2}  {lesson.id:<28} {len(lesson.steps)} steps  {lesson.title['vi']}")
     for problem in problems:
@@ -114,8 +115,8 @@ def cmd_lessons(args) -> int:
 
 def cmd_workshops(args) -> int:
     db = databases.sandbox()
-    for found in workshop.list_all(db):
-        count = len(workshop.participants(db, found["id"]))
+    for found in workshop_hall.list_all(db):
+        count = len(workshop_hall.participants(db, found["id"]))
         print(f"{found['join_code']}  {found['status']:<6} {found['date']}  {count:>3}  {found['name']}")
     return 0
 

@@ -13,7 +13,8 @@ below them knows only how to open, migrate and write.
 from __future__ import annotations
 
 from workbench import clock, events, store
-from workbench.learning import lessons, workshop
+from workbench.learning.lessons import progress as lesson_progress
+from workbench.learning.workshops import hall as workshop_hall
 from workbench.sandbox import (catalogue, dossiers, eid, health_book, otp, payments, personas, phone, portal, scams, scenarios)
 from workbench.tracker import schema as tracker_schema
 
@@ -30,14 +31,14 @@ SANDBOX_MIGRATIONS = (
     health_book.migrations,
     dossiers.migrations,
     payments.migrations,
-    lessons.migrations,
-    workshop.migrations,
+    lesson_progress.migrations,
+    workshop_hall.migrations,
 )
 TRACKER_MIGRATIONS = (tracker_schema.migrations,)
 
 # Modules that record sandbox events, each with ``EVENT_KINDS = {"kind": "meaning"}``.
 EVENT_SOURCES = (
-    events, phone, otp, eid, portal, health_book, dossiers, payments, lessons, workshop,
+    events, phone, otp, eid, portal, health_book, dossiers, payments, lesson_progress, workshop_hall,
     scenarios, scams, catalogue,
 )
 

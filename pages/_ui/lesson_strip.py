@@ -4,6 +4,10 @@
 progress, a compact strip under the banner shows the current step (and any hint the
 learner's last mistake earned) with a link back to the lesson. A fragment re-checks every
 few seconds, so the step ticks on the page where the learner did it.
+
+This is how a step ticks on a sandbox page: the sandbox action (``payments.pay``…) records its
+event and knows nothing of lessons; the page's next run (the click that did it reruns it) or
+the strip's timed fragment calls ``lessons.progress.evaluate``, which writes the progress row.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import html
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from pages._ui import nav
 from pages._ui.frame import current_lang, t
 from pages._ui.persona import current_persona_id
 from workbench import databases
-from workbench.learning import lessons
+from workbench.learning.lessons import progress
+from workbench.learning.lessons.model import LessonError
 
 CSS = """<style>
 .cds-lesson-strip { border: 2px solid #1565c0; background: #e3f2fd; color: #0d2a4a; border-radius: 6px;
@@ -26,12 +32,13 @@ CSS = """<style>
 </style>"""
 
 
-def page_link(path: str, label: str, icon: str, persona_id: str | None = None) -> None:
-    """``st.page_link`` carrying the persona (``?p=``) so the next page, even reloaded, knows
-    who is practising. Run outside ``app.py``'s navigation (AppTest renders one page alone)
-    there is no page to link to, so the label is shown as text instead."""
+def page_link(url_path: str, label: str, icon: str, persona_id: str | None = None) -> None:
+    """``st.page_link`` to the page at ``url_path`` (a lesson step's ``page``), carrying the
+    persona (``?p=``) so the next page, even reloaded, knows who is practising. Run outside
+    ``app.py``'s navigation (AppTest renders one page alone) there is no page to link to, so the
+    label is shown as text instead."""
     try:
-        st.page_link(path, label=label, icon=icon, query_params={"p": persona_id} if persona_id else None)
+        st.page_link(nav.file_for(url_path), label=label, icon=icon, query_params={"p": persona_id} if persona_id else None)
     except StreamlitAPIException:
         st.caption(label)
 
@@ -42,7 +49,7 @@ def draw() -> bool:
     if not persona_id:
         return False
     db = databases.sandbox()
-    if lessons.active(db, persona_id) is None:
+    if progress.active(db, persona_id) is None:
         return False
     st.markdown(CSS, unsafe_allow_html=True)
     _strip(persona_id)
@@ -63,13 +70,15 @@ def _strip(persona_id: str) -> None:
     if _workshop_nudge.arrived(persona_id):  # drawn below the strip by page_setup, without a timer
         st.rerun()
     db = databases.sandbox()
-    running = lessons.active(db, persona_id)
+    running = progress.active(db, persona_id)
     if running is None:
         return
     lang = current_lang()
     try:
-        state = lessons.evaluate(db, persona_id, running["lesson_id"])
-    except lessons.LessonError:  # the lesson file was removed: nothing to show
+        # Here the step ticks: the sandbox action only recorded its event; evaluate finds the
+        # step's check holding and writes the progress row (docs/lessons.md, "How a step ticks").
+        state = progress.evaluate(db, persona_id, running["lesson_id"])
+    except LessonError:  # the lesson file was removed: nothing to show
         return
     lesson = state.lesson
     seen = st.session_state.get("lesson_strip_step")
@@ -89,4 +98,4 @@ def _strip(persona_id: str) -> None:
         for hint in state.hints.get(state.current.id, []):
             parts.append(f"<span class='cds-hint'><b>{html.escape(t('lessons.hint_title'))}:</b> {html.escape(hint[lang])}</span>")
     st.markdown(f"<div class='cds-lesson-strip' role='status'>{''.join(parts)}</div>", unsafe_allow_html=True)
-    page_link("pages/learning/lessons.py", t("lessons.strip.back"), ":material/school:", persona_id)
+    page_link("lessons", t("lessons.strip.back"), ":material/school:", persona_id)

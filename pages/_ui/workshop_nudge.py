@@ -16,7 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import databases, i18n, store
-from workbench.learning import workshop
+from workbench.learning.workshops import hall, nudges
 
 # Each poll is a fragment rerun: a few ms of the laptop's CPU and a redraw on the phone. Every
 # 20 s a message still arrives while the trainer walks over.
@@ -34,7 +34,7 @@ def _lang() -> str:
 
 def _pending(persona_id: str) -> list[dict]:
     try:
-        return workshop.pending_nudges(databases.sandbox(), persona_id)
+        return nudges.pending_nudges(databases.sandbox(), persona_id)
     except store.StoreError:
         return []
 
@@ -47,7 +47,7 @@ def _draw(persona_id: str, pending: list[dict], scope: str) -> None:
                        icon=":material/campaign:")
             if st.button(i18n.t("workshop.nudge.dismiss", _lang()), key=f"nudge_dismiss_{item['id']}",
                          width="stretch"):
-                workshop.dismiss_nudge(databases.sandbox(), persona_id, item["id"])
+                nudges.dismiss_nudge(databases.sandbox(), persona_id, item["id"])
                 st.rerun(scope=scope)
 
 
@@ -71,7 +71,7 @@ def show(poll: bool = True) -> None:
         return
     try:
         db = databases.sandbox()
-        if not workshop.is_participant(db, persona_id, open_only=True):
+        if not hall.is_participant(db, persona_id, open_only=True):
             return
     except store.StoreError:
         return

@@ -4,7 +4,8 @@ import streamlit as st
 
 from pages._ui.frame import page_setup, t
 from workbench import i18n
-from workbench.learning import handouts, lessons
+from workbench.learning import handouts
+from workbench.learning.lessons import catalogue
 
 lang = page_setup(sandbox=False)
 st.title(t("lessons.handouts.title"))
@@ -14,10 +15,10 @@ st.write(t("lessons.handouts.intro"))
 @st.cache_data(max_entries=64, show_spinner=False)
 def card(lesson_id: str, card_lang: str, trainer: bool, stamp: float) -> bytes:
     """The PDF, made again only when the lesson file changes (``stamp`` is its mtime)."""
-    return handouts.handout_pdf(lessons.get(lesson_id), card_lang, trainer=trainer)
+    return handouts.handout_pdf(catalogue.get(lesson_id), card_lang, trainer=trainer)
 
 
-found, problems = lessons.load_all()
+found, problems = catalogue.load_all()
 if problems:
     st.warning(t("lessons.problems_title") + "\n\n" + "\n".join(f"- {p.message(lang)}" for p in problems))
 if not found:
@@ -30,7 +31,7 @@ chosen = st.selectbox(t("lessons.handouts.choose"), list(by_id), key="handout_le
 card_lang = st.radio(t("lessons.handouts.language"), i18n.LANGUAGES, index=i18n.LANGUAGES.index(lang),
                      format_func=i18n.language_name, horizontal=True, key="handout_lang")
 lesson = by_id[chosen]
-stamp = (lessons.LESSONS_DIR / lesson.file).stat().st_mtime
+stamp = (catalogue.LESSONS_DIR / lesson.file).stat().st_mtime
 st.download_button(t("lessons.handouts.download"), card(lesson.id, card_lang, False, stamp),
                    file_name=f"lesson-{lesson.number:02d}-{lesson.id}-{card_lang}.pdf", mime="application/pdf",
                    type="primary", width="stretch", icon=":material/print:", key="handout_download")

@@ -1,6 +1,6 @@
 """The lesson player (issue 6): pick a lesson, practise on the sandbox, steps tick themselves.
 
-Thin: the lesson engine is workbench/lessons.py. Where a learner is lives in SQLite (per
+Thin: the lesson engine is workbench/learning/lessons/. Where a learner is lives in SQLite (per
 persona), so a reload — or the same ``?p=`` link on another day — continues the lesson.
 ``?lesson=<id>`` picks a lesson; a persona with a lesson in progress resumes it.
 """
@@ -15,8 +15,8 @@ from pages._ui.frame import page_setup, sandbox_db, t
 from pages._ui.lesson_strip import page_link
 from pages._ui.persona import current_persona, set_persona
 from workbench import i18n, network
-from workbench.sandbox import scenarios
-from workbench.learning import lessons
+from workbench.learning.lessons import catalogue, progress
+from workbench.sandbox import payments, scenarios
 
 SIZES = {"normal": 1.0, "large": 1.2, "huge": 1.45}
 watching: list[str] = []  # the step watch_step polls for in this run, if any
@@ -114,15 +114,15 @@ def start_screen(lesson, persona) -> None:
     state_text = t(f"lessons.state.{lesson.starting_state}")
     if st.button(t("lessons.persona_new", state=state_text), key="lesson_new_persona", type="primary",
                  width="stretch"):
-        made = lessons.start_with_new_persona(db, lesson.id)
+        made = progress.start_with_new_persona(db, lesson.id)
         set_persona(made["id"])
         st.query_params["lesson"] = lesson.id
         st.rerun()
     if persona is not None:
-        if lessons.persona_fits(db, persona["id"], lesson):
+        if progress.persona_fits(db, persona["id"], lesson):
             if st.button(t("lessons.persona_keep", name=persona["display_name"]), key="lesson_keep_persona",
                          width="stretch"):
-                lessons.start(db, persona["id"], lesson.id)
+                progress.start(db, persona["id"], lesson.id)
                 st.query_params["lesson"] = lesson.id
                 st.rerun()
         else:
@@ -136,8 +136,6 @@ def practice_card(persona, setup: dict) -> None:
     practice secrets of the starting state, and what this lesson's setups handed over."""
     with st.expander(t("lessons.practice.title"), icon=":material/badge:"):
         creds = scenarios.credentials()
-        from workbench.sandbox import payments
-
         rows = [(t("lessons.practice.name"), persona["full_name"]), (t("lessons.practice.cccd"), persona["cccd"]),
                 (t("lessons.practice.phone"), persona["phone"]),
                 (t("lessons.practice.vneid_password"), creds["vneid_password"]),
@@ -171,7 +169,8 @@ def watch_step(persona_id: str, lesson_id: str, step_id: str, hints_seen: int) -
     # A timed rerun may run on another thread than the page did, and a SQLite connection
     # belongs to the thread that opened it: this thread's own (a hall of 40 phones hit it).
     fragment_db = sandbox_db()
-    state = lessons.evaluate(fragment_db, persona_id, lesson_id)
+    # Here a step done on a sandbox page or another phone ticks (docs/lessons.md, "How a step ticks").
+    state = progress.evaluate(fragment_db, persona_id, lesson_id)
     now = state.current.id if state.current else None
     if now != step_id or len(state.hints.get(step_id, [])) != hints_seen:
         st.rerun()
@@ -184,7 +183,7 @@ def step_screen(lesson, state, persona) -> None:
     st.markdown(f"#### {t('lessons.step_of', n=index, total=len(lesson.steps))}")
     st.markdown(f"<p class='cds-step-do'>{step.t('do', lang)}</p>", unsafe_allow_html=True)
     if step.image:
-        st.image(str(lessons.LESSONS_DIR / step.image), width=240)
+        st.image(str(catalogue.LESSONS_DIR / step.image), width=240)
     read_aloud(step.t("do", lang))
     for hint in state.hints.get(step.id, []):
         st.warning(f"**{t('lessons.hint_title')}:** {hint[lang]}", icon=":material/lightbulb:")
@@ -198,7 +197,7 @@ def step_screen(lesson, state, persona) -> None:
     if step.manual:
         st.caption(t("lessons.manual_note"))
         if st.button(t("lessons.manual_tick"), key=f"tick_{step.id}", type="primary", width="stretch"):
-            lessons.tick_manual(db, persona["id"], lesson.id, step.id)
+            progress.tick_manual(db, persona["id"], lesson.id, step.id)
             st.rerun()
     else:
         watch_step(persona["id"], lesson.id, step.id, len(state.hints.get(step.id, [])))
@@ -240,14 +239,14 @@ def quiz_screen(lesson, state, persona) -> None:
         if choice is None:
             st.error(t("lessons.error.choose_an_answer"))
         else:
-            correct = lessons.answer(db, persona["id"], lesson.id, question.id, int(choice))
+            correct = progress.answer(db, persona["id"], lesson.id, question.id, int(choice))
             st.session_state["lesson_quiz_feedback"] = {"lesson": lesson.id, "question": question.id,
                                                         "correct": correct}
             st.rerun()
 
 
 def summary_screen(lesson, persona) -> None:
-    result = lessons.summary(db, persona["id"], lesson.id)
+    result = progress.summary(db, persona["id"], lesson.id)
     st.success(t("lessons.completed"), icon=":material/celebration:")
     st.subheader(t("lessons.summary_title"))
     st.markdown("\n".join([
@@ -262,7 +261,7 @@ def summary_screen(lesson, persona) -> None:
 
 
 def player(lesson, persona) -> None:
-    state = lessons.evaluate(db, persona["id"], lesson.id)
+    state = progress.evaluate(db, persona["id"], lesson.id)  # ticks what was done since the last run
     st.subheader(f"{lesson.number}. {lesson.title[lang]}")
     st.caption(t("lessons.playing_as", name=persona["display_name"]))
     st.progress(state.steps_done / max(1, len(lesson.steps)),
@@ -291,19 +290,19 @@ def player(lesson, persona) -> None:
     if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", width="stretch"):
         choose_lesson(None)
     if right.button(t("lessons.restart"), key="lesson_restart", width="stretch"):
-        lessons.start(db, persona["id"], lesson.id, restart=True)
+        progress.start(db, persona["id"], lesson.id, restart=True)
         st.session_state.pop("lesson_quiz_feedback", None)
         st.rerun()
 
 
 text_size_control()
-found, problems = lessons.load_all()
+found, problems = catalogue.load_all()
 show_problems(problems)
 persona = current_persona(db)
 by_id = {lesson.id: lesson for lesson in found}
 chosen = st.query_params.get("lesson")
 if chosen is None and persona is not None and not st.session_state.get("lesson_browse"):
-    running = lessons.active(db, persona["id"])
+    running = progress.active(db, persona["id"])
     chosen = running["lesson_id"] if running else None  # a reload continues where the learner was
     if chosen:
         st.query_params["lesson"] = chosen  # and stays on it once the lesson is completed
@@ -315,7 +314,7 @@ if not chosen:
     lesson_list(found)
 else:
     lesson = by_id[chosen]
-    if persona is not None and lessons.run(db, persona["id"], lesson.id):
+    if persona is not None and progress.run(db, persona["id"], lesson.id):
         player(lesson, persona)
     else:
         start_screen(lesson, persona)

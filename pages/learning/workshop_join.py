@@ -5,7 +5,8 @@ import streamlit as st
 
 from pages._ui.frame import page_setup, sandbox_db, t
 from pages._ui.persona import set_persona
-from workbench.learning import workshop
+from workbench.learning.workshops import hall
+from workbench.learning.workshops.hall import WorkshopError
 
 LESSON_PAGE = "pages/learning/lessons.py"
 
@@ -19,19 +20,19 @@ def go_to_lesson(persona_id: str, lesson_id: str) -> None:
     st.switch_page(LESSON_PAGE, query_params={"p": persona_id, "lesson": lesson_id})
 
 
-def error_text(error: workshop.WorkshopError) -> str:
+def error_text(error: WorkshopError) -> str:
     return t(error.key, **error.params)
 
 
 # --- resume: the token in the URL is the participant's only key ------------------------------
 token = st.query_params.get("p")
 if token:
-    found = workshop.participant(db, token)
+    found = hall.participant(db, token)
     if found is None:
         st.error(t("workshop.error.unknown_token"), icon=":material/link_off:")
     else:
         set_persona(token)
-        lesson_id = workshop.resume(db, token)
+        lesson_id = hall.resume(db, token)
         if lesson_id:
             go_to_lesson(token, lesson_id)
         st.success(t("workshop.join.all_done", name=found["display_name"]), icon=":material/celebration:")
@@ -42,8 +43,8 @@ code = st.query_params.get("code", "")
 current = None
 if code:
     try:
-        current = workshop.by_code(db, code)
-    except workshop.WorkshopError as error:
+        current = hall.by_code(db, code)
+    except WorkshopError as error:
         st.error(error_text(error), icon=":material/error:")
 
 if current is None:
@@ -53,8 +54,8 @@ if current is None:
         go = st.form_submit_button(t("workshop.join.code_submit"), type="primary", width="stretch")
     if go:
         try:
-            found = workshop.by_code(db, typed)
-        except workshop.WorkshopError as error:
+            found = hall.by_code(db, typed)
+        except WorkshopError as error:
             st.error(error_text(error), icon=":material/error:")
         else:
             st.query_params["code"] = found["join_code"]
@@ -65,16 +66,16 @@ if current is None:
 st.write(t("workshop.join.welcome", name=current["name"], place=current["place"]))
 st.caption(t("workshop.join.sandbox_note"))
 with st.form("join_form"):
-    name = st.text_input(t("workshop.field.display_name"), max_chars=workshop.NAME_MAX, key="join_display_name")
+    name = st.text_input(t("workshop.field.display_name"), max_chars=hall.NAME_MAX, key="join_display_name")
     st.caption(t("workshop.field.display_name_help"))
-    role = st.radio(t("workshop.field.role"), workshop.ROLES, format_func=lambda r: t(f"workshop.role.{r}"),
+    role = st.radio(t("workshop.field.role"), hall.ROLES, format_func=lambda r: t(f"workshop.role.{r}"),
                     key="join_role")
     submitted = st.form_submit_button(t("workshop.join.submit"), type="primary", width="stretch")
 
 if submitted:
     try:
-        joined = workshop.join(db, current["join_code"], name, role)
-    except workshop.WorkshopError as error:
+        joined = hall.join(db, current["join_code"], name, role)
+    except WorkshopError as error:
         st.error(error_text(error), icon=":material/error:")
     else:
         set_persona(joined["persona_id"])

@@ -8,7 +8,11 @@ import streamlit as st
 
 from pages._ui.frame import current_lang, page_setup, sandbox_db, t
 from workbench import clock
-from workbench.learning import lessons, to_tracker, workshop
+from workbench.learning import to_tracker
+from workbench.learning.lessons import catalogue
+from workbench.learning.lessons.model import LessonError
+from workbench.learning.workshops import certificates, hall, report
+from workbench.learning.workshops.hall import WorkshopError
 from workbench.tracker import fields as tracker_fields, places as tracker_places
 from workbench.tracker.errors import TrackerError
 
@@ -17,7 +21,7 @@ lang = current_lang()
 st.title(t("workshop.report.title"))
 db = sandbox_db()
 
-all_workshops = workshop.list_all(db)
+all_workshops = hall.list_all(db)
 if not all_workshops:
     st.info(t("workshop.report.none"), icon=":material/info:")
     st.stop()
@@ -38,14 +42,14 @@ st.selectbox(t("workshop.report.choose"), list(by_id), on_change=remember_choice
                                        code=by_id[wid]["join_code"],
                                        status=t(f"workshop.status.{by_id[wid]['status']}")))
 
-data = workshop.report(db, chosen_id)
+data = report.report(db, chosen_id)
 current = data["workshop"]
 
 
 def lesson_title(lesson_id: str) -> str:
     try:
-        return lessons.get(lesson_id).title[lang]
-    except lessons.LessonError:
+        return catalogue.get(lesson_id).title[lang]
+    except LessonError:
         return lesson_id
 
 
@@ -63,7 +67,7 @@ for row in data["lessons"]:
 
 
 def step_label(lesson_id: str, step_id: str, number: int) -> str:
-    text = lessons.get(lesson_id).step(step_id).t("do", lang)
+    text = catalogue.get(lesson_id).step(step_id).t("do", lang)
     return f"{number}. {text[:38]}…" if len(text) > 38 else f"{number}. {text}"
 
 
@@ -81,7 +85,7 @@ if data["joined"] and not steps.empty:
 # --- mistakes ----------------------------------------------------------------------------------------
 st.subheader(t("workshop.report.mistakes_title"))
 if data["mistakes"]:
-    mistakes = pd.DataFrame([{"label": workshop.mistake_label(m["kind"], lang), **m} for m in data["mistakes"]])
+    mistakes = pd.DataFrame([{"label": report.mistake_label(m["kind"], lang), **m} for m in data["mistakes"]])
     st.altair_chart(alt.Chart(mistakes).mark_bar(color="#c62828").encode(
         x=alt.X("count:Q", title=t("workshop.report.count_axis"), axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("label:N", sort="-x", title=t("workshop.report.mistake_axis")),
@@ -113,10 +117,10 @@ if data["attendance"]:
     ), width="stretch")
 
 left, right = st.columns(2)
-left.download_button(t("workshop.report.download_csv"), workshop.report_csv(db, chosen_id, data).encode("utf-8"),
+left.download_button(t("workshop.report.download_csv"), report.report_csv(db, chosen_id, data).encode("utf-8"),
                      file_name=f"workshop-{current['date']}-{current['join_code']}.csv", mime="text/csv",
                      icon=":material/table:", width="stretch")
-right.download_button(t("workshop.report.download_pdf"), workshop.report_pdf(db, chosen_id, lang, data),
+right.download_button(t("workshop.report.download_pdf"), report.report_pdf(db, chosen_id, lang, data),
                       file_name=f"workshop-{current['date']}-{current['join_code']}.pdf", mime="application/pdf",
                       icon=":material/print:", width="stretch")
 
@@ -127,7 +131,7 @@ if data["finished"]:
     cert_lang = st.radio(t("workshop.report.certificate_language"), ["vi", "en"], horizontal=True,
                          format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code], key="cert_lang")
     st.download_button(t("workshop.report.download_certificates"),
-                       workshop.certificates_pdf(db, chosen_id, cert_lang),
+                       certificates.certificates_pdf(db, chosen_id, cert_lang),
                        file_name=f"certificates-{current['join_code']}-{cert_lang}.pdf", mime="application/pdf",
                        icon=":material/workspace_premium:", key="download_certificates")
 else:
@@ -138,7 +142,7 @@ with st.form("verify_certificate"):
     typed = st.text_input(t("workshop.report.verify_code"), max_chars=12, key="verify_code")
     check = st.form_submit_button(t("workshop.report.verify_button"))
 if check:
-    found = workshop.verify_certificate(db, typed)
+    found = certificates.verify_certificate(db, typed)
     if found:
         st.success(t("workshop.report.verify_ok", name=found["display_name"], workshop=found["workshop_name"],
                      date=f"{found['date'][8:10]}/{found['date'][5:7]}/{found['date'][:4]}"),
@@ -186,7 +190,7 @@ if add:
             db, tracker_db, user, chosen_id, who, consent=consent, full_name=full_name, birth_year=birth_year,
             gender=gender, ethnicity=ethnicity, village=village, phone=phone or None, consent_by=consent_by,
             consent_date=consent_date.isoformat(), allow_duplicate=allow_duplicate)
-    except workshop.WorkshopError as error:
+    except WorkshopError as error:
         st.error(t(error.key, **error.params), icon=":material/error:")
     except TrackerError as error:
         st.error(t(error.key, **error.params), icon=":material/error:")

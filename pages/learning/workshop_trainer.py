@@ -9,8 +9,11 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from pages._ui.frame import current_lang, page_setup, sandbox_db, t
 from workbench import clock, network, qr
+from workbench.learning.lessons import catalogue
+from workbench.learning.lessons.model import LessonError
+from workbench.learning.workshops import hall, nudges, progress, report, trainer
+from workbench.learning.workshops.hall import WorkshopError
 from workbench.sandbox import scenarios
-from workbench.learning import lessons, workshop
 
 REFRESH_SECONDS = 5
 DEFAULT_LESSON = "vneid_activation"  # the commonest evening in the seeds (VNeID level 2)
@@ -28,19 +31,19 @@ st.caption(t("workshop.trainer.intro"))
 db = sandbox_db()
 
 
-def error_text(error: workshop.WorkshopError) -> str:
+def error_text(error: WorkshopError) -> str:
     return t(error.key, **error.params)
 
 
 def lesson_title(lesson_id: str) -> str:
     try:
-        return lessons.get(lesson_id).title[lang]
-    except lessons.LessonError:
+        return catalogue.get(lesson_id).title[lang]
+    except LessonError:
         return lesson_id
 
 
 # --- choose or create ------------------------------------------------------------------------------
-all_workshops = workshop.list_all(db)
+all_workshops = hall.list_all(db)
 by_id = {w["id"]: w for w in all_workshops}
 chosen_id = st.query_params.get("w")
 if chosen_id not in by_id:
@@ -63,7 +66,7 @@ if all_workshops:
 else:
     st.info(t("workshop.trainer.none_yet"), icon=":material/info:")
 
-catalogue = workshop.lesson_catalogue()
+known_lessons = hall.lesson_catalogue()
 with st.expander(t("workshop.trainer.create_title"), expanded=not all_workshops, icon=":material/add:"):
     with st.form("create_workshop"):
         name = st.text_input(t("workshop.field.name"), placeholder=t("workshop.field.name_help"), key="new_name")
@@ -71,22 +74,22 @@ with st.expander(t("workshop.trainer.create_title"), expanded=not all_workshops,
                               key="new_place")
         date = st.date_input(t("workshop.field.date"), value=clock.real_now().date(), format="DD/MM/YYYY",
                              key="new_date")
-        planned = st.multiselect(t("workshop.field.lessons"), list(catalogue),
-                                 default=[DEFAULT_LESSON] if DEFAULT_LESSON in catalogue else list(catalogue)[:1],
-                                 format_func=lambda lid: f"{catalogue[lid].number}. {catalogue[lid].title[lang]}",
+        planned = st.multiselect(t("workshop.field.lessons"), list(known_lessons),
+                                 default=[DEFAULT_LESSON] if DEFAULT_LESSON in known_lessons else list(known_lessons)[:1],
+                                 format_func=lambda lid: f"{known_lessons[lid].number}. {known_lessons[lid].title[lang]}",
                                  key="new_lessons")
-        states = [workshop.LESSON_STATE, *scenarios.STATES]
+        states = [hall.LESSON_STATE, *scenarios.STATES]
         state = st.selectbox(t("workshop.field.starting_state"), states,
-                             format_func=lambda s: t("workshop.state.lesson") if s == workshop.LESSON_STATE
+                             format_func=lambda s: t("workshop.state.lesson") if s == hall.LESSON_STATE
                              else scenarios.describe(s, lang), key="new_state")
         stuck = st.number_input(t("workshop.field.stuck_minutes"), min_value=1, max_value=60,
-                                value=workshop.DEFAULT_STUCK_MINUTES, step=1, key="new_stuck")
+                                value=hall.DEFAULT_STUCK_MINUTES, step=1, key="new_stuck")
         create = st.form_submit_button(t("workshop.trainer.create_submit"), type="primary")
     if create:
         try:
-            made = workshop.create(db, name=name, place=place, date=date, lessons_planned=planned,
+            made = hall.create(db, name=name, place=place, date=date, lessons_planned=planned,
                                    starting_state=state, stuck_minutes=stuck)
-        except workshop.WorkshopError as error:
+        except WorkshopError as error:
             st.error(t("workshop.trainer.fix_above", message=error_text(error)), icon=":material/error:")
         else:
             st.query_params["w"] = made["id"]
@@ -101,7 +104,7 @@ flash = st.session_state.pop("trainer_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
 
-current = workshop.get(db, chosen_id)
+current = hall.get(db, chosen_id)
 if current["status"] == "ended":
     st.warning(t("workshop.trainer.ended_note"), icon=":material/event_busy:")
 try:
@@ -116,7 +119,7 @@ projector, live_tab, controls = st.tabs([t("workshop.trainer.tab_projector"), t(
 # --- projector -----------------------------------------------------------------------------------------
 with projector:
     port = st.get_option("server.port") or network.DEFAULT_PORT
-    join_url = network.lan_url(port=port, path=workshop.join_path(current))
+    join_url = network.lan_url(port=port, path=hall.join_path(current))
     base_url = network.lan_url(port=port, path="join")
     left, right = st.columns([1, 1], vertical_alignment="center")
     with left:
@@ -169,7 +172,7 @@ def grid_html(board: dict) -> str:
 @st.fragment(run_every=REFRESH_SECONDS)
 def live(workshop_id: str) -> None:
     fragment_db = sandbox_db()
-    board = workshop.dashboard(fragment_db, workshop_id)
+    board = progress.dashboard(fragment_db, workshop_id)
     now = dt.datetime.fromisoformat(board["now"])
     st.caption(t("workshop.dashboard.refreshing", seconds=REFRESH_SECONDS, time=now.strftime("%H:%M %d/%m/%Y")))
     rows = board["rows"]
@@ -189,7 +192,7 @@ def live(workshop_id: str) -> None:
     with errors:
         st.markdown(f"**{t('workshop.dashboard.errors_title')}**")
         lines = [f"- {row['display_name']}: " + ", ".join(
-            f"{workshop.mistake_label(kind, lang)} ×{count}" for kind, count in row["mistakes"].items())
+            f"{report.mistake_label(kind, lang)} ×{count}" for kind, count in row["mistakes"].items())
             for row in rows if row["mistakes"]]
         st.markdown("\n".join(lines) if lines else t("workshop.dashboard.no_errors"))
     with done:
@@ -200,7 +203,7 @@ def live(workshop_id: str) -> None:
 
 
 with live_tab:
-    people = workshop.participants(db, chosen_id)
+    people = hall.participants(db, chosen_id)
     st.session_state["trainer_known_people"] = len(people)
     live(chosen_id)
     if people:
@@ -208,7 +211,7 @@ with live_tab:
         names = {p["persona_id"]: p["display_name"] for p in people}
         helped = st.selectbox(t("workshop.dashboard.help_choose"), list(names),
                               format_func=lambda pid: f"{names[pid]} · …{pid[-4:]}", key="help_persona")
-        state = workshop.participant_state(db, chosen_id, helped)
+        state = progress.participant_state(db, chosen_id, helped)
         persona = state["persona"]
         st.markdown(f"**{t('workshop.dashboard.help_persona')}:** {persona['full_name']} · CCCD {persona['cccd']} "
                     f"· {persona['phone']}")
@@ -232,12 +235,12 @@ with live_tab:
         with st.form("nudge_form", clear_on_submit=True):
             st.markdown(f"**{t('workshop.dashboard.nudge_title')}**")
             text = st.text_input(t("workshop.dashboard.nudge_text"), placeholder=t("workshop.dashboard.nudge_placeholder"),
-                                 max_chars=workshop.NUDGE_MAX, key="nudge_text")
+                                 max_chars=nudges.NUDGE_MAX, key="nudge_text")
             send = st.form_submit_button(t("workshop.dashboard.nudge_send"), icon=":material/send:")
         if send:
             try:
-                workshop.nudge(db, chosen_id, helped, text)
-            except workshop.WorkshopError as error:
+                nudges.nudge(db, chosen_id, helped, text)
+            except WorkshopError as error:
                 st.error(error_text(error), icon=":material/error:")
             else:
                 st.success(t("workshop.dashboard.nudge_sent", name=names[helped]), icon=":material/check:")
@@ -251,8 +254,8 @@ with controls:
                               step=1, key="clock_minutes")
     if st.button(t("workshop.controls.clock_move"), icon=":material/fast_forward:", key="clock_move"):
         try:
-            moved = workshop.move_clock(db, chosen_id, minutes)
-        except workshop.WorkshopError as error:
+            moved = trainer.move_clock(db, chosen_id, minutes)
+        except WorkshopError as error:
             st.error(error_text(error), icon=":material/error:")
         else:
             st.success(t("workshop.controls.clock_moved", time=moved.strftime("%H:%M %d/%m/%Y")))
@@ -261,7 +264,7 @@ with controls:
     st.subheader(t("workshop.controls.approve_title"))
     st.write(t("workshop.controls.approve_body"))
     if st.button(t("workshop.controls.approve_button"), icon=":material/local_police:", key="bulk_approve"):
-        count = workshop.bulk_approve(db, chosen_id)
+        count = trainer.bulk_approve(db, chosen_id)
         st.success(t("workshop.controls.approved", count=count), icon=":material/check:")
 
     st.divider()
@@ -269,11 +272,11 @@ with controls:
     if current["status"] == "open":
         st.write(t("workshop.controls.end_body"))
         if st.button(t("workshop.controls.end_button"), icon=":material/stop_circle:", key="end_workshop"):
-            workshop.end(db, chosen_id)
+            trainer.end(db, chosen_id)
             st.session_state["trainer_flash"] = t("workshop.controls.ended")
             st.rerun()
     elif st.button(t("workshop.trainer.reopen"), icon=":material/replay:", key="reopen_workshop"):
-        workshop.reopen(db, chosen_id)
+        trainer.reopen(db, chosen_id)
         st.rerun()
 
     st.divider()
@@ -284,7 +287,7 @@ with controls:
         if not confirm:
             st.error(t("workshop.controls.reset_needs_confirm"), icon=":material/error:")
         else:
-            count = workshop.reset(db, chosen_id)
+            count = trainer.reset(db, chosen_id)
             st.session_state["trainer_flash"] = t("workshop.controls.reset_done", count=count)
             st.session_state.pop("reset_confirm", None)
             st.rerun()

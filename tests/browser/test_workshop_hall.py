@@ -14,7 +14,7 @@ import pytest
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
 from tests.test_workshop import activate_up_to
 from workbench.sandbox import eid, personas
-from workbench.learning import workshop
+from workbench.learning.workshops import certificates, hall, progress
 
 VNEID = "vneid_activation"
 
@@ -80,11 +80,11 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
         activate_up_to(db, tokens["Bà Lan"], 2)
         activate_up_to(db, tokens["Ông Tư"], 6)
         person = personas.get(db, tokens["Chị Hoa"])
-        for _ in range(workshop.STUCK_MISTAKES):
+        for _ in range(progress.STUCK_MISTAKES):
             with pytest.raises(eid.EidError):
                 eid.start_activation(db, tokens["Chị Hoa"], person["cccd"][:9], person["phone"])
-        other = workshop.create(db, name="Buổi khác", place="Trường THCS", date="2026-11-26", lessons_planned=[VNEID])
-        outsider = workshop.join(db, other["join_code"], "Em Thảo")["persona_id"]
+        other = hall.create(db, name="Buổi khác", place="Trường THCS", date="2026-11-26", lessons_planned=[VNEID])
+        outsider = hall.join(db, other["join_code"], "Em Thảo")["persona_id"]
         activate_up_to(db, outsider, 1)
         other_events = db.execute("select count(*) from events where workshop_id = ?", [other["id"]]).fetchone()[0]
     tracker_before = tracker_fingerprint(app_data_dir)
@@ -115,8 +115,8 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
     lan.goto(f"{app_url}/join?p={tokens['Bà Lan']}")
     lan.wait_for_url(re.compile(r".*/lessons\?.*p=" + re.escape(tokens["Bà Lan"])))
     with app_sandbox(app_data_dir) as db:
-        assert workshop.current_lesson(db, tokens["Bà Lan"]) == VNEID
-        board = workshop.dashboard(db, workshop_id)
+        assert hall.current_lesson(db, tokens["Bà Lan"]) == VNEID
+        board = progress.dashboard(db, workshop_id)
         assert {r["display_name"]: r["steps_done"] for r in board["rows"]} == {"Bà Lan": 2, "Ông Tư": 6, "Chị Hoa": 0}
 
     # --- the report and a certificate ------------------------------------------------------------------
@@ -126,12 +126,12 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
     with trainer.expect_download() as csv_download:
         trainer.get_by_role("button", name="Tải bảng (CSV)").click()
     assert "Ông Tư" in open(csv_download.value.path(), encoding="utf-8-sig").read()
-    with trainer.expect_download() as certificates:
+    with trainer.expect_download() as certificates_download:
         trainer.get_by_role("button", name="Tải chứng nhận (PDF)").click()
-    assert open(certificates.value.path(), "rb").read(4) == b"%PDF"
+    assert open(certificates_download.value.path(), "rb").read(4) == b"%PDF"
     screenshot(trainer, "workshop-report-laptop")
     with app_sandbox(app_data_dir) as db:
-        issued = workshop.issue_certificates(db, workshop_id)
+        issued = certificates.issue_certificates(db, workshop_id)
         assert [c["display_name"] for c in issued] == ["Ông Tư"]
 
     # --- reset: this workshop only ------------------------------------------------------------------------
@@ -146,5 +146,5 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
         assert db.execute("select count(*) from events where workshop_id = ?", [workshop_id]).fetchone()[0] == 0
         assert personas.get(db, outsider) is not None
         assert db.execute("select count(*) from events where workshop_id = ?", [other["id"]]).fetchone()[0] == other_events
-        assert workshop.verify_certificate(db, issued[0]["code"]) is not None
+        assert certificates.verify_certificate(db, issued[0]["code"]) is not None
     assert tracker_fingerprint(app_data_dir) == tracker_before

@@ -4,14 +4,16 @@ The player's watcher is a fragment AppTest cannot drive, so these tests act on
 the sandbox through the domain (as the sandbox pages would) and run the page again.
 """
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages._ui import nav
 from workbench import databases
+from workbench.learning.lessons import progress, validator
 from workbench.sandbox import phone, scenarios
-from workbench.learning import lessons
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +63,7 @@ def test_picking_a_lesson_makes_a_persona_in_its_starting_state_and_shows_step_o
 
 def test_a_step_ticks_itself_when_the_learner_does_it_and_a_reload_continues():
     db = databases.sandbox()
-    person = lessons.start_with_new_persona(db, "sim_check")
+    person = progress.start_with_new_persona(db, "sim_check")
     phone.check_sim(db, person["id"])  # what the phone page does when TTTB is sent to 1414
     app = page("learning/lessons.py", persona_id=person["id"])  # a reload with only ?p=: resumes the lesson
     assert not app.exception
@@ -71,7 +73,7 @@ def test_a_step_ticks_itself_when_the_learner_does_it_and_a_reload_continues():
 
 def test_the_resume_link_is_plain_text_so_a_phone_loads_no_code_highlighter():
     db = databases.sandbox()
-    person = lessons.start_with_new_persona(db, "vneid_activation")
+    person = progress.start_with_new_persona(db, "vneid_activation")
     app = page("learning/lessons.py", persona_id=person["id"])
     assert not app.exception
     assert f"lessons?p={person['id']}&lesson=vneid_activation</code>" in text_of(app)  # no "&amp;" in the link
@@ -80,7 +82,7 @@ def test_the_resume_link_is_plain_text_so_a_phone_loads_no_code_highlighter():
 
 def test_a_hint_appears_after_a_wrong_attempt_seen_in_the_events():
     db = databases.sandbox()
-    person = lessons.start_with_new_persona(db, "vneid_activation")
+    person = progress.start_with_new_persona(db, "vneid_activation")
     with pytest.raises(Exception):
         from workbench.sandbox import eid
 
@@ -91,7 +93,7 @@ def test_a_hint_appears_after_a_wrong_attempt_seen_in_the_events():
 
 def test_a_manual_step_is_ticked_by_a_button_then_the_quiz_and_the_summary():
     db = databases.sandbox()
-    person = lessons.start_with_new_persona(db, "guiding_not_doing")
+    person = progress.start_with_new_persona(db, "guiding_not_doing")
     for step in ("citizen_starts", "citizen_otp", "citizen_secrets", "citizen_finishes"):
         db.execute("insert into lesson_steps values (?, ?, ?, ?, ?, ?)",
                    [person["id"], "guiding_not_doing", step, "2025-01-01T00:00:00", "auto", 0])
@@ -120,7 +122,7 @@ def test_the_learners_own_persona_is_offered_only_when_it_fits_the_lesson():
     app = page("learning/lessons.py", persona_id=ready["id"], lesson="portal_login")
     assert [b for b in app.button if b.key == "lesson_keep_persona"]
     button(app, "lesson_keep_persona").click().run()
-    assert lessons.run(db, ready["id"], "portal_login") is not None
+    assert progress.run(db, ready["id"], "portal_login") is not None
     app = page("learning/lessons.py", persona_id=ready["id"], lesson="vneid_activation")
     assert not [b for b in app.button if b.key == "lesson_keep_persona"]
     assert "không ở đúng điểm bắt đầu" in text_of(app)
@@ -128,9 +130,9 @@ def test_the_learners_own_persona_is_offered_only_when_it_fits_the_lesson():
 
 def test_setup_codes_are_shown_on_the_practice_card():
     db = databases.sandbox()
-    person = lessons.start_with_new_persona(db, "paying_and_receipts")
+    person = progress.start_with_new_persona(db, "paying_and_receipts")
     app = page("learning/lessons.py", "en", persona_id=person["id"])
-    code = lessons.evaluate(db, person["id"], "paying_and_receipts").setup["code"]
+    code = progress.evaluate(db, person["id"], "paying_and_receipts").setup["code"]
     assert f"Dossier with a fee to pay: **{code}**" in text_of(app)
 
 
@@ -142,13 +144,42 @@ def test_an_unknown_lesson_in_the_link_says_so_and_shows_the_list():
 
 def test_sandbox_pages_show_the_current_step_and_a_link_back():
     db = databases.sandbox()
-    person = lessons.start_with_new_persona(db, "sim_check")
+    person = progress.start_with_new_persona(db, "sim_check")
     app = page("sandbox/phone.py", persona_id=person["id"])
     assert not app.exception
     assert "Bài 1 · Bước 1/3" in text_of(app)
     phone.check_sim(db, person["id"])
     app = page("sandbox/phone.py", persona_id=person["id"])
     assert "Bài 1 · Bước 2/3" in text_of(app)
+
+
+STEP_PAGES = sorted({(path.name, step["page"]) for path in (ROOT / "lessons").glob("*.toml")
+                     for step in tomllib.loads(path.read_text(encoding="utf-8")).get("steps", []) if "page" in step})
+
+
+@pytest.mark.parametrize("lesson_file, url_path", STEP_PAGES)
+def test_every_steps_page_is_a_url_path_app_py_registers(lesson_file, url_path):
+    assert url_path in nav.URL_PATHS, f"{lesson_file}: page = {url_path!r} is no URL path of pages/_ui/nav.py"
+    assert (ROOT / nav.file_for(url_path)).is_file()
+
+
+def test_the_pages_a_lesson_may_name_are_all_registered():
+    assert len(STEP_PAGES) >= 10  # the parametrised test above is not vacuous
+    assert set(validator.SANDBOX_PAGES) <= set(nav.URL_PATHS)
+
+
+def test_a_steps_page_becomes_a_link_to_that_page_in_the_app():
+    person = progress.start_with_new_persona(databases.sandbox(), "sim_check")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    app.session_state["lang"] = "vi"
+    app.run()  # st.navigation registers the pages; only then can a link find one
+    app.switch_page("pages/learning/lessons.py")
+    app.query_params["p"] = person["id"]
+    app.query_params["lesson"] = "sim_check"
+    app.run()
+    assert not app.exception
+    (link,) = [e.proto for e in app.get("page_link") if e.proto.label == "Mở trang để làm bước này"]
+    assert link.page == "phone" and link.query_string == f"p={person['id']}"
 
 
 def test_sandbox_pages_show_no_strip_without_a_lesson():

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbench import databases
 from workbench.sandbox import eid, personas
-from workbench.learning import workshop
+from workbench.learning.workshops import certificates, hall, nudges, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 VNEID = "vneid_activation"
@@ -45,8 +45,8 @@ def db(data_dir):
 
 
 @pytest.fixture
-def hall(db):
-    return workshop.create(db, name="Tối thứ Tư", place="Nhà văn hóa thôn 3", date="2026-11-25",
+def workshop(db):
+    return hall.create(db, name="Tối thứ Tư", place="Nhà văn hóa thôn 3", date="2026-11-25",
                            lessons_planned=[VNEID], starting_state="fresh")
 
 
@@ -65,7 +65,7 @@ def test_creating_without_a_name_says_what_to_fix_and_keeps_the_place(db):
     app.button[0].click().run()  # the form's only submit button
     assert "Hãy nhập tên buổi tập huấn." in texts(app)
     assert app.text_input(key="new_place").value == "Nhà văn hóa thôn 3"
-    assert workshop.list_all(db) == []
+    assert hall.list_all(db) == []
 
 
 def test_creating_a_workshop_shows_its_join_code_on_the_projector(db):
@@ -73,26 +73,26 @@ def test_creating_a_workshop_shows_its_join_code_on_the_projector(db):
     app.text_input(key="new_name").input("Tối thứ Tư")
     app.text_input(key="new_place").input("Nhà văn hóa thôn 3")
     app.button[0].click().run()
-    [made] = workshop.list_all(db)
+    [made] = hall.list_all(db)
     assert app.query_params["w"] == made["id"]
     shown = texts(app)
     assert made["join_code"][:3] in shown and made["join_code"][3:] in shown
     assert "http" in shown and f"join?code={made['join_code']}" in "\n".join(c.value for c in app.code)
 
 
-def test_the_trainer_approves_vneid_for_the_whole_workshop(db, hall):
-    ids = [workshop.join(db, hall["join_code"], n)["persona_id"] for n in ("Bà Lan", "Ông Tư")]
-    app = page("learning/workshop_trainer.py", w=hall["id"])
+def test_the_trainer_approves_vneid_for_the_whole_workshop(db, workshop):
+    ids = [hall.join(db, workshop["join_code"], n)["persona_id"] for n in ("Bà Lan", "Ông Tư")]
+    app = page("learning/workshop_trainer.py", w=workshop["id"])
     app.button(key="bulk_approve").click().run()
     assert "Đã duyệt cho 2 người." in texts(app)
     assert all(eid.account(db, i)["registration"] == "approved" for i in ids)
 
 
-def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, hall):
-    other = workshop.create(db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
-    mine = workshop.join(db, hall["join_code"], "Bà Lan")["persona_id"]
-    theirs = workshop.join(db, other["join_code"], "Em Thảo")["persona_id"]
-    app = page("learning/workshop_trainer.py", w=hall["id"])
+def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, workshop):
+    other = hall.create(db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
+    mine = hall.join(db, workshop["join_code"], "Bà Lan")["persona_id"]
+    theirs = hall.join(db, other["join_code"], "Em Thảo")["persona_id"]
+    app = page("learning/workshop_trainer.py", w=workshop["id"])
     app.button(key="reset_workshop").click().run()
     assert "Hãy đánh dấu ô xác nhận" in texts(app)
     assert personas.get(db, mine)
@@ -102,41 +102,41 @@ def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, hall):
     assert "Đã xóa 1 nhân vật" in texts(app)
 
 
-def test_ending_stops_the_join_code(db, hall):
-    app = page("learning/workshop_trainer.py", w=hall["id"])
+def test_ending_stops_the_join_code(db, workshop):
+    app = page("learning/workshop_trainer.py", w=workshop["id"])
     app.button(key="end_workshop").click().run()
-    assert workshop.get(db, hall["id"])["status"] == "ended"
+    assert hall.get(db, workshop["id"])["status"] == "ended"
     assert "đã kết thúc" in texts(app)
 
 
-def test_the_trainer_page_speaks_english(db, hall):
-    app = page("learning/workshop_trainer.py", lang="en", w=hall["id"])
+def test_the_trainer_page_speaks_english(db, workshop):
+    app = page("learning/workshop_trainer.py", lang="en", w=workshop["id"])
     assert app.title[0].value == "Run a workshop"
     assert not app.exception
 
 
 # --- join ------------------------------------------------------------------------------------------
 
-def test_a_phone_joins_and_lands_in_the_first_lesson_with_its_token(db, hall):
-    app = through_app("learning/workshop_join.py", code=hall["join_code"])
+def test_a_phone_joins_and_lands_in_the_first_lesson_with_its_token(db, workshop):
+    app = through_app("learning/workshop_join.py", code=workshop["join_code"])
     assert "Tối thứ Tư" in texts(app)
     app.text_input(key="join_display_name").input("Bà Lan")
     app.button[0].click().run()
     assert not app.exception
-    [person] = workshop.participants(db, hall["id"])
+    [person] = hall.participants(db, workshop["id"])
     assert app.query_params["p"] == person["persona_id"]
     assert app.query_params["lesson"] == VNEID
     assert person["display_name"] == "Bà Lan" and person["role"] == "citizen"
 
 
-def test_joining_without_a_name_says_so_and_makes_nobody(db, hall):
-    app = through_app("learning/workshop_join.py", code=hall["join_code"])
+def test_joining_without_a_name_says_so_and_makes_nobody(db, workshop):
+    app = through_app("learning/workshop_join.py", code=workshop["join_code"])
     app.button[0].click().run()
     assert "Hãy nhập tên của bạn" in texts(app)
-    assert workshop.participants(db, hall["id"]) == []
+    assert hall.participants(db, workshop["id"]) == []
 
 
-def test_a_typed_wrong_code_is_explained_and_kept(db, hall):
+def test_a_typed_wrong_code_is_explained_and_kept(db, workshop):
     app = page("learning/workshop_join.py")
     app.text_input(key="join_code_typed").input("12 34")
     app.button[0].click().run()
@@ -144,28 +144,28 @@ def test_a_typed_wrong_code_is_explained_and_kept(db, hall):
     assert app.text_input(key="join_code_typed").value == "12 34"
 
 
-def test_a_typed_right_code_goes_on_to_the_name(db, hall):
+def test_a_typed_right_code_goes_on_to_the_name(db, workshop):
     app = page("learning/workshop_join.py")
-    app.text_input(key="join_code_typed").input(f"{hall['join_code'][:3]} {hall['join_code'][3:]}")
+    app.text_input(key="join_code_typed").input(f"{workshop['join_code'][:3]} {workshop['join_code'][3:]}")
     app.button[0].click().run()
-    assert app.query_params["code"] == hall["join_code"]
+    assert app.query_params["code"] == workshop["join_code"]
     assert app.text_input(key="join_display_name")
 
 
-def test_reopening_the_token_link_resumes_in_the_lesson(db, hall):
-    joined = workshop.join(db, hall["join_code"], "Bà Lan")
+def test_reopening_the_token_link_resumes_in_the_lesson(db, workshop):
+    joined = hall.join(db, workshop["join_code"], "Bà Lan")
     app = through_app("learning/workshop_join.py", p=joined["persona_id"])
     assert not app.exception
     assert app.query_params["lesson"] == VNEID and app.query_params["p"] == joined["persona_id"]
 
 
-def test_an_unknown_token_is_explained(db, hall):
+def test_an_unknown_token_is_explained(db, workshop):
     app = page("learning/workshop_join.py", p="not-a-real-token")
     assert "không còn dùng được" in texts(app)
 
 
-def test_the_persona_chooser_never_offers_a_participants_persona(db, hall):
-    joined = workshop.join(db, hall["join_code"], "Bà Lan")
+def test_the_persona_chooser_never_offers_a_participants_persona(db, workshop):
+    joined = hall.join(db, workshop["join_code"], "Bà Lan")
     demo = personas.create(db, seed=3)
     app = page("sandbox/personas.py")
     options = app.selectbox(key="persona_pick").options
@@ -173,9 +173,9 @@ def test_the_persona_chooser_never_offers_a_participants_persona(db, hall):
     assert not any(personas.get(db, joined["persona_id"])["full_name"] in o for o in options)
 
 
-def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(db, hall):
-    joined = workshop.join(db, hall["join_code"], "Bà Lan")
-    workshop.nudge(db, hall["id"], joined["persona_id"], "Bác mở tin nhắn mới nhất nhé")
+def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(db, workshop):
+    joined = hall.join(db, workshop["join_code"], "Bà Lan")
+    nudges.nudge(db, workshop["id"], joined["persona_id"], "Bác mở tin nhắn mới nhất nhé")
     app = page("home.py", p=joined["persona_id"])
     assert "Bác mở tin nhắn mới nhất nhé" in "\n".join(w.value for w in app.warning)
     other = page("home.py")
@@ -184,20 +184,20 @@ def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(
 
 # --- report ----------------------------------------------------------------------------------------
 
-def test_the_report_offers_csv_pdf_and_certificates(db, hall):
-    workshop.simulate(db, hall["id"], participants_count=6, seed=3)
-    app = page("learning/workshop_report.py", w=hall["id"])
+def test_the_report_offers_csv_pdf_and_certificates(db, workshop):
+    simulate.simulate(db, workshop["id"], participants_count=6, seed=3)
+    app = page("learning/workshop_report.py", w=workshop["id"])
     assert not app.exception
     assert app.metric[0].value == "6"
     assert len(app.get("download_button")) >= 2
     assert "Chọn buổi tập huấn" in [s.label for s in app.selectbox]
 
 
-def test_a_certificate_code_can_be_checked(db, hall):
-    joined = workshop.join(db, hall["join_code"], "Anh Minh")
-    workshop.simulate(db, hall["id"], participants_count=3, seed=1)
-    issued = workshop.issue_certificates(db, hall["id"])
-    app = page("learning/workshop_report.py", w=hall["id"])
+def test_a_certificate_code_can_be_checked(db, workshop):
+    joined = hall.join(db, workshop["join_code"], "Anh Minh")
+    simulate.simulate(db, workshop["id"], participants_count=3, seed=1)
+    issued = certificates.issue_certificates(db, workshop["id"])
+    app = page("learning/workshop_report.py", w=workshop["id"])
     if issued:
         app.text_input(key="verify_code").input(issued[0]["code"].lower())
         app.button[0].click().run()
@@ -208,8 +208,8 @@ def test_a_certificate_code_can_be_checked(db, hall):
     assert joined
 
 
-def test_the_report_page_asks_for_a_tracker_sign_in_before_the_bridge(db, hall):
-    workshop.join(db, hall["join_code"], "Bà Lan")
-    app = page("learning/workshop_report.py", w=hall["id"])
+def test_the_report_page_asks_for_a_tracker_sign_in_before_the_bridge(db, workshop):
+    hall.join(db, workshop["join_code"], "Bà Lan")
+    app = page("learning/workshop_report.py", w=workshop["id"])
     assert "Thêm người dân thật" in "\n".join(s.value for s in app.subheader)
     assert not any(t.key == "tracker_full_name" for t in app.text_input)  # nothing real before sign-in

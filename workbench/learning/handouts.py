@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 
 from workbench import i18n, pdf
-from workbench.learning import lessons
+from workbench.learning.lessons import catalogue
+from workbench.learning.lessons.model import Lesson
 
 ACCENT = (21, 101, 192)
 
@@ -32,7 +33,7 @@ class _Handout(pdf.Document):
         self.set_text_color(0, 0, 0)
 
 
-def handout_pdf(lesson: lessons.Lesson, lang: str = "vi", *, trainer: bool = False) -> bytes:
+def handout_pdf(lesson: Lesson, lang: str = "vi", *, trainer: bool = False) -> bytes:
     """The lesson's A4 step card as PDF bytes."""
     doc = _Handout(sandbox=False, title=lesson.title[lang])
     doc.footer_text = _t("pdf_footer", lang, number=lesson.number, id=lesson.id)
@@ -89,7 +90,7 @@ def handout_pdf(lesson: lessons.Lesson, lang: str = "vi", *, trainer: bool = Fal
 
 def _step_box(doc, lesson, step, number: int, lang: str, trainer: bool) -> None:
     """One numbered step: a light box, the drawing on the right when the step has one."""
-    image = (lessons.LESSONS_DIR / step.image) if step.image else None
+    image = (catalogue.LESSONS_DIR / step.image) if step.image else None
     needed = 48 + (14 if trainer else 0)
     if doc.get_y() + needed > doc.h - 18:
         doc.add_page()
@@ -141,7 +142,7 @@ def _drawing(path) -> io.BytesIO:
 
 def all_handouts_pdf(lang: str = "vi", *, trainer: bool = False) -> list[tuple[str, bytes]]:
     """Every lesson's card: ``[(file name, PDF bytes)]``."""
-    found, _ = lessons.load_all()
+    found, _ = catalogue.load_all()
     suffix = "-trainer" if trainer else ""
     return [(f"lesson-{lesson.number:02d}-{lesson.id}-{lang}{suffix}.pdf", handout_pdf(lesson, lang, trainer=trainer))
             for lesson in found]

@@ -10,7 +10,8 @@ real person, never the fake persona.
 from __future__ import annotations
 
 from workbench import clock, events, store
-from workbench.learning import workshop
+from workbench.learning.workshops import hall
+from workbench.learning.workshops.hall import WorkshopError
 from workbench.tracker import auth as tracker_auth
 
 
@@ -23,13 +24,13 @@ def add_to_tracker(db, tracker_db, user: dict, workshop_id: str, persona_id: str
     the tracker, and nothing of the real person comes back to the sandbox (only a date mark
     that this participant was added). The tracker checks permissions and every field.
     """
-    found = workshop.participant(db, persona_id)
+    found = hall.participant(db, persona_id)
     if found is None or found["workshop_id"] != workshop_id:
-        raise workshop.WorkshopError("workshop.error.not_participant", field="persona")
+        raise WorkshopError("workshop.error.not_participant", field="persona")
     if not consent:
-        raise workshop.WorkshopError("workshop.error.consent_required", field="consent")
+        raise WorkshopError("workshop.error.consent_required", field="consent")
     if found["tracked_at"]:
-        raise workshop.WorkshopError("workshop.error.already_tracked", field="persona")
+        raise WorkshopError("workshop.error.already_tracked", field="persona")
     citizen_id = tracker_auth.add_citizen(tracker_db, user, source="workshop", **citizen)
     with store.write(db):
         db.execute("update workshop_participants set tracked_at = ? where persona_id = ?",
