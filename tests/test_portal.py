@@ -182,3 +182,20 @@ def test_logout_is_recorded(sandbox_db):
     pid = new(sandbox_db, "ready")["id"]
     portal.logout(sandbox_db, pid)
     assert last_event(sandbox_db, pid)["kind"] == "portal.logout"
+
+
+def test_a_registration_left_waiting_while_vneid_made_the_account_ends_with_a_message(sandbox_db):
+    """Found by the identity state machine: the registration's last step inserted a second account
+    (a database error on the page) when a VNeID login had made one meanwhile."""
+    person = scenarios.create(sandbox_db, "ready", seed=21)
+    pid = person["id"]
+    sandbox_db.execute("delete from portal_accounts where persona_id = ?", [pid])
+    sandbox_db.execute("insert or replace into portal_registrations (persona_id, step, email) values (?, 'password', '')",
+                       [pid])
+    sandbox_db["portal_accounts"].insert({"persona_id": pid, "method": "vneid", "password_hash": None, "email": "",
+                                          "created_at": "2026-12-01T08:00:00"})
+    with pytest.raises(IdentityError) as refused:
+        portal.set_registration_password(sandbox_db, pid, "Dichvucong@2024", "Dichvucong@2024")
+    assert refused.value.key == "portal.error.already_registered"
+    assert sandbox_db.execute("select count(*) from portal_accounts where persona_id = ?", [pid]).fetchone()[0] == 1
+    assert portal.registration_step(sandbox_db, pid) == "done"

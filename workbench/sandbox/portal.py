@@ -207,11 +207,20 @@ def set_registration_password(db, persona_id: str, password: str, confirm: str) 
         # The invariant, checked again at the moment the account is made.
         if not (phone.is_standardised(db, persona_id) or eid.level(db, persona_id) == 2):
             raise PortalError("portal.error.sim_not_standardised")
-        email = db.execute("select email from portal_registrations where persona_id = ?", [persona_id]).fetchone()[0]
-        db["portal_accounts"].insert({"persona_id": persona_id, "method": "sim", "password_hash": password_hash,
-                                      "email": email, "created_at": clock.now(db).isoformat()})
+        # Logging in with VNeID while this registration waited made the account already.
+        already = has_account(db, persona_id)
+        if not already:
+            email = db.execute("select email from portal_registrations where persona_id = ?",
+                               [persona_id]).fetchone()[0]
+            db["portal_accounts"].insert({"persona_id": persona_id, "method": "sim", "password_hash": password_hash,
+                                          "email": email, "created_at": clock.now(db).isoformat()})
         db.execute("update portal_registrations set step = 'done' where persona_id = ?", [persona_id])
-        events.record(db, "portal.registered", persona_id=persona_id, method="sim")
+        if already:
+            events.record(db, "portal.register_refused", persona_id=persona_id, reason="already_registered")
+        else:
+            events.record(db, "portal.registered", persona_id=persona_id, method="sim")
+    if already:
+        raise PortalError("portal.error.already_registered")
 
 
 # --- log-in -----------------------------------------------------------------------------
