@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from workbench import clock, events, store
 from workbench.learning import lessons, workshop
-from workbench.sandbox import (catalogue, dossiers, eid, health_book, otp, payments, personas, phone, portal, scams, scenarios)
+from workbench.sandbox import (catalogue, eid, health_book, otp, personas, phone, portal, scams, scenarios)
+from workbench.sandbox.dossiers import schema as dossier_schema
+from workbench.sandbox.payments import schema as payment_schema
 from workbench.tracker import schema as tracker_schema
 
 # Applied in this order; names of sets and migrations are stored in each database, so a
@@ -28,8 +30,8 @@ SANDBOX_MIGRATIONS = (
     eid.migrations,
     portal.migrations,
     health_book.migrations,
-    dossiers.migrations,
-    payments.migrations,
+    dossier_schema.migrations,
+    payment_schema.migrations,
     lessons.migrations,
     workshop.migrations,
 )
@@ -37,7 +39,7 @@ TRACKER_MIGRATIONS = (tracker_schema.migrations,)
 
 # Modules that record sandbox events, each with ``EVENT_KINDS = {"kind": "meaning"}``.
 EVENT_SOURCES = (
-    events, phone, otp, eid, portal, health_book, dossiers, payments, lessons, workshop,
+    events, phone, otp, eid, portal, health_book, dossier_schema, payment_schema, lessons, workshop,
     scenarios, scams, catalogue,
 )
 

@@ -16,6 +16,7 @@ from pages._ui.lesson_strip import page_link
 from pages._ui.persona import current_persona, set_persona
 from workbench import i18n, network
 from workbench.sandbox import scenarios
+from workbench.sandbox.payments import scenario_settings
 from workbench.learning import lessons
 
 SIZES = {"normal": 1.0, "large": 1.2, "huge": 1.45}
@@ -136,14 +137,12 @@ def practice_card(persona, setup: dict) -> None:
     practice secrets of the starting state, and what this lesson's setups handed over."""
     with st.expander(t("lessons.practice.title"), icon=":material/badge:"):
         creds = scenarios.credentials()
-        from workbench.sandbox import payments
-
         rows = [(t("lessons.practice.name"), persona["full_name"]), (t("lessons.practice.cccd"), persona["cccd"]),
                 (t("lessons.practice.phone"), persona["phone"]),
                 (t("lessons.practice.vneid_password"), creds["vneid_password"]),
                 (t("lessons.practice.passcode"), creds["passcode"]),
                 (t("lessons.practice.portal_password"), creds["portal_password"]),
-                (t("lessons.practice.wallet_passcode"), payments.scenario_defaults()["scenario_passcode"])]
+                (t("lessons.practice.wallet_passcode"), scenario_settings.scenario_defaults()["scenario_passcode"])]
         st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows))
         st.caption(t("lessons.practice.note"))
     shown = []

@@ -27,7 +27,9 @@ from sqlite_utils.migrations import Migrations
 
 from workbench import clock, data as data_files, events, i18n, store
 from workbench.errors import Refusal
-from workbench.sandbox import dossiers, eid, payments, paytokens, personas, portal, scams, scenarios
+from workbench.sandbox import eid, personas, portal, scams, scenarios
+from workbench.sandbox.dossiers import desk, records, samples
+from workbench.sandbox.payments import desk_qr, providers, tokens
 
 ROOT = data_files.ROOT
 LESSONS_DIR = data_files.LESSONS
@@ -537,7 +539,7 @@ def _matches(event: dict, matcher: dict) -> bool:
 def evaluate_check(check: dict, log: list[dict], dossiers: list[dict] | None = None) -> int | None:
     """The id of the event that satisfied ``check`` in ``log`` (oldest first), else None.
 
-    ``dossiers`` is the persona's dossiers (``dossiers.for_persona``) restricted to those the
+    ``dossiers`` is the persona's dossiers (``records.for_persona``) restricted to those the
     learner touched during the lesson; a dossier check holds on the latest event naming it.
     A manual check never holds here: only the learner's tick does it.
     """
@@ -584,7 +586,7 @@ def _uses_dossiers(check: dict) -> bool:
 def _lesson_dossiers(db, persona_id: str, log: list[dict]) -> list[dict]:
     """The persona's dossiers that an event during the lesson names (by payload ``code``)."""
     codes = {e["payload"].get("code") for e in log if e["payload"].get("code")}
-    return [d for d in dossiers.for_persona(db, persona_id) if d.get("code") in codes]
+    return [d for d in records.for_persona(db, persona_id) if d.get("code") in codes]
 
 
 # --- step setups -----------------------------------------------------------------------------
@@ -597,25 +599,25 @@ def _lesson_dossiers(db, persona_id: str, log: list[dict]) -> list[dict]:
 
 def _setup_fee_dossier(db, persona_id: str) -> dict:
     """A temporary-residence dossier filed at the desk, its fee still to pay through the portal."""
-    row = dossiers.file_at_desk(db, persona_id, "tam_tru", actor="system")
+    row = desk.file_at_desk(db, persona_id, "tam_tru", actor="system")
     return {"code": row["code"], "amount": row["amount_due"]}
 
 
 def _qr_output(request: dict) -> dict:
-    return {"qr_request": request["id"], "qr_code": paytokens.format_typed_code(request["code"]),
+    return {"qr_request": request["id"], "qr_code": tokens.format_typed_code(request["code"]),
             "qr_token": request["token"], "amount": request["amount"]}
 
 
 def _setup_desk_qr(db, persona_id: str) -> dict:
     """A desk QR for a certified-copy fee, for learners with no trainer projecting one."""
-    request = payments.issue_desk_qr(db, 4000, payments.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    request = desk_qr.issue_desk_qr(db, 4000, providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
     return _qr_output(request)
 
 
 def _setup_scam_qr(db, persona_id: str) -> dict:
     """A 'scammer's' copy of a desk QR: the same reference, a look-alike payee, more money."""
-    original = payments.issue_desk_qr(db, 4000, payments.fee_payee_id(), "Chung thuc ban sao", actor="system")
-    return _qr_output(payments.issue_scam_qr(db, original["id"], actor="system"))
+    original = desk_qr.issue_desk_qr(db, 4000, providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    return _qr_output(desk_qr.issue_scam_qr(db, original["id"], actor="system"))
 
 
 SCAM_SMS_EXAMPLE = "sms_hoan_tien"  # sandbox_data/scam_examples.toml (issue 5)
@@ -636,9 +638,9 @@ def _setup_desk_practice(db, persona_id: str) -> dict:
     """Tonight's queue for the desk lesson, filed under the learner's persona (so the desk's
     actions land in the learner's event log): two birth registrations filed online, one with a
     blurry birth certificate, and a walk-in temporary-residence dossier already received."""
-    blurry = dossiers.file_sample(db, persona_id, "khai_sinh", variants={"giay_chung_sinh": "blurry"})["code"]
-    clear = dossiers.file_sample(db, persona_id, "khai_sinh")["code"]
-    walk_in = dossiers.file_at_desk(db, persona_id, "tam_tru", actor="system")["code"]
+    blurry = samples.file_sample(db, persona_id, "khai_sinh", variants={"giay_chung_sinh": "blurry"})["code"]
+    clear = samples.file_sample(db, persona_id, "khai_sinh")["code"]
+    walk_in = desk.file_at_desk(db, persona_id, "tam_tru", actor="system")["code"]
     return {"codes": [blurry, clear, walk_in]}
 
 
