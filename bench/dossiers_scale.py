@@ -96,7 +96,7 @@ def file_all(db) -> float:
             if step < 0.40:
                 if row["fee"]:
                     desk.record_payment(db, row["code"], payment_id=f"p-{row['code']}",
-                                            channel=rng.choice(["portal", "portal", "cash"]))
+                                        channel=rng.choice(["portal", "portal", "cash"]))
                 desk.approve(db, row["code"])
             if step < 0.25:
                 desk.return_result(db, row["code"])

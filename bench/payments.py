@@ -42,7 +42,7 @@ def main() -> None:
         for pid, request in slice_:
             start = time.perf_counter()
             gateway.pay(conn, pid, desk_qr.request_payable(request), provider_id="chim_en", passcode=PASSCODE,
-                         attempt_key=gateway.new_attempt_key())
+                        attempt_key=gateway.new_attempt_key())
             with lock:
                 latencies.append(time.perf_counter() - start)
 
@@ -64,7 +64,7 @@ def main() -> None:
         conn = databases.sandbox()
         try:
             outcomes.append(gateway.pay(conn, people[0], desk_qr.request_payable(contested), provider_id="chim_en",
-                                         passcode=PASSCODE, attempt_key=f"k{n}")["id"])
+                                        passcode=PASSCODE, attempt_key=f"k{n}")["id"])
         except payment_schema.PaymentError as error:
             outcomes.append(error.key)
 

@@ -94,7 +94,7 @@ def test_bad_answers_name_each_field_and_keep_nothing_half_saved(sandbox_db, per
     code = citizen.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
     with pytest.raises(dossier_schema.DossierError) as refused:
         citizen.save_answers(sandbox_db, persona["id"], code, "copies",
-                              {"document_name": "Bằng", "pages": "ba", "copies": "0"})
+                             {"document_name": "Bằng", "pages": "ba", "copies": "0"})
     assert refused.value.errors == {"pages": "dossiers.error.number", "copies": "dossiers.error.number_range"}
     assert "pages" not in records.get_own(sandbox_db, persona["id"], code)["answers"]
     assert "dossier.action_refused" in kinds(sandbox_db, persona["id"])

@@ -57,7 +57,7 @@ def pay_portal(db, pid, code):
     gateway.start(db, pid, payable)
     provider = wallet_provider(db, pid)
     return gateway.pay(db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
-                        attempt_key=gateway.new_attempt_key())
+                       attempt_key=gateway.new_attempt_key())
 
 
 def portal_vneid_login(db, pid):

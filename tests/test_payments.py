@@ -39,7 +39,7 @@ def reasons(db, persona_id):
 
 def pay_wallet(db, persona_id, payable, key=None, passcode=PASSCODE):
     return gateway.pay(db, persona_id, payable, provider_id="chim_en", passcode=passcode,
-                        attempt_key=key or gateway.new_attempt_key())
+                       attempt_key=key or gateway.new_attempt_key())
 
 
 # --- the portal gateway ---------------------------------------------------------------------
@@ -89,11 +89,11 @@ def test_a_bank_payment_is_authorised_with_the_otp_texted_to_the_simulated_phone
     assert phone.inbox(sandbox_db, persona["id"])[0]["sender"] == "Lúa Vàng"
     with pytest.raises(payment_schema.PaymentError) as wrong:
         gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code="000000",
-                     attempt_key="a")
+                    attempt_key="a")
     assert wrong.value.key == "payments.error.wrong_otp" and wrong.value.params == {"left": 2}
     code = gateway.latest_payment_otp_for_tests(sandbox_db, persona["id"])
     payment = gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code,
-                           attempt_key="b")
+                          attempt_key="b")
     assert payment["account_id"] == ledger.bank_id(persona["id"])
     assert wallet.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - 20_000
 
@@ -279,7 +279,7 @@ def test_concurrent_attempts_on_one_desk_qr_move_the_money_once(sandbox_db, data
         barrier.wait()
         try:
             results.append(gateway.pay(db, pid, payable, provider_id="chim_en", passcode=PASSCODE,
-                                        attempt_key=f"tab-{n % 3}")["id"])
+                                       attempt_key=f"tab-{n % 3}")["id"])
         except payment_schema.PaymentError as error:
             results.append(error.key)
 
@@ -323,7 +323,7 @@ def test_the_ledger_sums_to_every_balance_and_no_balance_goes_negative(sandbox_d
                 wallet.arm_scenario(sandbox_db, pid, "insufficient_balance")
             else:
                 ledger.transfer(sandbox_db, "adjustment", ledger.wallet_id(pid),
-                                  ledger.wallet_id(people[1 - who]), amount)
+                                ledger.wallet_id(people[1 - who]), amount)
         except payment_schema.PaymentError as error:
             assert error.reason == "insufficient_balance" or error.key == "wallet.error.bank_insufficient"
         assert ledger.ledger_problems(sandbox_db) == []

@@ -89,7 +89,7 @@ def many_payloads(sandbox_db, monkeypatch):
             monkeypatch.setattr(network, "lan_addresses", lambda: [])
         for n in range(40):
             request = desk_qr.issue_desk_qr(sandbox_db, 1000 + 970_400 * n, providers.fee_payee_id(),
-                                             f"Phí 000201 9704{n:02d} A000000727")
+                                            f"Phí 000201 9704{n:02d} A000000727")
             out.append(request["payload"])
     out += [desk_qr.issue_scam_qr(sandbox_db, desk_qr.issue_desk_qr(
         sandbox_db, 20_000, providers.fee_payee_id(), "Phí")["id"])["payload"]]

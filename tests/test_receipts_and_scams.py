@@ -15,7 +15,7 @@ def paid(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=31)
     request = desk_qr.issue_desk_qr(sandbox_db, 12_000, providers.fee_payee_id(), "Phí chứng thực")
     payment = gateway.pay(sandbox_db, person["id"], desk_qr.request_payable(request), provider_id="chim_en",
-                           passcode=PASSCODE, attempt_key="k")
+                          passcode=PASSCODE, attempt_key="k")
     return person, payment
 
 

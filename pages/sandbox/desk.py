@@ -215,8 +215,8 @@ if state.get("desk.last_filter") != (chosen, search):
     state["desk.page"] = 0
 page_no = state.get("desk.page", 0)
 rows, total = desk.desk_queue(db, status=chosen if chosen not in ("", "overdue") else None,
-                                  overdue_only=chosen == "overdue", code=search or None,
-                                  limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
+                              overdue_only=chosen == "overdue", code=search or None,
+                              limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
 pages = max(1, -(-total // PAGE_SIZE))
 st.caption(" · ".join(f"{filter_labels[s]} {counts.get(s, 0)}" for s in filters if s and counts.get(s)))
 st.caption(t("desk.total", count=total) + " · " + t("desk.page", page=page_no + 1, pages=pages))

@@ -47,7 +47,7 @@ def issue_form() -> None:
             return
         try:
             request = desk_qr.issue_desk_qr(db, int(amount), payee_id, reference, minutes=int(minutes),
-                                             dossier_code=chosen)
+                                            dossier_code=chosen)
         except payment_schema.PaymentError as error:
             ui.show_error(error)
         else:

@@ -100,7 +100,7 @@ else:
             else:
                 try:
                     payment = gateway.pay(db, pid, payable, provider_id=wallet_provider["id"], passcode=secret,
-                                           attempt_key=state["attempt"])
+                                          attempt_key=state["attempt"])
                 except payment_schema.PaymentPending as pending:
                     st.warning(t("payments.gateway.pending_body"), icon=":material/hourglass_top:")
                     state["pending"] = pending.payment_id

@@ -155,7 +155,7 @@ elif step == "authorise":
             else:
                 try:
                     payment = gateway.pay(db, pid, payable, provider_id=chosen["id"], attempt_key=flow["attempt"],
-                                           **({"otp_code": secret} if method == "otp" else {"passcode": secret}))
+                                          **({"otp_code": secret} if method == "otp" else {"passcode": secret}))
                 except payment_schema.PaymentPending as pending:
                     flow["payment_id"] = pending.payment_id
                     go("pending")
