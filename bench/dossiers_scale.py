@@ -73,7 +73,7 @@ def desk_page_lines(db) -> str:
     blank = Path(tempfile.mkdtemp()) / "blank.py"
     blank.write_text("import streamlit as st\nst.title('blank')\n", encoding="utf-8")
     _, empty, _ = page_seconds(blank)
-    first, rerun, changed = page_seconds(ROOT / "pages" / "sandbox_desk.py",
+    first, rerun, changed = page_seconds(ROOT / "pages" / "sandbox" / "desk.py",
                                          before=lambda: events.record(db, "catalogue.searched", actor="system"))
     return (f"  desk page under AppTest, rerun    {rerun * 1000:8.1f} ms   (target < 500 ms; a blank page: "
             f"{empty * 1000:.1f} ms; first run with Streamlit start-up: {first * 1000:.0f} ms)\n"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import clock, databases, events
+from workbench import clock, databases, events, passwords
 from workbench.sandbox import scenarios
 from workbench.sandbox.dossiers import desk, records
 from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, scenario_settings, wallet
@@ -221,6 +221,16 @@ def test_every_documented_scenario_has_what_the_learner_sees_in_both_languages()
 
 
 # --- the wallet ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["12345", "1234567", "12a456", "\u0661\u0662\u0663\u0664\u0665\u0666", "123 456", ""])
+def test_one_passcode_rule_refuses_what_is_not_six_ascii_digits(typed):
+    """The wallet, VNeID and the pages all ask ``passwords.is_passcode`` (issue 12)."""
+    assert not passwords.is_passcode(typed)
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        wallet.validate_passcode(typed)
+    assert refused.value.key == "wallet.error.passcode_format"
+    assert passwords.is_passcode("390271")
+
 
 def test_a_fresh_persona_sets_a_passcode_weak_ones_are_refused(sandbox_db):
     from workbench.sandbox import personas
