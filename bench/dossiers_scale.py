@@ -27,8 +27,9 @@ os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-dossiers-")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from workbench import databases, events, store  # noqa: E402
-from workbench.sandbox import catalogue, dossiers, personas
+from workbench import clock, databases, events, store  # noqa: E402
+from workbench.sandbox import catalogue, personas
+from workbench.sandbox.dossiers import citizen, desk, kpis, records, samples
 
 PERSONAS, EACH, BIG = 50, 20, 100_000
 RUNS = 7
@@ -72,7 +73,7 @@ def desk_page_lines(db) -> str:
     blank = Path(tempfile.mkdtemp()) / "blank.py"
     blank.write_text("import streamlit as st\nst.title('blank')\n", encoding="utf-8")
     _, empty, _ = page_seconds(blank)
-    first, rerun, changed = page_seconds(ROOT / "pages" / "sandbox_desk.py",
+    first, rerun, changed = page_seconds(ROOT / "pages" / "sandbox" / "desk.py",
                                          before=lambda: events.record(db, "catalogue.searched", actor="system"))
     return (f"  desk page under AppTest, rerun    {rerun * 1000:8.1f} ms   (target < 500 ms; a blank page: "
             f"{empty * 1000:.1f} ms; first run with Streamlit start-up: {first * 1000:.0f} ms)\n"
@@ -86,20 +87,20 @@ def file_all(db) -> float:
     for n in range(PERSONAS):
         person = personas.create(db, seed=1000 + n)
         for _ in range(EACH):
-            row = dossiers.file_sample(db, person["id"], rng.choice(procedures))
+            row = samples.file_sample(db, person["id"], rng.choice(procedures))
             step = rng.random()
             if step < 0.75:
-                dossiers.receive(db, row["code"])
+                desk.receive(db, row["code"])
             if step < 0.55:
-                dossiers.process(db, row["code"])
+                desk.process(db, row["code"])
             if step < 0.40:
                 if row["fee"]:
-                    dossiers.record_payment(db, row["code"], payment_id=f"p-{row['code']}",
-                                            channel=rng.choice(["portal", "portal", "cash"]))
-                dossiers.approve(db, row["code"])
+                    desk.record_payment(db, row["code"], payment_id=f"p-{row['code']}",
+                                        channel=rng.choice(["portal", "portal", "cash"]))
+                desk.approve(db, row["code"])
             if step < 0.25:
-                dossiers.return_result(db, row["code"])
-                dossiers.rate(db, person["id"], row["code"], rng.choice([3, 4, 5, 5, 5]))
+                desk.return_result(db, row["code"])
+                citizen.rate(db, person["id"], row["code"], rng.choice([3, 4, 5, 5, 5]))
     return time.perf_counter() - start
 
 
@@ -111,7 +112,7 @@ def grow_to(db, target: int) -> float:
     templates = [dict(zip(columns, values)) for values in cursor.fetchall()]
     have = len(templates)
     start = time.perf_counter()
-    now = dossiers.clock.now(db)
+    now = clock.now(db)
     rows, seen = [], {t["code"] for t in templates}
     for n in range(target - have):
         row = dict(rng.choice(templates))
@@ -124,7 +125,7 @@ def grow_to(db, target: int) -> float:
             if row.get(key):
                 row[key] = (dt.date.fromisoformat(row[key]) - shift).isoformat()
         while True:
-            code = f"DVC-{now - shift:%y%m%d}-" + "".join(rng.choice(dossiers.CODE_ALPHABET) for _ in range(8))
+            code = f"DVC-{now - shift:%y%m%d}-" + "".join(rng.choice(records.CODE_ALPHABET) for _ in range(8))
             if code not in seen:
                 break
         seen.add(code)
@@ -138,20 +139,20 @@ def grow_to(db, target: int) -> float:
 def measure(db, label: str) -> None:
     total = db.execute("select count(*) from dossiers").fetchone()[0]
     first = time.perf_counter()
-    marked = dossiers.mark_overdue(db)
+    marked = desk.mark_overdue(db)
     first = time.perf_counter() - first
     print(f"\n== {label}: {total:,} dossiers ({load()})")
     print(f"  mark_overdue, first call          {first * 1000:8.1f} ms  ({marked:,} newly overdue recorded once)")
-    print(f"  mark_overdue, steady state        {timed(lambda: dossiers.mark_overdue(db)) * 1000:8.1f} ms")
-    print(f"  desk_queue, first page            {timed(lambda: dossiers.desk_queue(db)) * 1000:8.1f} ms")
-    print(f"  desk_queue, status=received       {timed(lambda: dossiers.desk_queue(db, status='received')) * 1000:8.1f} ms")
-    print(f"  desk_queue, overdue only          {timed(lambda: dossiers.desk_queue(db, overdue_only=True)) * 1000:8.1f} ms")
+    print(f"  mark_overdue, steady state        {timed(lambda: desk.mark_overdue(db)) * 1000:8.1f} ms")
+    print(f"  desk_queue, first page            {timed(lambda: desk.desk_queue(db)) * 1000:8.1f} ms")
+    print(f"  desk_queue, status=received       {timed(lambda: desk.desk_queue(db, status='received')) * 1000:8.1f} ms")
+    print(f"  desk_queue, overdue only          {timed(lambda: desk.desk_queue(db, overdue_only=True)) * 1000:8.1f} ms")
     last = max(0, (total // 20 - 1) * 20)
-    print(f"  desk_queue, last page (offset {last:,}) {timed(lambda: dossiers.desk_queue(db, offset=last)) * 1000:6.1f} ms")
-    print(f"  desk_queue, code search           {timed(lambda: dossiers.desk_queue(db, code='XYZ2')) * 1000:8.1f} ms")
-    print(f"  desk_queue, code search in 'Mới'  {timed(lambda: dossiers.desk_queue(db, status='submitted', code='AB')) * 1000:8.1f} ms")
-    print(f"  status_counts                     {timed(lambda: dossiers.status_counts(db)) * 1000:8.1f} ms")
-    print(f"  kpis (one aggregate)              {timed(lambda: dossiers.kpis(db)) * 1000:8.1f} ms")
+    print(f"  desk_queue, last page (offset {last:,}) {timed(lambda: desk.desk_queue(db, offset=last)) * 1000:6.1f} ms")
+    print(f"  desk_queue, code search           {timed(lambda: desk.desk_queue(db, code='XYZ2')) * 1000:8.1f} ms")
+    print(f"  desk_queue, code search in 'Mới'  {timed(lambda: desk.desk_queue(db, status='submitted', code='AB')) * 1000:8.1f} ms")
+    print(f"  status_counts                     {timed(lambda: desk.status_counts(db)) * 1000:8.1f} ms")
+    print(f"  kpis (one aggregate)              {timed(lambda: kpis.kpis(db)) * 1000:8.1f} ms")
     print(desk_page_lines(db))
 
 
@@ -170,7 +171,7 @@ def main() -> None:
     seconds = grow_to(db, BIG)
     print(f"\nbulk copy to {BIG:,}: {seconds:.1f} s")
     measure(db, "at scale")
-    k = dossiers.kpis(db)
+    k = kpis.kpis(db)
     print(f"\n  KPIs at scale: online {k['share_online']:.1%} (fully {k['share_online_full']:.1%}), "
           f"paid online {k['share_paid_online']:.1%}, early/on time/late {k['share_early']:.1%}/"
           f"{k['share_on_time']:.1%}/{k['share_late']:.1%}, satisfied {k['share_satisfied']:.1%}")

@@ -21,26 +21,28 @@ os.environ["CDS_DATA_DIR"] = tempfile.mkdtemp(prefix="cds-bench-pay-")
 os.environ.setdefault("CDS_PUBLIC_URL", "http://192.168.1.10:8501")
 
 from workbench import databases, qr  # noqa: E402
-from workbench.sandbox import payments, personas
+from workbench.sandbox import personas
+from workbench.sandbox.payments import desk_qr, gateway, ledger, providers, scenario_settings, wallet
+from workbench.sandbox.payments import schema as payment_schema
 
 PEOPLE, THREADS = 40, 8
-PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 
 
 def main() -> None:
     db = databases.sandbox()
     people = [personas.create(db, seed=n, starting_state="ready")["id"] for n in range(PEOPLE)]
     for pid in people:
-        payments.ensure_accounts(db, pid)
-    requests = [payments.issue_desk_qr(db, 10_000, payments.fee_payee_id(), f"Phí {n}") for n in range(PEOPLE)]
+        wallet.ensure_accounts(db, pid)
+    requests = [desk_qr.issue_desk_qr(db, 10_000, providers.fee_payee_id(), f"Phí {n}") for n in range(PEOPLE)]
     latencies, lock = [], threading.Lock()
 
     def worker(slice_):
         conn = databases.sandbox()
         for pid, request in slice_:
             start = time.perf_counter()
-            payments.pay(conn, pid, payments.request_payable(request), provider_id="chim_en", passcode=PASSCODE,
-                         attempt_key=payments.new_attempt_key())
+            gateway.pay(conn, pid, desk_qr.request_payable(request), provider_id="chim_en", passcode=PASSCODE,
+                        attempt_key=gateway.new_attempt_key())
             with lock:
                 latencies.append(time.perf_counter() - start)
 
@@ -55,15 +57,15 @@ def main() -> None:
     print(f"{PEOPLE} payments from {THREADS} threads: {elapsed:.2f} s, {PEOPLE / elapsed:.1f}/s, "
           f"median {statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms")
 
-    contested = payments.issue_desk_qr(db, 10_000, payments.fee_payee_id(), "Phí tranh chấp")
+    contested = desk_qr.issue_desk_qr(db, 10_000, providers.fee_payee_id(), "Phí tranh chấp")
     outcomes = []
 
     def storm(n):
         conn = databases.sandbox()
         try:
-            outcomes.append(payments.pay(conn, people[0], payments.request_payable(contested), provider_id="chim_en",
-                                         passcode=PASSCODE, attempt_key=f"k{n}")["id"])
-        except payments.PaymentError as error:
+            outcomes.append(gateway.pay(conn, people[0], desk_qr.request_payable(contested), provider_id="chim_en",
+                                        passcode=PASSCODE, attempt_key=f"k{n}")["id"])
+        except payment_schema.PaymentError as error:
             outcomes.append(error.key)
 
     threads = [threading.Thread(target=storm, args=(n,)) for n in range(THREADS)]
@@ -74,7 +76,7 @@ def main() -> None:
     paid = db.execute("select count(*) from payments where payable_ref = ?", [f"qr:{contested['id']}"]).fetchone()[0]
     print(f"{THREADS} simultaneous attempts on one QR: paid {paid} time(s); "
           f"refused {sum(1 for o in outcomes if o == 'payments.error.already_paid')} as already paid")
-    print(f"ledger problems: {len(payments.ledger_problems(db))}")
+    print(f"ledger problems: {len(ledger.ledger_problems(db))}")
 
     import zxingcpp
     from PIL import Image

@@ -12,7 +12,9 @@ from hypothesis import given, settings, strategies as st
 
 from tests.source import module_source
 from workbench import clock, databases, events, i18n
-from workbench.sandbox import documents, dossiers, personas
+from workbench.sandbox import documents, personas
+from workbench.sandbox.dossiers import citizen, desk, kpis, papers, records, rules, samples
+from workbench.sandbox.dossiers import schema as dossier_schema
 
 VN = clock.VN_TZ
 
@@ -40,7 +42,7 @@ def kinds(db, persona_id) -> list[str]:
 
 
 def filed(db, persona, procedure="khai_sinh", **kwargs) -> str:
-    return dossiers.file_sample(db, persona["id"], procedure, **kwargs)["code"]
+    return samples.file_sample(db, persona["id"], procedure, **kwargs)["code"]
 
 
 # --- working days --------------------------------------------------------------------------
@@ -55,24 +57,24 @@ def filed(db, persona, procedure="khai_sinh", **kwargs) -> str:
     ("2026-11-24T09:00", 7, "2026-12-03"),
 ])
 def test_due_dates_count_working_days_skipping_weekends_and_holidays(received, days, due):
-    assert dossiers.due_date(at(received), days) == dt.date.fromisoformat(due)
+    assert rules.due_date(at(received), days) == dt.date.fromisoformat(due)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 1)), st.integers(0, 20))
 def test_a_due_date_is_always_a_working_day_and_never_before_filing(moment, days):
-    due = dossiers.due_date(moment.replace(tzinfo=VN), days)
-    assert dossiers.is_working_day(due)
+    due = rules.due_date(moment.replace(tzinfo=VN), days)
+    assert rules.is_working_day(due)
     assert due >= moment.date()
-    assert sum(dossiers.is_working_day(moment.date() + dt.timedelta(n))
+    assert sum(rules.is_working_day(moment.date() + dt.timedelta(n))
                for n in range(1, (due - moment.date()).days + 1)) >= days
 
 
 # --- filing ----------------------------------------------------------------------------------
 
 def test_starting_a_dossier_prefills_the_applicant_from_the_population_database(sandbox_db, persona):
-    code = dossiers.start(sandbox_db, persona["id"], "khai_sinh")
-    row = dossiers.get_own(sandbox_db, persona["id"], code)
+    code = citizen.start(sandbox_db, persona["id"], "khai_sinh")
+    row = records.get_own(sandbox_db, persona["id"], code)
     assert row["status"] == "draft"
     assert row["answers"]["requester_name"] == persona["full_name"]
     assert row["answers"]["requester_cccd"] == persona["cccd"]
@@ -80,8 +82,8 @@ def test_starting_a_dossier_prefills_the_applicant_from_the_population_database(
 
 
 def test_a_locked_prefilled_field_cannot_be_changed_on_the_form(sandbox_db, persona):
-    code = dossiers.start(sandbox_db, persona["id"], "khai_sinh")
-    answers = dossiers.save_answers(sandbox_db, persona["id"], code, "requester", {
+    code = citizen.start(sandbox_db, persona["id"], "khai_sinh")
+    answers = citizen.save_answers(sandbox_db, persona["id"], code, "requester", {
         "requester_name": "Someone Else", "requester_cccd": "000000000000", "requester_phone": persona["phone"],
         "requester_address": "Thôn 9"})
     assert answers["requester_name"] == persona["full_name"]
@@ -89,12 +91,12 @@ def test_a_locked_prefilled_field_cannot_be_changed_on_the_form(sandbox_db, pers
 
 
 def test_bad_answers_name_each_field_and_keep_nothing_half_saved(sandbox_db, persona, frozen):
-    code = dossiers.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.save_answers(sandbox_db, persona["id"], code, "copies",
-                              {"document_name": "Bằng", "pages": "ba", "copies": "0"})
+    code = citizen.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.save_answers(sandbox_db, persona["id"], code, "copies",
+                             {"document_name": "Bằng", "pages": "ba", "copies": "0"})
     assert refused.value.errors == {"pages": "dossiers.error.number", "copies": "dossiers.error.number_range"}
-    assert "pages" not in dossiers.get_own(sandbox_db, persona["id"], code)["answers"]
+    assert "pages" not in records.get_own(sandbox_db, persona["id"], code)["answers"]
     assert "dossier.action_refused" in kinds(sandbox_db, persona["id"])
 
 
@@ -104,32 +106,32 @@ def test_bad_answers_name_each_field_and_keep_nothing_half_saved(sandbox_db, per
 ])
 def test_dates_are_typed_day_month_year(value, error):
     field = {"id": "child_birth_date", "type": "date", "required": True}
-    assert dossiers.validate_field(field, value, dt.date(2026, 1, 1))[1] == error
+    assert rules.validate_field(field, value, dt.date(2026, 1, 1))[1] == error
 
 
 def test_a_dossier_cannot_be_submitted_with_a_required_paper_missing(sandbox_db, persona):
-    code = dossiers.start(sandbox_db, persona["id"], "khai_sinh")
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.submit(sandbox_db, persona["id"], code)
+    code = citizen.start(sandbox_db, persona["id"], "khai_sinh")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.submit(sandbox_db, persona["id"], code)
     assert refused.value.key == "dossiers.error.missing_fields"
 
 
 def test_submitting_fixes_the_fee_and_the_due_date(sandbox_db, persona, frozen):
-    row = dossiers.get(sandbox_db, filed(sandbox_db, persona, "thuong_tru"))
+    row = records.get(sandbox_db, filed(sandbox_db, persona, "thuong_tru"))
     assert (row["status"], row["fee"], row["due_date"]) == ("submitted", 10000, "2026-12-03")
     assert row["amount_due"] == 10000
     assert "dossier.submitted" in kinds(sandbox_db, persona["id"])
 
 
 def test_an_upload_that_is_not_a_picture_is_refused_with_a_reason(sandbox_db, persona):
-    code = dossiers.start(sandbox_db, persona["id"], "khai_sinh")
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.attach(sandbox_db, persona["id"], code, "giay_chung_sinh", upload=b"%PDF-1.4 not a picture")
+    code = citizen.start(sandbox_db, persona["id"], "khai_sinh")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.attach(sandbox_db, persona["id"], code, "giay_chung_sinh", upload=b"%PDF-1.4 not a picture")
     assert refused.value.key == "dossiers.error.not_an_image"
     assert "dossier.document_rejected" in kinds(sandbox_db, persona["id"])
     picture = documents.sample_picture("giay_chung_sinh", "ok", persona)
-    dossiers.attach(sandbox_db, persona["id"], code, "giay_chung_sinh", upload=picture, filename="gcs.png")
-    assert dossiers.documents_of(sandbox_db, code)[0]["source"] == "upload"
+    citizen.attach(sandbox_db, persona["id"], code, "giay_chung_sinh", upload=picture, filename="gcs.png")
+    assert records.documents_of(sandbox_db, code)[0]["source"] == "upload"
 
 
 def test_the_persona_has_a_clear_a_blurry_and_a_wrong_photo_of_each_paper(persona):
@@ -143,12 +145,12 @@ def test_the_persona_has_a_clear_a_blurry_and_a_wrong_photo_of_each_paper(person
 
 def test_the_happy_path_through_every_desk_step(sandbox_db, persona):
     code = filed(sandbox_db, persona)
-    assert dossiers.receive(sandbox_db, code)["status"] == "received"
-    assert dossiers.process(sandbox_db, code)["status"] == "processing"
-    assert dossiers.approve(sandbox_db, code)["status"] == "result_ready"
-    assert dossiers.download_result(sandbox_db, persona["id"], code)[:5] == b"%PDF-"
-    assert dossiers.return_result(sandbox_db, code)["status"] == "returned"
-    dossiers.rate(sandbox_db, persona["id"], code, 5)
+    assert desk.receive(sandbox_db, code)["status"] == "received"
+    assert desk.process(sandbox_db, code)["status"] == "processing"
+    assert desk.approve(sandbox_db, code)["status"] == "result_ready"
+    assert papers.download_result(sandbox_db, persona["id"], code)[:5] == b"%PDF-"
+    assert desk.return_result(sandbox_db, code)["status"] == "returned"
+    citizen.rate(sandbox_db, persona["id"], code, 5)
     assert kinds(sandbox_db, persona["id"])[-7:] == [
         "dossier.received", "dossier.processing", "dossier.approved", "dossier.result_ready",
         "dossier.result_downloaded", "dossier.result_returned", "dossier.rated"]
@@ -156,31 +158,31 @@ def test_the_happy_path_through_every_desk_step(sandbox_db, persona):
 
 def test_a_fee_due_waits_for_payment_then_the_result_is_ready(sandbox_db, persona):
     code = filed(sandbox_db, persona, "tam_tru")
-    for action in (dossiers.receive, dossiers.process):
+    for action in (desk.receive, desk.process):
         action(sandbox_db, code)
-    assert dossiers.approve(sandbox_db, code)["status"] == "awaiting_payment"
-    assert dossiers.amount_due(sandbox_db, code) == 7000
-    row = dossiers.record_payment(sandbox_db, code, payment_id="pay-1", channel="portal")
+    assert desk.approve(sandbox_db, code)["status"] == "awaiting_payment"
+    assert records.amount_due(sandbox_db, code) == 7000
+    row = desk.record_payment(sandbox_db, code, payment_id="pay-1", channel="portal")
     assert (row["status"], row["amount_due"]) == ("result_ready", 0)
-    assert dossiers.record_payment(sandbox_db, code, payment_id="pay-1")["paid_at"]  # the same payment again: fine
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.record_payment(sandbox_db, code, payment_id="pay-2")
+    assert desk.record_payment(sandbox_db, code, payment_id="pay-1")["paid_at"]  # the same payment again: fine
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.record_payment(sandbox_db, code, payment_id="pay-2")
     assert refused.value.key == "dossiers.error.already_paid"
 
 
 def test_paying_before_approval_lets_approval_go_straight_to_the_result(sandbox_db, persona):
     code = filed(sandbox_db, persona, "tam_tru")
-    dossiers.record_payment(sandbox_db, code, payment_id="early", channel="portal")
-    for action in (dossiers.receive, dossiers.process):
+    desk.record_payment(sandbox_db, code, payment_id="early", channel="portal")
+    for action in (desk.receive, desk.process):
         action(sandbox_db, code)
-    assert dossiers.approve(sandbox_db, code)["status"] == "result_ready"
+    assert desk.approve(sandbox_db, code)["status"] == "result_ready"
 
 
 def test_nothing_to_pay_on_a_free_dossier(sandbox_db, persona):
     code = filed(sandbox_db, persona)
-    assert dossiers.amount_due(sandbox_db, code) == 0
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.record_payment(sandbox_db, code, payment_id="x")
+    assert records.amount_due(sandbox_db, code) == 0
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.record_payment(sandbox_db, code, payment_id="x")
     assert refused.value.key == "dossiers.error.nothing_to_pay"
 
 
@@ -189,71 +191,71 @@ def test_nothing_to_pay_on_a_free_dossier(sandbox_db, persona):
 ])
 def test_a_step_out_of_order_is_refused_and_recorded(sandbox_db, persona, action, args):
     code = filed(sandbox_db, persona)
-    with pytest.raises(dossiers.DossierError) as refused:
-        getattr(dossiers, action)(sandbox_db, code, *args)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        getattr(desk, action)(sandbox_db, code, *args)
     assert refused.value.key == "dossiers.error.not_allowed"
-    assert dossiers.get(sandbox_db, code)["status"] == "submitted"
+    assert records.get(sandbox_db, code)["status"] == "submitted"
     last = events.for_persona(sandbox_db, persona["id"])[-1]
     assert (last["kind"], last["payload"]["action"]) == ("dossier.action_refused", action)
 
 
 def test_only_the_desk_may_take_desk_actions(sandbox_db, persona):
     code = filed(sandbox_db, persona)
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.receive(sandbox_db, code, actor="persona")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.receive(sandbox_db, code, actor="persona")
     assert refused.value.key == "dossiers.error.desk_only"
-    assert dossiers.receive(sandbox_db, code, actor="trainer")["status"] == "received"
+    assert desk.receive(sandbox_db, code, actor="trainer")["status"] == "received"
 
 
 def test_refusing_needs_a_reason_and_ends_the_dossier(sandbox_db, persona):
     code = filed(sandbox_db, persona)
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.refuse(sandbox_db, code, "  ")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.refuse(sandbox_db, code, "  ")
     assert refused.value.key == "dossiers.error.reason_required"
-    row = dossiers.refuse(sandbox_db, code, "Không thuộc thẩm quyền của xã")
+    row = desk.refuse(sandbox_db, code, "Không thuộc thẩm quyền của xã")
     assert (row["status"], row["refuse_reason"]) == ("refused", "Không thuộc thẩm quyền của xã")
-    with pytest.raises(dossiers.DossierError):
-        dossiers.receive(sandbox_db, code)
-    dossiers.rate(sandbox_db, persona["id"], code, 2)
+    with pytest.raises(dossier_schema.DossierError):
+        desk.receive(sandbox_db, code)
+    citizen.rate(sandbox_db, persona["id"], code, 2)
 
 
 def test_a_supplement_needs_a_new_attachment_and_restarts_the_clock(sandbox_db, persona, frozen):
     code = filed(sandbox_db, persona, "thuong_tru", variants={"giay_to_nha": "wrong"})
-    dossiers.receive(sandbox_db, code)
-    dossiers.process(sandbox_db, code)
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.request_supplement(sandbox_db, code, "")
+    desk.receive(sandbox_db, code)
+    desk.process(sandbox_db, code)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.request_supplement(sandbox_db, code, "")
     assert refused.value.key == "dossiers.error.note_required"
-    dossiers.request_supplement(sandbox_db, code, "Bổ sung giấy tờ chỗ ở hợp pháp")
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.supplement(sandbox_db, persona["id"], code)
+    desk.request_supplement(sandbox_db, code, "Bổ sung giấy tờ chỗ ở hợp pháp")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.supplement(sandbox_db, persona["id"], code)
     assert refused.value.key == "dossiers.error.nothing_supplemented"
     clock.advance(sandbox_db, dt.timedelta(days=2))  # Thursday
-    dossiers.attach(sandbox_db, persona["id"], code, "giay_to_nha", variant="ok")
-    row = dossiers.supplement(sandbox_db, persona["id"], code)
+    citizen.attach(sandbox_db, persona["id"], code, "giay_to_nha", variant="ok")
+    row = citizen.supplement(sandbox_db, persona["id"], code)
     assert (row["status"], row["due_date"]) == ("processing", "2026-12-07")  # 7 working days from Thursday
-    assert [m["key"] for m in dossiers.messages(sandbox_db, code)][-2:] == [
+    assert [m["key"] for m in records.messages(sandbox_db, code)][-2:] == [
         "dossiers.message.supplement_requested", "dossiers.message.supplemented"]
 
 
 def test_rating_is_once_and_between_one_and_five(sandbox_db, persona):
     code = filed(sandbox_db, persona)
-    with pytest.raises(dossiers.DossierError):
-        dossiers.rate(sandbox_db, persona["id"], code, 5)  # not finished yet
-    dossiers.refuse(sandbox_db, code, "Sai thủ tục")
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.rate(sandbox_db, persona["id"], code, 6)
+    with pytest.raises(dossier_schema.DossierError):
+        citizen.rate(sandbox_db, persona["id"], code, 5)  # not finished yet
+    desk.refuse(sandbox_db, code, "Sai thủ tục")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.rate(sandbox_db, persona["id"], code, 6)
     assert refused.value.key == "dossiers.error.rating_range"
-    dossiers.rate(sandbox_db, persona["id"], code, 4)
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.rate(sandbox_db, persona["id"], code, 5)
+    citizen.rate(sandbox_db, persona["id"], code, 4)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.rate(sandbox_db, persona["id"], code, 5)
     assert refused.value.key == "dossiers.error.already_rated"
 
 
 def test_no_result_to_download_before_approval(sandbox_db, persona):
     code = filed(sandbox_db, persona)
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.download_result(sandbox_db, persona["id"], code)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        papers.download_result(sandbox_db, persona["id"], code)
     assert refused.value.key == "dossiers.error.no_result_yet"
 
 
@@ -261,38 +263,38 @@ def test_no_result_to_download_before_approval(sandbox_db, persona):
 
 def test_moving_the_clock_makes_an_open_dossier_overdue_once(sandbox_db, persona, frozen):
     code = filed(sandbox_db, persona, "tam_tru")  # due Friday 27/11
-    dossiers.receive(sandbox_db, code)
+    desk.receive(sandbox_db, code)
     clock.advance(sandbox_db, dt.timedelta(days=3))  # Friday: due today, not late
-    assert not dossiers.get(sandbox_db, code)["is_overdue"]
+    assert not records.get(sandbox_db, code)["is_overdue"]
     clock.advance(sandbox_db, dt.timedelta(days=3))  # Monday
-    row = dossiers.get(sandbox_db, code)
+    row = records.get(sandbox_db, code)
     assert (row["display_status"], row["needs_apology"]) == ("overdue", True)
-    assert dossiers.mark_overdue(sandbox_db) == 1
-    assert dossiers.mark_overdue(sandbox_db) == 0
+    assert desk.mark_overdue(sandbox_db) == 1
+    assert desk.mark_overdue(sandbox_db) == 0
     assert kinds(sandbox_db, persona["id"]).count("dossier.overdue") == 1
 
 
 def test_the_apology_slip_sets_a_new_working_day_and_can_fall_due_again(sandbox_db, persona, frozen):
     code = filed(sandbox_db, persona, "tam_tru")
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.issue_apology(sandbox_db, code)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.issue_apology(sandbox_db, code)
     assert refused.value.key == "dossiers.error.not_overdue"
     clock.advance(sandbox_db, dt.timedelta(days=6))  # Monday 30/11
     for bad in ("2026-11-30", "2026-12-05", "not a date"):  # today, a Saturday, nonsense
-        with pytest.raises(dossiers.DossierError) as refused:
-            dossiers.issue_apology(sandbox_db, code, bad)
+        with pytest.raises(dossier_schema.DossierError) as refused:
+            desk.issue_apology(sandbox_db, code, bad)
         assert refused.value.key == "dossiers.error.new_date_invalid"
-    row = dossiers.issue_apology(sandbox_db, code, "2026-12-02")
+    row = desk.issue_apology(sandbox_db, code, "2026-12-02")
     assert (row["apology_due_date"], row["needs_apology"], row["is_overdue"]) == ("2026-12-02", False, True)
-    assert dossiers.apology_slip(sandbox_db, code)[:5] == b"%PDF-"
+    assert papers.apology_slip(sandbox_db, code)[:5] == b"%PDF-"
     clock.advance(sandbox_db, dt.timedelta(days=3))
-    assert dossiers.get(sandbox_db, code)["needs_apology"]
+    assert records.get(sandbox_db, code)["needs_apology"]
 
 
 def test_a_default_apology_date_is_the_processing_time_again(sandbox_db, persona, frozen):
     code = filed(sandbox_db, persona, "tam_tru")
     clock.advance(sandbox_db, dt.timedelta(days=6))
-    assert dossiers.issue_apology(sandbox_db, code)["apology_due_date"] == "2026-12-03"
+    assert desk.issue_apology(sandbox_db, code)["apology_due_date"] == "2026-12-03"
 
 
 # --- privacy ---------------------------------------------------------------------------------
@@ -300,17 +302,17 @@ def test_a_default_apology_date_is_the_processing_time_again(sandbox_db, persona
 def test_one_persona_cannot_open_or_act_on_anothers_dossier(sandbox_db, persona):
     other = personas.create(sandbox_db, seed=12)
     code = filed(sandbox_db, other)
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.get_own(sandbox_db, persona["id"], code)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        records.get_own(sandbox_db, persona["id"], code)
     assert refused.value.key == "dossiers.error.not_found"
-    with pytest.raises(dossiers.DossierError) as refused:
-        dossiers.attach(sandbox_db, persona["id"], code, "giay_chung_sinh")
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        citizen.attach(sandbox_db, persona["id"], code, "giay_chung_sinh")
     assert refused.value.key == "dossiers.error.not_found"
-    assert dossiers.for_persona(sandbox_db, persona["id"]) == []
+    assert records.for_persona(sandbox_db, persona["id"]) == []
 
 
 def test_codes_are_unique_and_not_sequential(sandbox_db, persona):
-    codes = {dossiers.new_code(sandbox_db, clock.now(sandbox_db)) for _ in range(500)}
+    codes = {records.new_code(sandbox_db, clock.now(sandbox_db)) for _ in range(500)}
     assert len(codes) == 500
 
 
@@ -318,14 +320,14 @@ def test_codes_are_unique_and_not_sequential(sandbox_db, persona):
 
 def test_the_desk_queue_pages_and_filters_in_sql(sandbox_db, persona):
     codes = [filed(sandbox_db, persona, "tam_tru") for _ in range(5)]
-    dossiers.receive(sandbox_db, codes[0])
-    rows, total = dossiers.desk_queue(sandbox_db, limit=2)
+    desk.receive(sandbox_db, codes[0])
+    rows, total = desk.desk_queue(sandbox_db, limit=2)
     assert (len(rows), total) == (2, 5)
-    rows, total = dossiers.desk_queue(sandbox_db, status="received")
+    rows, total = desk.desk_queue(sandbox_db, status="received")
     assert [r["code"] for r in rows] == [codes[0]]
-    rows, _ = dossiers.desk_queue(sandbox_db, code=codes[3][-8:].lower())
+    rows, _ = desk.desk_queue(sandbox_db, code=codes[3][-8:].lower())
     assert [r["code"] for r in rows] == [codes[3]]
-    assert dossiers.status_counts(sandbox_db)["submitted"] == 4
+    assert desk.status_counts(sandbox_db)["submitted"] == 4
 
 
 def test_kpis_on_a_known_set_of_dossiers(sandbox_db, persona, frozen):
@@ -334,19 +336,19 @@ def test_kpis_on_a_known_set_of_dossiers(sandbox_db, persona, frozen):
     on_time = filed(sandbox_db, persona, "khai_sinh")    # free, resolved on the due day
     late = filed(sandbox_db, persona, "tam_tru")         # fee 7,000, paid in cash, resolved late
     filed(sandbox_db, persona, "chung_thuc_chu_ky")      # partly online, fee 10,000, unpaid, open
-    dossiers.file_at_desk(sandbox_db, persona["id"], "tach_ho", digitised=False)
-    dossiers.record_payment(sandbox_db, early, payment_id="p1", channel="portal")
-    dossiers.record_payment(sandbox_db, late, payment_id="p2", channel="cash")
+    desk.file_at_desk(sandbox_db, persona["id"], "tach_ho", digitised=False)
+    desk.record_payment(sandbox_db, early, payment_id="p1", channel="portal")
+    desk.record_payment(sandbox_db, late, payment_id="p2", channel="cash")
     for code in (early, on_time):
-        for action in (dossiers.receive, dossiers.process, dossiers.approve, dossiers.return_result):
+        for action in (desk.receive, desk.process, desk.approve, desk.return_result):
             action(sandbox_db, code)
-    dossiers.rate(sandbox_db, persona["id"], early, 5)
-    dossiers.rate(sandbox_db, persona["id"], on_time, 3)
+    citizen.rate(sandbox_db, persona["id"], early, 5)
+    citizen.rate(sandbox_db, persona["id"], on_time, 3)
     clock.advance(sandbox_db, dt.timedelta(days=6))
-    for action in (dossiers.receive, dossiers.process, dossiers.approve):
+    for action in (desk.receive, desk.process, desk.approve):
         action(sandbox_db, late)
 
-    k = dossiers.kpis(sandbox_db)
+    k = kpis.kpis(sandbox_db)
     assert (k["total"], k["online"], k["online_full"], k["online_partial"]) == (5, 4, 3, 1)
     assert k["share_online"] == pytest.approx(0.8)
     assert (k["fee_bearing"], k["paid_online"]) == (4, 1)  # thuong_tru, tam_tru, chu_ky, tach_ho
@@ -358,7 +360,7 @@ def test_kpis_on_a_known_set_of_dossiers(sandbox_db, persona, frozen):
 
 
 def test_kpis_on_an_empty_sandbox_are_blank_not_zero_division(sandbox_db):
-    k = dossiers.kpis(sandbox_db)
+    k = kpis.kpis(sandbox_db)
     assert k["total"] == 0 and k["share_online"] is None and k["rating_avg"] is None
 
 
@@ -368,15 +370,15 @@ def test_kpis_for_one_workshop_only(sandbox_db):
     filed(sandbox_db, a)
     filed(sandbox_db, b)
     filed(sandbox_db, b)
-    assert dossiers.kpis(sandbox_db, workshop_id="w2")["total"] == 2
+    assert kpis.kpis(sandbox_db, workshop_id="w2")["total"] == 2
 
 
 def test_a_trainer_exercise_files_the_blurry_paper(sandbox_db, persona):
-    row = dossiers.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
-    variants = {d["document"]: d["variant"] for d in dossiers.documents_of(sandbox_db, row["code"])}
+    row = samples.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
+    variants = {d["document"]: d["variant"] for d in records.documents_of(sandbox_db, row["code"])}
     assert variants["giay_chung_sinh"] == "blurry"
-    with pytest.raises(dossiers.DossierError):
-        dossiers.file_exercise(sandbox_db, persona["id"], "no_such_exercise")
+    with pytest.raises(dossier_schema.DossierError):
+        samples.file_exercise(sandbox_db, persona["id"], "no_such_exercise")
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -385,8 +387,8 @@ def test_every_message_key_the_domain_can_raise_exists_in_both_languages():
     source = module_source("workbench.sandbox.dossiers")
     keys = set(re.findall(r'"(dossiers\.(?:error|message)\.[a-z_]+)"', source))
     keys |= {f"dossiers.error.{reason}" for reason in ("image_too_large", "not_an_image")}
-    keys |= {f"dossiers.status.{s}" for s in dossiers.STATUSES + ["overdue", "draft"]}
-    keys |= {f"dossiers.delivery.{d}" for d in dossiers.DELIVERY}
+    keys |= {f"dossiers.status.{s}" for s in dossier_schema.STATUSES + ["overdue", "draft"]}
+    keys |= {f"dossiers.delivery.{d}" for d in dossier_schema.DELIVERY}
     keys |= {f"dossiers.actor.{a}" for a in ("persona", "desk", "trainer", "system")}
     assert len(keys) > 50
     for lang in ("vi", "en"):
@@ -396,16 +398,16 @@ def test_every_message_key_the_domain_can_raise_exists_in_both_languages():
 def test_every_event_kind_recorded_is_declared():
     source = module_source("workbench.sandbox.dossiers")
     used = set(re.findall(r'"(dossier\.[a-z_]+)"', source))
-    assert used <= set(dossiers.EVENT_KINDS)
-    assert set(dossiers.EVENT_KINDS) <= set(databases.event_kinds())
+    assert used <= set(dossier_schema.EVENT_KINDS)
+    assert set(dossier_schema.EVENT_KINDS) <= set(databases.event_kinds())
 
 
 def test_the_desk_finds_a_dossier_by_the_beginning_of_its_code_or_of_its_token(sandbox_db, persona):
     code = filed(sandbox_db, persona)
     filed(sandbox_db, persona)
     for typed in (code, code[:14].lower(), code[-8:], code[-8:-4].lower(), f" {code[-8:-5]} "):
-        assert [r["code"] for r in dossiers.desk_queue(sandbox_db, code=typed)[0]] == [code], typed
-    assert dossiers.desk_queue(sandbox_db, code="DVC-000000")[1] == 0
+        assert [r["code"] for r in desk.desk_queue(sandbox_db, code=typed)[0]] == [code], typed
+    assert desk.desk_queue(sandbox_db, code="DVC-000000")[1] == 0
 
 
 def test_the_overdue_list_shows_the_longest_overdue_first(sandbox_db, persona, frozen):
@@ -413,19 +415,19 @@ def test_the_overdue_list_shows_the_longest_overdue_first(sandbox_db, persona, f
     clock.advance(sandbox_db, dt.timedelta(days=1))
     newer = filed(sandbox_db, persona, "tam_tru")  # due Monday 30/11
     done = filed(sandbox_db, persona, "khai_sinh")
-    dossiers.refuse(sandbox_db, done, "Trùng hồ sơ")  # closed: never overdue
+    desk.refuse(sandbox_db, done, "Trùng hồ sơ")  # closed: never overdue
     clock.advance(sandbox_db, dt.timedelta(days=10))
-    rows, total = dossiers.desk_queue(sandbox_db, overdue_only=True)
+    rows, total = desk.desk_queue(sandbox_db, overdue_only=True)
     assert ([r["code"] for r in rows], total) == ([older, newer], 2)
-    assert dossiers.status_counts(sandbox_db)["overdue"] == 2
+    assert desk.status_counts(sandbox_db)["overdue"] == 2
 
 
 def test_the_kpi_fingerprint_changes_with_any_dossier_change_and_the_date(sandbox_db, persona, frozen):
     code = filed(sandbox_db, persona, "tam_tru")
-    before = dossiers.kpi_fingerprint(sandbox_db)
-    assert dossiers.kpi_fingerprint(sandbox_db) == before
-    dossiers.receive(sandbox_db, code)
-    after_receive = dossiers.kpi_fingerprint(sandbox_db)
+    before = kpis.kpi_fingerprint(sandbox_db)
+    assert kpis.kpi_fingerprint(sandbox_db) == before
+    desk.receive(sandbox_db, code)
+    after_receive = kpis.kpi_fingerprint(sandbox_db)
     assert after_receive != before
     clock.advance(sandbox_db, dt.timedelta(days=1))
-    assert dossiers.kpi_fingerprint(sandbox_db) != after_receive
+    assert kpis.kpi_fingerprint(sandbox_db) != after_receive

@@ -44,6 +44,14 @@ def test_vietnamese_strings_carry_diacritics():
     assert len(with_marks) / max(1, len(VI)) > 0.6
 
 
+def test_sms_bodies_are_unaccented_like_the_real_services():
+    """SMS from the operator, VNeID, the portal and banks come without diacritics; the sandbox
+    stores the Vietnamese text as it is, so a lesson can read the code back from it."""
+    bodies = {k: v for k, v in VI.items() if ".sms_text." in k}
+    assert len(bodies) >= 8
+    assert [k for k, v in bodies.items() if not v.isascii()] == []
+
+
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_.]+)["']""")
 
 

@@ -15,11 +15,13 @@ import datetime as dt
 import pytest
 
 from workbench import clock, databases, events
-from workbench.sandbox import catalogue, dossiers, eid, health_book, otp, payments, phone, portal, scams, scenarios
+from workbench.sandbox import catalogue, eid, health_book, otp, phone, portal, scams, scenarios
+from workbench.sandbox.dossiers import citizen, desk, papers, samples
+from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, receipts, scenario_settings, wallet
 from workbench.learning.lessons import catalogue as lesson_catalogue, progress, validator
 
 CREDS = scenarios.credentials()
-WALLET_PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+WALLET_PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 ANSWERS = dict(CREDS["security_answers"])
 
 
@@ -46,16 +48,16 @@ class Learner:
 
 
 def wallet_provider(db, pid):
-    payments.ensure_accounts(db, pid)
-    return payments.account(db, payments.wallet_id(pid))["provider_id"]
+    wallet.ensure_accounts(db, pid)
+    return ledger.account(db, ledger.wallet_id(pid))["provider_id"]
 
 
 def pay_portal(db, pid, code):
-    payable = payments.dossier_payable(db, code)
-    payments.start(db, pid, payable)
+    payable = payables.dossier_payable(db, code)
+    gateway.start(db, pid, payable)
     provider = wallet_provider(db, pid)
-    return payments.pay(db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
-                        attempt_key=payments.new_attempt_key())
+    return gateway.pay(db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
+                       attempt_key=gateway.new_attempt_key())
 
 
 def portal_vneid_login(db, pid):
@@ -127,7 +129,7 @@ def script_portal_login(me):
 def _filing(me, procedure_id):
     """Start, fill, attach: what a learner does on the services pages (sample answers)."""
     db, pid = me.db, me.id
-    code = dossiers.file_sample(db, pid, procedure_id, draft_only=True)["code"]
+    code = samples.file_sample(db, pid, procedure_id, draft_only=True)["code"]
     me.notes["code"] = code
     return code
 
@@ -136,24 +138,24 @@ def script_birth_registration(me):
     db, pid = me.db, me.id
 
     def declare():
-        code = dossiers.start(db, pid, "khai_sinh")
-        refused(dossiers.save_answers, db, pid, code, "child", {"child_name": ""})  # the red lines: hint
-        dossiers.attach(db, pid, code, "giay_chung_sinh")
+        code = citizen.start(db, pid, "khai_sinh")
+        refused(citizen.save_answers, db, pid, code, "child", {"child_name": ""})  # the red lines: hint
+        citizen.attach(db, pid, code, "giay_chung_sinh")
         me.notes["draft"] = code
 
     def submit():
-        refused(dossiers.submit, db, pid, me.notes["draft"])  # not filled in yet
+        refused(citizen.submit, db, pid, me.notes["draft"])  # not filled in yet
         me.notes["code"] = _filing(me, "khai_sinh")
-        dossiers.submit(db, pid, me.notes["code"])
+        citizen.submit(db, pid, me.notes["code"])
 
     def download_too_early():
         pytest.importorskip("workbench.sandbox.documents", reason="the result PDF comes with issue 4 (branch i4)")
-        refused(dossiers.download_result, db, pid, me.notes["code"])
+        refused(papers.download_result, db, pid, me.notes["code"])
 
     def desk_resolves_and_download():
-        dossiers.process(db, me.notes["code"])
-        dossiers.approve(db, me.notes["code"])
-        return dossiers.download_result(db, pid, me.notes["code"])
+        desk.process(db, me.notes["code"])
+        desk.approve(db, me.notes["code"])
+        return papers.download_result(db, pid, me.notes["code"])
 
     return {
         "login": (lambda: refused(portal.login_with_password, db, pid, me.person["cccd"], "Sai@2024"),
@@ -161,7 +163,7 @@ def script_birth_registration(me):
         "find_procedure": (None, lambda: catalogue.record_view(db, pid, "khai_sinh")),
         "declare": (None, declare),
         "submit": (None, submit),
-        "track": (None, lambda: dossiers.receive(db, me.notes["code"])),
+        "track": (None, lambda: desk.receive(db, me.notes["code"])),
         "download_result": (download_too_early, desk_resolves_and_download),
     }
 
@@ -171,14 +173,14 @@ def script_residence_and_copies(me):
 
     def file_residence():
         code = _filing(me, "tam_tru")
-        refused(dossiers.submit, db, pid, dossiers.start(db, pid, "tam_tru"))  # an empty draft: the hint
-        dossiers.submit(db, pid, code)
+        refused(citizen.submit, db, pid, citizen.start(db, pid, "tam_tru"))  # an empty draft: the hint
+        citizen.submit(db, pid, code)
 
     def pay():
-        payable = payments.dossier_payable(db, me.notes["code"])
+        payable = payables.dossier_payable(db, me.notes["code"])
         provider = wallet_provider(db, pid)
-        refused(payments.pay, db, pid, payable, provider_id=provider, passcode="000000",
-                attempt_key=payments.new_attempt_key())
+        refused(gateway.pay, db, pid, payable, provider_id=provider, passcode="000000",
+                attempt_key=gateway.new_attempt_key())
         pay_portal(db, pid, me.notes["code"])
 
     return {
@@ -194,28 +196,27 @@ def script_paying_and_receipts(me):
     db, pid = me.db, me.id
 
     def pay():
-        payable = payments.dossier_payable(db, me.setup["code"])
+        payable = payables.dossier_payable(db, me.setup["code"])
         provider = wallet_provider(db, pid)
-        refused(payments.pay, db, pid, payable, provider_id=provider, passcode="000000",
-                attempt_key=payments.new_attempt_key())
+        refused(gateway.pay, db, pid, payable, provider_id=provider, passcode="000000",
+                attempt_key=gateway.new_attempt_key())
         me.notes["payment"] = pay_portal(db, pid, me.setup["code"])
 
     def receipt():
-        receipts = pytest.importorskip("workbench.sandbox.receipts", reason="receipts come with issue 5 (branch i5)")
         receipts.receipt_pdf(db, me.notes["payment"]["id"], "vi")
 
-    def desk_qr():
-        request = payments.scan(db, pid, code=me.setup["qr_code"])
-        payable = payments.request_payable(request)
+    def pay_desk_qr():
+        request = desk_qr.scan(db, pid, code=me.setup["qr_code"])
+        payable = desk_qr.request_payable(request)
         provider = wallet_provider(db, pid)
-        payments.pay(db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
-                     attempt_key=payments.new_attempt_key())
+        gateway.pay(db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
+                    attempt_key=gateway.new_attempt_key())
 
     return {
-        "open_payment": (None, lambda: payments.start(db, pid, payments.dossier_payable(db, me.setup["code"]))),
+        "open_payment": (None, lambda: gateway.start(db, pid, payables.dossier_payable(db, me.setup["code"]))),
         "pay_portal": (None, pay),
         "receipt": (None, receipt),
-        "desk_qr": (None, desk_qr),
+        "desk_qr": (None, pay_desk_qr),
     }
 
 
@@ -226,12 +227,12 @@ def script_staying_safe(me):
         eid.answer_request(db, pid, me.setup["request_id"], None, accept=False)
 
     def refuse_scam_qr():
-        request = payments.scan(db, pid, code=me.setup["qr_code"])
-        payable = payments.request_payable(request)
+        request = desk_qr.scan(db, pid, code=me.setup["qr_code"])
+        payable = desk_qr.request_payable(request)
         provider = wallet_provider(db, pid)
-        refused(payments.pay, db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
-                attempt_key=payments.new_attempt_key())  # looked at the amount only: the hint says stop
-        payments.refuse_wrong_payee(db, pid, request["id"])
+        refused(gateway.pay, db, pid, payable, provider_id=provider, passcode=WALLET_PASSCODE,
+                attempt_key=gateway.new_attempt_key())  # looked at the amount only: the hint says stop
+        desk_qr.refuse_wrong_payee(db, pid, request["id"])
 
     def type_otp_into_the_fake_page():
         otp.issue(db, pid, "portal_login")  # a real code arrives while the fake page asks for one
@@ -272,26 +273,26 @@ def script_desk_official(me):
 
     def supplement():
         blurry = codes()[0]
-        refused(dossiers.request_supplement, db, blurry, "  ")
-        dossiers.request_supplement(db, blurry, "Ảnh Giấy chứng sinh bị mờ, đề nghị chụp lại rõ nét và bổ sung.")
+        refused(desk.request_supplement, db, blurry, "  ")
+        desk.request_supplement(db, blurry, "Ảnh Giấy chứng sinh bị mờ, đề nghị chụp lại rõ nét và bổ sung.")
 
     def approve():
         clear = codes()[1]
-        dossiers.receive(db, clear)
-        dossiers.process(db, clear)
-        dossiers.approve(db, clear)
+        desk.receive(db, clear)
+        desk.process(db, clear)
+        desk.approve(db, clear)
 
     def apology():
         walk_in = codes()[2]
-        refused(dossiers.issue_apology, db, walk_in)  # not overdue yet
+        refused(desk.issue_apology, db, walk_in)  # not overdue yet
         clock.advance(db, dt.timedelta(days=30))  # past 3 working days, even across Tết
-        dossiers.issue_apology(db, walk_in)
+        desk.issue_apology(db, walk_in)
 
     return {
-        "receive": (None, lambda: dossiers.receive(db, codes()[0])),
+        "receive": (None, lambda: desk.receive(db, codes()[0])),
         "request_supplement": (None, supplement),
         "approve": (None, approve),
-        "return_result": (None, lambda: dossiers.return_result(db, codes()[1])),
+        "return_result": (None, lambda: desk.return_result(db, codes()[1])),
         "apology_slip": (None, apology),
     }
 
@@ -301,9 +302,9 @@ def script_digital_life(me):
     return {
         "health_book": (lambda: refused(health_book.activate, db, pid, "000000"),
                         lambda: health_book.activate(db, pid, CREDS["passcode"])),
-        "top_up": (lambda: refused(payments.top_up, db, pid, 50_000, "000000"),
-                   lambda: payments.top_up(db, pid, 50_000, WALLET_PASSCODE)),
-        "link_vneid": (None, lambda: payments.link_vneid(db, pid)),
+        "top_up": (lambda: refused(wallet.top_up, db, pid, 50_000, "000000"),
+                   lambda: wallet.top_up(db, pid, 50_000, WALLET_PASSCODE)),
+        "link_vneid": (None, lambda: wallet.link_vneid(db, pid)),
     }
 
 

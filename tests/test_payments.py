@@ -8,11 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import clock, databases, events
-from workbench.sandbox import dossiers, payments, scenarios
+from workbench import clock, databases, events, passwords
+from workbench.sandbox import scenarios
+from workbench.sandbox.dossiers import desk, records
+from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, scenario_settings, wallet
+from workbench.sandbox.payments import schema as payment_schema
 
-PASSCODE = payments.scenario_defaults()["scenario_passcode"]
-START = payments.scenario_defaults()["scenario_wallet_balance"]
+PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
+START = scenario_settings.scenario_defaults()["scenario_wallet_balance"]
 
 
 @pytest.fixture
@@ -21,9 +24,9 @@ def persona(sandbox_db):
 
 
 def awaiting_payment(db, persona_id, procedure_id="thuong_tru"):
-    row = dossiers.file_at_desk(db, persona_id, procedure_id)
-    dossiers.process(db, row["code"])
-    return dossiers.approve(db, row["code"])
+    row = desk.file_at_desk(db, persona_id, procedure_id)
+    desk.process(db, row["code"])
+    return desk.approve(db, row["code"])
 
 
 def kinds(db, persona_id):
@@ -35,8 +38,8 @@ def reasons(db, persona_id):
 
 
 def pay_wallet(db, persona_id, payable, key=None, passcode=PASSCODE):
-    return payments.pay(db, persona_id, payable, provider_id="chim_en", passcode=passcode,
-                        attempt_key=key or payments.new_attempt_key())
+    return gateway.pay(db, persona_id, payable, provider_id="chim_en", passcode=passcode,
+                       attempt_key=key or gateway.new_attempt_key())
 
 
 # --- the portal gateway ---------------------------------------------------------------------
@@ -44,71 +47,71 @@ def pay_wallet(db, persona_id, payable, key=None, passcode=PASSCODE):
 def test_paying_a_dossier_fee_moves_the_money_once_and_the_dossier_on(sandbox_db, persona):
     dossier = awaiting_payment(sandbox_db, persona["id"])
     assert dossier["status"] == "awaiting_payment" and dossier["amount_due"] == 20_000
-    payable = payments.dossier_payable(sandbox_db, dossier["code"], persona_id=persona["id"])
-    payments.start(sandbox_db, persona["id"], payable)
-    payments.choose_provider(sandbox_db, persona["id"], payable, "chim_en")
+    payable = payables.dossier_payable(sandbox_db, dossier["code"], persona_id=persona["id"])
+    gateway.start(sandbox_db, persona["id"], payable)
+    gateway.choose_provider(sandbox_db, persona["id"], payable, "chim_en")
 
     payment = pay_wallet(sandbox_db, persona["id"], payable)
 
     assert payment["status"] == "succeeded" and payment["amount"] == 20_000
-    assert payments.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
-    after = dossiers.get(sandbox_db, dossier["code"])
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    after = records.get(sandbox_db, dossier["code"])
     assert after["status"] == "result_ready" and after["payment_id"] == payment["id"]
     assert {"payment.started", "payment.provider_chosen", "payment.authorised", "payment.succeeded",
             "dossier.paid"} <= set(kinds(sandbox_db, persona["id"]))
-    assert payments.ledger_problems(sandbox_db) == []
+    assert ledger.ledger_problems(sandbox_db) == []
 
 
 def test_a_double_click_returns_the_same_payment_and_a_second_attempt_is_refused(sandbox_db, persona):
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
-    key = payments.new_attempt_key()
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    key = gateway.new_attempt_key()
     first = pay_wallet(sandbox_db, persona["id"], payable, key)
     assert pay_wallet(sandbox_db, persona["id"], payable, key)["id"] == first["id"]
-    with pytest.raises(payments.PaymentError) as refused:
+    with pytest.raises(payment_schema.PaymentError) as refused:
         pay_wallet(sandbox_db, persona["id"], payable)
     assert refused.value.key == "payments.error.already_paid"
-    assert payments.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
 
 
 def test_someone_elses_dossier_answers_not_found(sandbox_db, persona):
     other = scenarios.create(sandbox_db, "ready", seed=8)
     code = awaiting_payment(sandbox_db, other["id"])["code"]
-    with pytest.raises(payments.PaymentError) as missing:
-        payments.dossier_payable(sandbox_db, code, persona_id=persona["id"])
+    with pytest.raises(payment_schema.PaymentError) as missing:
+        payables.dossier_payable(sandbox_db, code, persona_id=persona["id"])
     assert missing.value.key == "payments.error.no_dossier"
 
 
 def test_a_bank_payment_is_authorised_with_the_otp_texted_to_the_simulated_phone(sandbox_db, persona):
     from workbench.sandbox import phone
 
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
-    payments.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    gateway.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
     assert phone.inbox(sandbox_db, persona["id"])[0]["sender"] == "Lúa Vàng"
-    with pytest.raises(payments.PaymentError) as wrong:
-        payments.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code="000000",
-                     attempt_key="a")
+    with pytest.raises(payment_schema.PaymentError) as wrong:
+        gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code="000000",
+                    attempt_key="a")
     assert wrong.value.key == "payments.error.wrong_otp" and wrong.value.params == {"left": 2}
-    code = payments.latest_payment_otp_for_tests(sandbox_db, persona["id"])
-    payment = payments.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code,
-                           attempt_key="b")
-    assert payment["account_id"] == payments.bank_id(persona["id"])
-    assert payments.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - 20_000
+    code = gateway.latest_payment_otp_for_tests(sandbox_db, persona["id"])
+    payment = gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code,
+                          attempt_key="b")
+    assert payment["account_id"] == ledger.bank_id(persona["id"])
+    assert wallet.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - 20_000
 
 
 def test_an_expired_payment_otp_is_refused(sandbox_db, persona):
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
-    payments.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
-    code = payments.latest_payment_otp_for_tests(sandbox_db, persona["id"])
-    clock.advance(sandbox_db, dt.timedelta(minutes=payments.OTP_MINUTES + 1))
-    with pytest.raises(payments.PaymentError) as late:
-        payments.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code, attempt_key="a")
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    gateway.send_payment_otp(sandbox_db, persona["id"], payable, "lua_vang")
+    code = gateway.latest_payment_otp_for_tests(sandbox_db, persona["id"])
+    clock.advance(sandbox_db, dt.timedelta(minutes=gateway.OTP_MINUTES + 1))
+    with pytest.raises(payment_schema.PaymentError) as late:
+        gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code, attempt_key="a")
     assert late.value.key == "payments.error.otp_expired"
 
 
 def test_a_provider_without_an_account_is_refused_by_name(sandbox_db, persona):
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
-    with pytest.raises(payments.PaymentError) as refused:
-        payments.choose_provider(sandbox_db, persona["id"], payable, "hoa_ban")
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, persona["id"])["code"])
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        gateway.choose_provider(sandbox_db, persona["id"], payable, "hoa_ban")
     assert refused.value.key == "payments.error.no_account"
     assert refused.value.params["provider"] == "Ngân hàng Hoa Ban (mô phỏng)"
 
@@ -117,167 +120,177 @@ def test_a_provider_without_an_account_is_refused_by_name(sandbox_db, persona):
 
 def test_insufficient_balance_moves_nothing_then_a_top_up_lets_the_payment_through(sandbox_db, persona):
     pid = persona["id"]
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
-    payments.arm_scenario(sandbox_db, pid, "insufficient_balance")
-    assert payments.wallet_balance(sandbox_db, pid) == 5_000
-    with pytest.raises(payments.PaymentError) as short:
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
+    wallet.arm_scenario(sandbox_db, pid, "insufficient_balance")
+    assert wallet.wallet_balance(sandbox_db, pid) == 5_000
+    with pytest.raises(payment_schema.PaymentError) as short:
         pay_wallet(sandbox_db, pid, payable)
     assert short.value.key == "payments.error.insufficient_balance"
     assert short.value.params == {"balance": 5_000, "amount": 20_000, "missing": 15_000}
-    assert payments.wallet_balance(sandbox_db, pid) == 5_000
-    assert payments.top_up(sandbox_db, pid, 50_000, PASSCODE) == 55_000
+    assert wallet.wallet_balance(sandbox_db, pid) == 5_000
+    assert wallet.top_up(sandbox_db, pid, 50_000, PASSCODE) == 55_000
     pay_wallet(sandbox_db, pid, payable)
-    assert payments.wallet_balance(sandbox_db, pid) == 35_000
+    assert wallet.wallet_balance(sandbox_db, pid) == 35_000
     assert "insufficient_balance" in reasons(sandbox_db, pid)
 
 
 def test_three_wrong_passcodes_lock_the_wallet_until_the_trainer_unlocks_it(sandbox_db, persona):
     pid = persona["id"]
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
     seen = []
     for _ in range(3):
-        with pytest.raises(payments.PaymentError) as wrong:
+        with pytest.raises(payment_schema.PaymentError) as wrong:
             pay_wallet(sandbox_db, pid, payable, passcode="999999")
         seen.append((wrong.value.key, wrong.value.params))
     assert seen == [("payments.error.wrong_passcode", {"left": 2}), ("payments.error.wrong_passcode", {"left": 1}),
                     ("payments.error.locked", {"minutes": 30})]
-    with pytest.raises(payments.PaymentError) as locked:  # even the right passcode, while locked
+    with pytest.raises(payment_schema.PaymentError) as locked:  # even the right passcode, while locked
         pay_wallet(sandbox_db, pid, payable)
     assert locked.value.key == "payments.error.locked"
-    payments.unlock(sandbox_db, pid)
+    wallet.unlock(sandbox_db, pid)
     assert pay_wallet(sandbox_db, pid, payable)["status"] == "succeeded"
 
 
 def test_the_lock_ends_when_the_sandbox_clock_moves_on(sandbox_db, persona):
     pid = persona["id"]
     for _ in range(3):
-        with pytest.raises(payments.PaymentError):
-            payments.verify_passcode(sandbox_db, pid, "999999")
-    assert payments.is_locked(sandbox_db, pid)
+        with pytest.raises(payment_schema.PaymentError):
+            wallet.verify_passcode(sandbox_db, pid, "999999")
+    assert wallet.is_locked(sandbox_db, pid)
     clock.advance(sandbox_db, dt.timedelta(minutes=31))
-    payments.verify_passcode(sandbox_db, pid, PASSCODE)
+    wallet.verify_passcode(sandbox_db, pid, PASSCODE)
 
 
 def test_an_expired_desk_qr_is_refused_and_nothing_moves(sandbox_db, persona):
-    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực", minutes=1)
+    request = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí chứng thực", minutes=1)
     clock.advance(sandbox_db, dt.timedelta(minutes=2))
-    with pytest.raises(payments.PaymentError) as expired:
-        payments.scan(sandbox_db, persona["id"], token=request["token"])
+    with pytest.raises(payment_schema.PaymentError) as expired:
+        desk_qr.scan(sandbox_db, persona["id"], token=request["token"])
     assert expired.value.key == "payments.error.expired"
-    with pytest.raises(payments.PaymentError):
-        pay_wallet(sandbox_db, persona["id"], payments.request_payable(request))
-    assert payments.wallet_balance(sandbox_db, persona["id"]) == START
-    assert payments.request_status(sandbox_db, request["id"])["expired"] is True
+    with pytest.raises(payment_schema.PaymentError):
+        pay_wallet(sandbox_db, persona["id"], desk_qr.request_payable(request))
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START
+    assert desk_qr.request_status(sandbox_db, request["id"])["expired"] is True
 
 
 def test_a_paid_desk_qr_scanned_again_says_already_paid(sandbox_db, persona):
-    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
-    found = payments.scan(sandbox_db, persona["id"], token=request["token"])
-    pay_wallet(sandbox_db, persona["id"], payments.request_payable(found))
-    status = payments.request_status(sandbox_db, request["id"])
+    request = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí chứng thực")
+    found = desk_qr.scan(sandbox_db, persona["id"], token=request["token"])
+    pay_wallet(sandbox_db, persona["id"], desk_qr.request_payable(found))
+    status = desk_qr.request_status(sandbox_db, request["id"])
     assert status["status"] == "paid" and status["payer"] == persona["display_name"]
-    with pytest.raises(payments.PaymentError) as again:
-        payments.scan(sandbox_db, persona["id"], code=request["code"])
+    with pytest.raises(payment_schema.PaymentError) as again:
+        desk_qr.scan(sandbox_db, persona["id"], code=request["code"])
     assert again.value.key == "payments.error.already_paid"
     assert "qr.paid" in kinds(sandbox_db, persona["id"])
 
 
 def test_a_scammers_qr_names_another_payee_and_authorising_it_moves_nothing(sandbox_db, persona):
-    real = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
-    fake = payments.issue_scam_qr(sandbox_db, real["id"])
-    found = payments.scan(sandbox_db, persona["id"], token=fake["token"])
-    assert payments.payee(found["payee_id"])["name"] != payments.payee(real["payee_id"])["name"]
+    real = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí chứng thực")
+    fake = desk_qr.issue_scam_qr(sandbox_db, real["id"])
+    found = desk_qr.scan(sandbox_db, persona["id"], token=fake["token"])
+    assert providers.payee(found["payee_id"])["name"] != providers.payee(real["payee_id"])["name"]
     assert found["amount"] > real["amount"]
-    with pytest.raises(payments.PaymentError) as stopped:
-        pay_wallet(sandbox_db, persona["id"], payments.request_payable(found))
+    with pytest.raises(payment_schema.PaymentError) as stopped:
+        pay_wallet(sandbox_db, persona["id"], desk_qr.request_payable(found))
     assert stopped.value.key == "payments.error.payee_mismatch"
-    assert payments.wallet_balance(sandbox_db, persona["id"]) == START
-    payments.refuse_wrong_payee(sandbox_db, persona["id"], found["id"])
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START
+    desk_qr.refuse_wrong_payee(sandbox_db, persona["id"], found["id"])
     assert "scam.reported" in kinds(sandbox_db, persona["id"])
 
 
 def test_a_network_timeout_leaves_one_pending_payment_that_resolves_without_paying_twice(sandbox_db, persona):
     pid = persona["id"]
-    payable = payments.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
-    payments.arm_scenario(sandbox_db, pid, "timeout")
-    with pytest.raises(payments.PaymentPending) as pending:
+    payable = payables.dossier_payable(sandbox_db, awaiting_payment(sandbox_db, pid)["code"])
+    wallet.arm_scenario(sandbox_db, pid, "timeout")
+    with pytest.raises(payment_schema.PaymentPending) as pending:
         pay_wallet(sandbox_db, pid, payable, key="first")
-    assert payments.get_payment(sandbox_db, pending.value.payment_id)["status"] == "pending"
+    assert payables.get_payment(sandbox_db, pending.value.payment_id)["status"] == "pending"
     retried = pay_wallet(sandbox_db, pid, payable, key="a-new-tab")  # paying again resolves the same one
     assert retried["id"] == pending.value.payment_id and retried["status"] == "succeeded"
-    assert payments.check_pending(sandbox_db, retried["id"], payable)["status"] == "succeeded"
-    assert payments.wallet_balance(sandbox_db, pid) == START - 20_000
-    assert dossiers.get(sandbox_db, payable.dossier_code)["status"] == "result_ready"
+    assert gateway.check_pending(sandbox_db, retried["id"], payable)["status"] == "succeeded"
+    assert wallet.wallet_balance(sandbox_db, pid) == START - 20_000
+    assert records.get(sandbox_db, payable.dossier_code)["status"] == "result_ready"
 
 
 def test_every_documented_scenario_has_what_the_learner_sees_in_both_languages():
-    for item in payments.scenarios_file()["scenarios"]:
-        assert item["reason"] in payments.FAILURE_REASONS, item["id"]
+    for item in scenario_settings.scenarios_file()["scenarios"]:
+        assert item["reason"] in payment_schema.FAILURE_REASONS, item["id"]
         for field in ("title", "trigger", "learner_sees"):
             assert item[f"{field}_vi"].strip() and item[f"{field}_en"].strip(), (item["id"], field)
 
 
 # --- the wallet ------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("typed", ["12345", "1234567", "12a456", "\u0661\u0662\u0663\u0664\u0665\u0666", "123 456", ""])
+def test_one_passcode_rule_refuses_what_is_not_six_ascii_digits(typed):
+    """The wallet, VNeID and the pages all ask ``passwords.is_passcode`` (issue 12)."""
+    assert not passwords.is_passcode(typed)
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        wallet.validate_passcode(typed)
+    assert refused.value.key == "wallet.error.passcode_format"
+    assert passwords.is_passcode("390271")
+
+
 def test_a_fresh_persona_sets_a_passcode_weak_ones_are_refused(sandbox_db):
     from workbench.sandbox import personas
 
     pid = personas.create(sandbox_db, seed=3)["id"]
-    assert not payments.has_passcode(sandbox_db, pid)
+    assert not wallet.has_passcode(sandbox_db, pid)
     for bad, key in [("12345", "wallet.error.passcode_format"), ("123456", "wallet.error.passcode_weak"),
                      ("111111", "wallet.error.passcode_weak")]:
-        with pytest.raises(payments.PaymentError) as refused:
-            payments.set_passcode(sandbox_db, pid, bad, bad)
+        with pytest.raises(payment_schema.PaymentError) as refused:
+            wallet.set_passcode(sandbox_db, pid, bad, bad)
         assert refused.value.key == key
-    with pytest.raises(payments.PaymentError) as mismatch:
-        payments.set_passcode(sandbox_db, pid, "390271", "390272")
+    with pytest.raises(payment_schema.PaymentError) as mismatch:
+        wallet.set_passcode(sandbox_db, pid, "390271", "390272")
     assert mismatch.value.key == "wallet.error.passcode_mismatch"
-    payments.set_passcode(sandbox_db, pid, "390271", "390271")
-    payments.verify_passcode(sandbox_db, pid, "390271")
+    wallet.set_passcode(sandbox_db, pid, "390271", "390271")
+    wallet.verify_passcode(sandbox_db, pid, "390271")
 
 
 def test_a_benefit_needs_a_vneid_link_and_linking_needs_level_2(sandbox_db, persona):
     low = scenarios.create(sandbox_db, "eid_level1", seed=11)
-    with pytest.raises(payments.PaymentError) as refused:
-        payments.link_vneid(sandbox_db, low["id"])
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        wallet.link_vneid(sandbox_db, low["id"])
     assert refused.value.key == "wallet.error.needs_level2"
-    with pytest.raises(payments.PaymentError) as not_linked:
-        payments.receive_benefit(sandbox_db, persona["id"])
+    with pytest.raises(payment_schema.PaymentError) as not_linked:
+        wallet.receive_benefit(sandbox_db, persona["id"])
     assert not_linked.value.key == "wallet.error.not_linked"
-    payments.link_vneid(sandbox_db, persona["id"])
-    assert payments.receive_benefit(sandbox_db, persona["id"]) == START + payments.BENEFIT_AMOUNT
+    wallet.link_vneid(sandbox_db, persona["id"])
+    assert wallet.receive_benefit(sandbox_db, persona["id"]) == START + wallet.BENEFIT_AMOUNT
     assert "wallet.benefit_received" in kinds(sandbox_db, persona["id"])
 
 
 def test_a_top_up_larger_than_the_bank_account_is_refused_with_what_it_holds(sandbox_db, persona):
-    with pytest.raises(payments.PaymentError) as refused:
-        payments.top_up(sandbox_db, persona["id"], 5_000_000, PASSCODE)
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        wallet.top_up(sandbox_db, persona["id"], 5_000_000, PASSCODE)
     assert refused.value.key == "wallet.error.bank_insufficient"
     assert refused.value.params["balance"] == 2_000_000
 
 
 def test_money_is_integer_dong(sandbox_db, persona):
     for amount in (10.5, "1000", True, 0, -5):
-        with pytest.raises(payments.PaymentError):
-            payments.top_up(sandbox_db, persona["id"], amount, PASSCODE)
+        with pytest.raises(payment_schema.PaymentError):
+            wallet.top_up(sandbox_db, persona["id"], amount, PASSCODE)
 
 
 # --- paid once, even under concurrency -------------------------------------------------------
 
 def test_concurrent_attempts_on_one_desk_qr_move_the_money_once(sandbox_db, data_dir, persona):
     pid = persona["id"]
-    payments.ensure_accounts(sandbox_db, pid)
-    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí chứng thực")
-    payable = payments.request_payable(request)
+    wallet.ensure_accounts(sandbox_db, pid)
+    request = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí chứng thực")
+    payable = desk_qr.request_payable(request)
     results, barrier = [], threading.Barrier(6, timeout=60)
 
     def attempt(n):
         db = databases.sandbox()  # each thread its own connection, like each browser tab's session
         barrier.wait()
         try:
-            results.append(payments.pay(db, pid, payable, provider_id="chim_en", passcode=PASSCODE,
-                                        attempt_key=f"tab-{n % 3}")["id"])
-        except payments.PaymentError as error:
+            results.append(gateway.pay(db, pid, payable, provider_id="chim_en", passcode=PASSCODE,
+                                       attempt_key=f"tab-{n % 3}")["id"])
+        except payment_schema.PaymentError as error:
             results.append(error.key)
 
     threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
@@ -288,9 +301,9 @@ def test_concurrent_attempts_on_one_desk_qr_move_the_money_once(sandbox_db, data
     paid = [r for r in results if r.startswith("GD-")]
     assert len(set(paid)) == 1
     assert set(results) - set(paid) <= {"payments.error.already_paid"}
-    assert payments.wallet_balance(sandbox_db, pid) == START - 10_000
+    assert wallet.wallet_balance(sandbox_db, pid) == START - 10_000
     assert sandbox_db.execute("select count(*) from payments where payable_ref = ?", [payable.ref]).fetchone()[0] == 1
-    assert payments.ledger_problems(sandbox_db) == []
+    assert ledger.ledger_problems(sandbox_db) == []
 
 
 OPERATIONS = st.lists(
@@ -305,25 +318,25 @@ def test_the_ledger_sums_to_every_balance_and_no_balance_goes_negative(sandbox_d
     people = [row[0] for row in sandbox_db.execute("select id from personas order by created_at limit 2").fetchall()]
     while len(people) < 2:
         people.append(scenarios.create(sandbox_db, "ready")["id"])
-        payments.link_vneid(sandbox_db, people[-1])
+        wallet.link_vneid(sandbox_db, people[-1])
     for op, who, amount in operations:
         pid = people[who]
         try:
             if op == "topup":
-                payments.top_up(sandbox_db, pid, amount, PASSCODE)
+                wallet.top_up(sandbox_db, pid, amount, PASSCODE)
             elif op == "qr":
-                request = payments.issue_desk_qr(sandbox_db, amount, payments.fee_payee_id(), "Phí")
-                pay_wallet(sandbox_db, pid, payments.request_payable(request))
+                request = desk_qr.issue_desk_qr(sandbox_db, amount, providers.fee_payee_id(), "Phí")
+                pay_wallet(sandbox_db, pid, desk_qr.request_payable(request))
             elif op == "benefit":
-                payments.receive_benefit(sandbox_db, pid, amount=amount)
+                wallet.receive_benefit(sandbox_db, pid, amount=amount)
             elif op == "low":
-                payments.arm_scenario(sandbox_db, pid, "insufficient_balance")
+                wallet.arm_scenario(sandbox_db, pid, "insufficient_balance")
             else:
-                payments.transfer(sandbox_db, "adjustment", payments.wallet_id(pid),
-                                  payments.wallet_id(people[1 - who]), amount)
-        except payments.PaymentError as error:
+                ledger.transfer(sandbox_db, "adjustment", ledger.wallet_id(pid),
+                                ledger.wallet_id(people[1 - who]), amount)
+        except payment_schema.PaymentError as error:
             assert error.reason == "insufficient_balance" or error.key == "wallet.error.bank_insufficient"
-        assert payments.ledger_problems(sandbox_db) == []
+        assert ledger.ledger_problems(sandbox_db) == []
         negative = sandbox_db.execute(
             "select count(*) from pay_accounts where balance < 0 and allow_negative = 0").fetchone()[0]
         assert negative == 0

@@ -15,10 +15,12 @@ import zxingcpp
 from PIL import Image
 
 from workbench import clock, network, qr
-from workbench.sandbox import payments, paytokens, scenarios
+from workbench.sandbox import scenarios
+from workbench.sandbox.payments import desk_qr, gateway, providers, scenario_settings, tokens
+from workbench.sandbox.payments import schema as payment_schema
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 
 
 class NotEmvco(ValueError):
@@ -86,11 +88,11 @@ def many_payloads(sandbox_db, monkeypatch):
             monkeypatch.delenv("CDS_PUBLIC_URL", raising=False)
             monkeypatch.setattr(network, "lan_addresses", lambda: [])
         for n in range(40):
-            request = payments.issue_desk_qr(sandbox_db, 1000 + 970_400 * n, payments.fee_payee_id(),
-                                             f"Phí 000201 9704{n:02d} A000000727")
+            request = desk_qr.issue_desk_qr(sandbox_db, 1000 + 970_400 * n, providers.fee_payee_id(),
+                                            f"Phí 000201 9704{n:02d} A000000727")
             out.append(request["payload"])
-    out += [payments.issue_scam_qr(sandbox_db, payments.issue_desk_qr(
-        sandbox_db, 20_000, payments.fee_payee_id(), "Phí")["id"])["payload"]]
+    out += [desk_qr.issue_scam_qr(sandbox_db, desk_qr.issue_desk_qr(
+        sandbox_db, 20_000, providers.fee_payee_id(), "Phí")["id"])["payload"]]
     return out
 
 
@@ -113,13 +115,13 @@ def test_no_payload_carries_a_bank_qr_marker_a_bin_or_an_account_number(many_pay
 
 def test_tokens_never_hold_a_marker_even_when_drawn_many_times():
     for n in range(2000):
-        _, token = paytokens.new_token("2026-01-01T00:00:00+07:00", 1000 + n, "ubnd_ea_lanh", "Phí")
-        assert not paytokens.looks_like_bank_qr(token) and not re.search(r"\d{6,}", token)
+        _, token = tokens.new_token("2026-01-01T00:00:00+07:00", 1000 + n, "ubnd_ea_lanh", "Phí")
+        assert not tokens.looks_like_bank_qr(token) and not re.search(r"\d{6,}", token)
 
 
 def test_the_qr_png_decodes_to_exactly_the_payload(sandbox_db, monkeypatch):
     monkeypatch.setenv("CDS_PUBLIC_URL", "http://192.168.1.10:8501")
-    request = payments.issue_desk_qr(sandbox_db, 20_000, payments.fee_payee_id(), "Phí chứng thực")
+    request = desk_qr.issue_desk_qr(sandbox_db, 20_000, providers.fee_payee_id(), "Phí chứng thực")
     image = Image.open(io.BytesIO(qr.png(request["payload"], box_size=16)))
     decoded = zxingcpp.read_barcodes(image)
     assert [d.text for d in decoded] == [request["payload"]]
@@ -130,22 +132,22 @@ def test_the_qr_png_decodes_to_exactly_the_payload(sandbox_db, monkeypatch):
 # --- tokens: this installation, once, before expiry -----------------------------------------
 
 def test_a_token_from_another_installation_is_refused(sandbox_db, data_dir):
-    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí")
-    assert payments.find_request(sandbox_db, token=request["token"])["id"] == request["id"]
-    key_file = paytokens.key_path()
-    key_file.write_text("ab" * paytokens.KEY_BYTES)  # another laptop's key
-    with pytest.raises(payments.PaymentError) as refused:
-        payments.find_request(sandbox_db, token=request["token"])
+    request = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí")
+    assert desk_qr.find_request(sandbox_db, token=request["token"])["id"] == request["id"]
+    key_file = tokens.key_path()
+    key_file.write_text("ab" * tokens.KEY_BYTES)  # another laptop's key
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        desk_qr.find_request(sandbox_db, token=request["token"])
     assert refused.value.key == "payments.error.invalid_code"
 
 
 def test_an_edited_or_made_up_token_is_refused(sandbox_db):
-    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí")
+    request = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí")
     nonce, signature = request["token"].split(".")
     edited = nonce + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
     for token in (edited, "hello", nonce + ".", "x" * 20 + "." + "y" * 24):
-        with pytest.raises(payments.PaymentError) as refused:
-            payments.find_request(sandbox_db, token=token)
+        with pytest.raises(payment_schema.PaymentError) as refused:
+            desk_qr.find_request(sandbox_db, token=token)
         assert refused.value.key == "payments.error.invalid_code"
 
 
@@ -153,39 +155,39 @@ def test_the_install_key_is_private_and_kept(data_dir):
     import os
     import stat
 
-    first = paytokens.install_key()
-    assert paytokens.install_key() == first and len(first) == paytokens.KEY_BYTES
+    first = tokens.install_key()
+    assert tokens.install_key() == first and len(first) == tokens.KEY_BYTES
     if os.name != "nt":
-        assert stat.S_IMODE(os.stat(paytokens.key_path()).st_mode) == 0o600
+        assert stat.S_IMODE(os.stat(tokens.key_path()).st_mode) == 0o600
 
 
 def test_a_token_is_spent_once_and_only_before_it_expires(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=21)
-    spent = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí")
-    payable = payments.request_payable(payments.scan(sandbox_db, person["id"], token=spent["token"]))
-    payments.pay(sandbox_db, person["id"], payable, provider_id="chim_en", passcode=PASSCODE, attempt_key="one")
-    with pytest.raises(payments.PaymentError) as twice:
-        payments.scan(sandbox_db, person["id"], token=spent["token"])
+    spent = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí")
+    payable = desk_qr.request_payable(desk_qr.scan(sandbox_db, person["id"], token=spent["token"]))
+    gateway.pay(sandbox_db, person["id"], payable, provider_id="chim_en", passcode=PASSCODE, attempt_key="one")
+    with pytest.raises(payment_schema.PaymentError) as twice:
+        desk_qr.scan(sandbox_db, person["id"], token=spent["token"])
     assert twice.value.key == "payments.error.already_paid"
 
-    late = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí", minutes=10)
+    late = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí", minutes=10)
     import datetime as dt
 
     clock.advance(sandbox_db, dt.timedelta(minutes=10, seconds=1))
-    with pytest.raises(payments.PaymentError) as expired:
-        payments.scan(sandbox_db, person["id"], token=late["token"])
+    with pytest.raises(payment_schema.PaymentError) as expired:
+        desk_qr.scan(sandbox_db, person["id"], token=late["token"])
     assert expired.value.key == "payments.error.expired"
 
 
 def test_a_typed_code_is_checked_for_shape_and_existence(sandbox_db):
-    request = payments.issue_desk_qr(sandbox_db, 10_000, payments.fee_payee_id(), "Phí")
-    typed = paytokens.format_typed_code(request["code"]).lower()
-    assert payments.find_request(sandbox_db, code=f" {typed} ")["id"] == request["id"]
-    with pytest.raises(payments.PaymentError) as short:
-        payments.find_request(sandbox_db, code="AB")
+    request = desk_qr.issue_desk_qr(sandbox_db, 10_000, providers.fee_payee_id(), "Phí")
+    typed = tokens.format_typed_code(request["code"]).lower()
+    assert desk_qr.find_request(sandbox_db, code=f" {typed} ")["id"] == request["id"]
+    with pytest.raises(payment_schema.PaymentError) as short:
+        desk_qr.find_request(sandbox_db, code="AB")
     assert short.value.key == "payments.error.code_format"
-    with pytest.raises(payments.PaymentError) as unknown:
-        payments.find_request(sandbox_db, code="XXX-XXX")
+    with pytest.raises(payment_schema.PaymentError) as unknown:
+        desk_qr.find_request(sandbox_db, code="XXX-XXX")
     assert unknown.value.key == "payments.error.invalid_code"
 
 
@@ -214,6 +216,6 @@ def test_no_real_bank_or_wallet_name_appears(path):
 
 
 def test_every_provider_is_marked_as_sandbox_and_has_its_own_colours():
-    for item in payments.providers():
+    for item in providers.providers():
         assert "(mô phỏng)" in item["name"]
         assert re.fullmatch(r"#[0-9a-f]{6}", item["colour"]) and item["colour"] != item["text_colour"]

@@ -3,17 +3,19 @@
 import pytest
 
 from workbench import databases, events, i18n, pdf
-from workbench.sandbox import payments, phone, receipts, scams, scenarios
+from workbench.sandbox import phone, scams, scenarios
+from workbench.sandbox.payments import desk_qr, gateway, providers, receipts, scenario_settings
+from workbench.sandbox.payments import schema as payment_schema
 
-PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 
 
 @pytest.fixture
 def paid(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=31)
-    request = payments.issue_desk_qr(sandbox_db, 12_000, payments.fee_payee_id(), "Phí chứng thực")
-    payment = payments.pay(sandbox_db, person["id"], payments.request_payable(request), provider_id="chim_en",
-                           passcode=PASSCODE, attempt_key="k")
+    request = desk_qr.issue_desk_qr(sandbox_db, 12_000, providers.fee_payee_id(), "Phí chứng thực")
+    payment = gateway.pay(sandbox_db, person["id"], desk_qr.request_payable(request), provider_id="chim_en",
+                          passcode=PASSCODE, attempt_key="k")
     return person, payment
 
 
@@ -43,7 +45,7 @@ def test_an_english_receipt_is_english(sandbox_db, paid):
 
 
 def test_there_is_no_receipt_for_a_payment_that_did_not_happen(sandbox_db):
-    with pytest.raises(payments.PaymentError):
+    with pytest.raises(payment_schema.PaymentError):
         receipts.receipt_rows(sandbox_db, "GD-NOTHING")
 
 
@@ -70,9 +72,9 @@ def test_a_scam_sms_lands_in_the_simulated_phone(sandbox_db):
 def test_a_live_otp_typed_in_the_wrong_place_is_flagged_and_other_text_is_not(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=33)
     pid = person["id"]
-    request = payments.issue_desk_qr(sandbox_db, 12_000, payments.fee_payee_id(), "Phí")
-    payments.send_payment_otp(sandbox_db, pid, payments.request_payable(request), "lua_vang")
-    code = payments.latest_payment_otp_for_tests(sandbox_db, pid)
+    request = desk_qr.issue_desk_qr(sandbox_db, 12_000, providers.fee_payee_id(), "Phí")
+    gateway.send_payment_otp(sandbox_db, pid, desk_qr.request_payable(request), "lua_vang")
+    code = gateway.latest_payment_otp_for_tests(sandbox_db, pid)
 
     assert scams.flag_otp(sandbox_db, pid, f"{code[:3]} {code[3:]}", where="pay_code") is True
     assert scams.flag_otp(sandbox_db, pid, "KHM-4QX", where="pay_code") is False
@@ -85,5 +87,5 @@ def test_a_live_otp_typed_in_the_wrong_place_is_flagged_and_other_text_is_not(sa
 
 def test_every_payment_event_kind_is_known_to_lessons():
     known = databases.event_kinds()
-    for kind in list(payments.EVENT_KINDS) + list(scams.EVENT_KINDS):
+    for kind in list(payment_schema.EVENT_KINDS) + list(scams.EVENT_KINDS):
         assert kind in known

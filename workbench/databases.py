@@ -15,7 +15,9 @@ from __future__ import annotations
 from workbench import clock, events, store
 from workbench.learning.lessons import progress as lesson_progress
 from workbench.learning.workshops import hall as workshop_hall
-from workbench.sandbox import (catalogue, dossiers, eid, health_book, otp, payments, personas, phone, portal, scams, scenarios)
+from workbench.sandbox import catalogue, eid, health_book, otp, personas, phone, portal, scams, scenarios
+from workbench.sandbox.dossiers import schema as dossier_schema
+from workbench.sandbox.payments import schema as payment_schema
 from workbench.tracker import schema as tracker_schema
 
 # Applied in this order; names of sets and migrations are stored in each database, so a
@@ -29,8 +31,8 @@ SANDBOX_MIGRATIONS = (
     eid.migrations,
     portal.migrations,
     health_book.migrations,
-    dossiers.migrations,
-    payments.migrations,
+    dossier_schema.migrations,
+    payment_schema.migrations,
     lesson_progress.migrations,
     workshop_hall.migrations,
 )
@@ -38,7 +40,7 @@ TRACKER_MIGRATIONS = (tracker_schema.migrations,)
 
 # Modules that record sandbox events, each with ``EVENT_KINDS = {"kind": "meaning"}``.
 EVENT_SOURCES = (
-    events, phone, otp, eid, portal, health_book, dossiers, payments, lesson_progress, workshop_hall,
+    events, phone, otp, eid, portal, health_book, dossier_schema, payment_schema, lesson_progress, workshop_hall,
     scenarios, scams, catalogue,
 )
 

@@ -5,6 +5,9 @@ the tracker's are real. Each caller passes the cost it needs (``SANDBOX`` keeps 
 phones quick on a 2-core laptop; ``TRACKER`` guards real accounts). The cost travels with the
 hash, so a hash made at one cost is checked at that cost, and tests can lower the costs
 (``tests/conftest.py``) without changing what is checked.
+
+A passcode (the VNeID app's, the wallet's) is six digits, and the rule is written here once:
+``is_passcode`` is what the sandbox and its pages check before anything is hashed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import secrets
 
 SANDBOX = {"n": 2**12, "r": 8, "p": 1}
 TRACKER = {"n": 2**14, "r": 8, "p": 1}
+PASSCODE_DIGITS = 6
 
 
 def hash_secret(secret: str, cost: dict) -> str:
@@ -35,3 +39,8 @@ def check_secret(secret: str | None, stored: str | None) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(found.hex(), digest)
+
+
+def is_passcode(text) -> bool:
+    """Whether ``text`` has a passcode's shape: exactly six ASCII digits (nothing stripped)."""
+    return isinstance(text, str) and len(text) == PASSCODE_DIGITS and text.isascii() and text.isdigit()

@@ -9,7 +9,8 @@ import streamlit as st
 
 from pages._ui.frame import current_lang, t
 from workbench import i18n
-from workbench.sandbox import catalogue, documents, dossiers
+from workbench.sandbox import catalogue, documents
+from workbench.sandbox.dossiers import citizen, records, schema as dossier_schema
 
 STATUS_COLOURS = {
     "submitted": "blue", "received": "blue", "processing": "violet", "supplement_requested": "orange",
@@ -78,7 +79,7 @@ def show_messages(messages: list[dict]) -> None:
         st.markdown(f"**{actor}** · {when}  \n{message_text(message)}")
 
 
-def error_text(error: dossiers.DossierError) -> str:
+def error_text(error: dossier_schema.DossierError) -> str:
     return t(error.key, **error.params)
 
 
@@ -89,12 +90,12 @@ def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix:
     doc_id = document["id"]
     lang = current_lang()
     name = catalogue.text(document["name"], lang)
-    attached = next((d for d in dossiers.documents_of(db, code) if d["document"] == doc_id), None)
+    attached = next((d for d in records.documents_of(db, code) if d["document"] == doc_id), None)
     with st.container(border=True):
         suffix = "" if document["required"] else f" ({t('dossiers.optional')})"
         st.markdown(f"**{name}**{suffix}")
         if attached:
-            st.image(dossiers.document_picture(db, attached), width=220)
+            st.image(records.document_picture(db, attached), width=220)
             st.caption(":material/check_circle: " + t("dossiers.documents.attached"))
         else:
             st.caption(t("dossiers.documents.not_attached"))
@@ -117,8 +118,8 @@ def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix:
 
 def _attach(db, persona: dict, code: str, doc_id: str, name: str, **kwargs) -> None:
     try:
-        dossiers.attach(db, persona["id"], code, doc_id, **kwargs)
-    except dossiers.DossierError as error:
+        citizen.attach(db, persona["id"], code, doc_id, **kwargs)
+    except dossier_schema.DossierError as error:
         st.session_state["doc_error"] = error_text(error)
     else:
         st.session_state["doc_notice"] = t("dossiers.documents.attached_ok", document=name)

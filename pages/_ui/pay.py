@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages._ui.frame import current_lang, page_link, t
 from workbench import databases, i18n
-from workbench.sandbox import payments, receipts
+from workbench.sandbox.payments import receipts, schema as payment_schema, wallet
 
 MONEY_PARAMS = ("balance", "amount", "missing")
 
@@ -49,16 +49,16 @@ def money(amount: int) -> str:
     return i18n.format_money(int(amount or 0), current_lang())
 
 
-def error_text(error: payments.PaymentError) -> str:
+def error_text(error: payment_schema.PaymentError) -> str:
     params = {k: money(v) if k in MONEY_PARAMS and isinstance(v, int) else v for k, v in error.params.items()}
     return t(error.key, **params)
 
 
-def show_error(error: payments.PaymentError) -> None:
+def show_error(error: payment_schema.PaymentError) -> None:
     st.error(error_text(error), icon=":material/error:")
 
 
-def show_payment_refused(error: payments.PaymentError, persona_id: str) -> None:
+def show_payment_refused(error: payment_schema.PaymentError, persona_id: str) -> None:
     """A refused payment's message, and the way to top up when the balance was short."""
     show_error(error)
     if error.reason == "insufficient_balance":
@@ -102,7 +102,7 @@ def sms(sender: str, text: str) -> None:
 
 def passcode_setup(db, persona: dict, key: str) -> bool:
     """True when the wallet has a passcode; otherwise draw the set-up form and return False."""
-    if payments.has_passcode(db, persona["id"]):
+    if wallet.has_passcode(db, persona["id"]):
         return True
     st.subheader(t("wallet.setup.title"))
     st.write(t("wallet.setup.body"))
@@ -112,8 +112,8 @@ def passcode_setup(db, persona: dict, key: str) -> bool:
         submitted = st.form_submit_button(t("wallet.setup.submit"), type="primary", width="stretch")
     if submitted:
         try:
-            payments.set_passcode(db, persona["id"], first, again)
-        except payments.PaymentError as error:
+            wallet.set_passcode(db, persona["id"], first, again)
+        except payment_schema.PaymentError as error:
             show_error(error)
             return False
         st.rerun()

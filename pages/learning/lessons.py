@@ -16,7 +16,8 @@ from pages._ui.lesson_strip import page_link
 from pages._ui.persona import current_persona, set_persona
 from workbench import i18n, network
 from workbench.learning.lessons import catalogue, progress
-from workbench.sandbox import payments, scenarios
+from workbench.sandbox import scenarios
+from workbench.sandbox.payments import scenario_settings
 
 SIZES = {"normal": 1.0, "large": 1.2, "huge": 1.45}
 watching: list[str] = []  # the step watch_step polls for in this run, if any
@@ -141,7 +142,7 @@ def practice_card(persona, setup: dict) -> None:
                 (t("lessons.practice.vneid_password"), creds["vneid_password"]),
                 (t("lessons.practice.passcode"), creds["passcode"]),
                 (t("lessons.practice.portal_password"), creds["portal_password"]),
-                (t("lessons.practice.wallet_passcode"), payments.scenario_defaults()["scenario_passcode"])]
+                (t("lessons.practice.wallet_passcode"), scenario_settings.scenario_defaults()["scenario_passcode"])]
         st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows))
         st.caption(t("lessons.practice.note"))
     shown = []

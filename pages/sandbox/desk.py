@@ -2,8 +2,8 @@
 learner. Receive or refuse, ask for a supplement, process, approve, return the result; the
 apology slip for an overdue dossier; the sandbox clock; the KPIs the seeds report.
 
-The queue is one SQL page at a time (``dossiers.desk_queue``) and the KPIs one aggregate
-(``dossiers.kpis``), so the page stays quick at 100,000 dossiers (bench/dossiers_scale.py)."""
+The queue is one SQL page at a time (``desk.desk_queue``) and the KPIs one aggregate
+(``kpis.kpis``), so the page stays quick at 100,000 dossiers (bench/dossiers_scale.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from pages._ui.dossier import (CSS, badge, date, document_name, error_text, mone
                                scroll_to_top_on_change, show_messages)
 from pages._ui.frame import page_setup, sandbox_db, t
 from workbench import clock, databases, store
-from workbench.sandbox import catalogue, dossiers, personas
+from workbench.sandbox import catalogue, personas
+from workbench.sandbox.dossiers import desk, kpis, papers, records, rules, samples, transitions
+from workbench.sandbox.dossiers import schema as dossier_schema
 
 PAGE_SIZE = 20
 KPI_CSS = """<style>
@@ -34,14 +36,14 @@ db = sandbox_db()
 state = st.session_state
 st.title(t("desk.title"))
 st.caption(t("desk.intro"))
-dossiers.mark_overdue(db)
+desk.mark_overdue(db)
 
 
 def act(function, code: str, *args, **kwargs) -> None:
     """Run one desk action; its outcome is shown after the rerun."""
     try:
         row = function(db, code, *args, actor="desk", **kwargs)
-    except dossiers.DossierError as error:
+    except dossier_schema.DossierError as error:
         state["desk.error"] = error_text(error)
     else:
         state["desk.notice"] = t("desk.action.done", code=code, status=t(f"dossiers.status.{row['status']}"))
@@ -53,7 +55,7 @@ def cached_figures(data_dir: str, fingerprint: tuple) -> dict:
     """The KPIs and the count by status: aggregates over every dossier (~0.1 s at 100,000),
     computed again only when the fingerprint says a dossier, the count or the date changed."""
     db = databases.sandbox()
-    return {"kpis": dossiers.kpis(db), "counts": dossiers.status_counts(db)}
+    return {"kpis": kpis.kpis(db), "counts": desk.status_counts(db)}
 
 
 def percent(value) -> str:
@@ -68,7 +70,7 @@ if state.get("desk.error"):
 
 code = state.get("desk.code")
 scroll_to_top_on_change("desk", code)
-row = dossiers.get(db, code) if code else None
+row = records.get(db, code) if code else None
 
 # --- one dossier ----------------------------------------------------------------------------
 if row is not None:
@@ -108,12 +110,12 @@ if row is not None:
                                 for f in proc["fields_all"]))
 
     st.markdown(f"#### {t('desk.detail.documents')}")
-    variants = dossiers.scenario_variants()
-    for document in dossiers.documents_of(db, row["code"], include_superseded=True):
+    variants = rules.scenario_variants()
+    for document in records.documents_of(db, row["code"], include_superseded=True):
         caption = document_name(proc, document["document"])
         if document["superseded"]:
             caption += f" ({t('desk.detail.superseded')})"
-        st.image(dossiers.document_picture(db, document), caption=caption, width=300)
+        st.image(records.document_picture(db, document), caption=caption, width=300)
         hint = variants.get(document["variant"], {}).get("desk_hint")
         if hint and not document["superseded"]:
             with st.expander(t("desk.detail.trainer_hint")):
@@ -124,45 +126,45 @@ if row is not None:
     st.markdown("---")
     if status == "submitted":
         if st.button(t("desk.action.receive"), type="primary", width="stretch", key="act.receive"):
-            act(dossiers.receive, row["code"])
+            act(desk.receive, row["code"])
     if status == "received":
         if st.button(t("desk.action.process"), type="primary", width="stretch", key="act.process"):
-            act(dossiers.process, row["code"])
+            act(desk.process, row["code"])
     if status == "processing":
         if st.button(t("desk.action.approve"), type="primary", width="stretch", key="act.approve"):
-            act(dossiers.approve, row["code"])
+            act(desk.approve, row["code"])
     if status == "awaiting_payment":
         st.info(t("desk.action.awaiting_payment", amount=money(row["amount_due"])), icon=":material/payments:")
     if status == "result_ready":
         if st.button(t("desk.action.return_result"), type="primary", width="stretch", key="act.return"):
-            act(dossiers.return_result, row["code"])
+            act(desk.return_result, row["code"])
     if status in ("result_ready", "returned"):
-        st.download_button(t("desk.action.result_download"), dossiers.desk_result_pdf(db, row["code"], lang),
+        st.download_button(t("desk.action.result_download"), papers.desk_result_pdf(db, row["code"], lang),
                            file_name=f"ket-qua-{row['code']}.pdf", mime="application/pdf", width="stretch",
                            key="desk.result.pdf")
     if row["needs_apology"]:
         with st.form("apology"):
-            proposed = dossiers.due_date(clock.now(db), max(1, proc["processing_days"]))
+            proposed = rules.due_date(clock.now(db), max(1, proc["processing_days"]))
             new_date = st.date_input(t("desk.action.apology_date"), value=proposed, format="DD/MM/YYYY",
                                      key="apology.date")
             if st.form_submit_button(t("desk.action.apology"), type="primary", width="stretch"):
-                act(dossiers.issue_apology, row["code"], new_date)
+                act(desk.issue_apology, row["code"], new_date)
     if row.get("apology_due_date"):
-        st.download_button(t("desk.action.apology_download"), dossiers.apology_slip(db, row["code"], lang),
+        st.download_button(t("desk.action.apology_download"), papers.apology_slip(db, row["code"], lang),
                            file_name=f"phieu-xin-loi-{row['code']}.pdf", mime="application/pdf", width="stretch",
                            key="desk.apology.pdf")
-    if status in dossiers.TRANSITIONS["request_supplement"][1]:
+    if status in transitions.TRANSITIONS["request_supplement"][1]:
         with st.form("supplement"):
             note = st.text_area(t("desk.action.supplement_note"), key="supplement.note")
             if st.form_submit_button(t("desk.action.request_supplement"), width="stretch"):
-                act(dossiers.request_supplement, row["code"], note)
+                act(desk.request_supplement, row["code"], note)
         with st.form("refuse"):
             reason = st.text_area(t("desk.action.refuse_reason"), key="refuse.reason")
             if st.form_submit_button(t("desk.action.refuse"), width="stretch"):
-                act(dossiers.refuse, row["code"], reason)
+                act(desk.refuse, row["code"], reason)
 
     st.markdown(f"#### {t('desk.detail.messages')}")
-    show_messages(dossiers.messages(db, row["code"]))
+    show_messages(records.messages(db, row["code"]))
     st.stop()
 
 # --- the sandbox clock ----------------------------------------------------------------------
@@ -173,13 +175,13 @@ with st.expander(t("desk.clock.title"), expanded=False, icon=":material/schedule
     for column, (name, delta) in zip(st.columns(3), steps.items()):
         if column.button(t(f"desk.clock.{name}"), key=f"clock.{name}", width="stretch"):
             moved = clock.advance(db, delta)
-            dossiers.mark_overdue(db)
+            desk.mark_overdue(db)
             state["desk.notice"] = t("desk.clock.moved", time=moved.strftime("%H:%M %d/%m/%Y"))
             st.rerun()
 
 # --- the KPIs -------------------------------------------------------------------------------
 st.subheader(t("desk.kpi.title"))
-figures = cached_figures(str(store.data_dir()), dossiers.kpi_fingerprint(db))
+figures = cached_figures(str(store.data_dir()), kpis.kpi_fingerprint(db))
 k = figures["kpis"]
 resolved_help = t("desk.kpi.resolved_help", count=k["resolved"])
 tiles = [
@@ -201,7 +203,7 @@ st.markdown(KPI_CSS + '<div class="cds-kpis">' + "".join(
 
 # --- the queue ------------------------------------------------------------------------------
 counts = figures["counts"]
-filters = [""] + dossiers.STATUSES + ["overdue"]
+filters = [""] + dossier_schema.STATUSES + ["overdue"]
 left, right = st.columns(2)
 # Labels without the counts: an option's text must not change when a count does, or the
 # selectbox would forget the choice. Plain dicts as format_func (AppTest calls it outside the run).
@@ -212,9 +214,9 @@ if state.get("desk.last_filter") != (chosen, search):
     state["desk.last_filter"] = (chosen, search)
     state["desk.page"] = 0
 page_no = state.get("desk.page", 0)
-rows, total = dossiers.desk_queue(db, status=chosen if chosen not in ("", "overdue") else None,
-                                  overdue_only=chosen == "overdue", code=search or None,
-                                  limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
+rows, total = desk.desk_queue(db, status=chosen if chosen not in ("", "overdue") else None,
+                              overdue_only=chosen == "overdue", code=search or None,
+                              limit=PAGE_SIZE, offset=page_no * PAGE_SIZE)
 pages = max(1, -(-total // PAGE_SIZE))
 st.caption(" · ".join(f"{filter_labels[s]} {counts.get(s, 0)}" for s in filters if s and counts.get(s)))
 st.caption(t("desk.total", count=total) + " · " + t("desk.page", page=page_no + 1, pages=pages))
@@ -249,13 +251,13 @@ with st.expander(t("desk.trainer.title"), icon=":material/school:"):
     else:
         with st.form("exercise"):
             names = {p["id"]: p["display_name"] for p in people}
-            labels = {e["id"]: catalogue.text(e["label"], lang) for e in dossiers.exercises()}
+            labels = {e["id"]: catalogue.text(e["label"], lang) for e in samples.exercises()}
             who = st.selectbox(t("desk.trainer.persona"), list(names), key="exercise.persona", format_func=names.get)
             which = st.selectbox(t("desk.trainer.exercise"), list(labels), key="exercise.id", format_func=labels.get)
             if st.form_submit_button(t("desk.trainer.file"), width="stretch"):
                 try:
-                    made = dossiers.file_exercise(db, who, which)
-                except dossiers.DossierError as error:
+                    made = samples.file_exercise(db, who, which)
+                except dossier_schema.DossierError as error:
                     state["desk.error"] = error_text(error)
                 else:
                     state["desk.notice"] = t("desk.trainer.filed", code=made["code"], name=names[who])

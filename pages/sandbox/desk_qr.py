@@ -9,7 +9,8 @@ import streamlit as st
 from pages._ui import pay as ui
 from pages._ui.frame import page_setup, sandbox_db, t
 from workbench import qr
-from workbench.sandbox import dossiers, payments, paytokens
+from workbench.sandbox.dossiers import desk
+from workbench.sandbox.payments import desk_qr, providers, scenario_settings, schema as payment_schema, tokens
 
 page_setup(sandbox=True)
 ui.style()
@@ -22,21 +23,21 @@ STATE = "desk_qr_request"
 
 def issue_form() -> None:
     st.subheader(t("payments.desk.form_title"))
-    waiting, _ = dossiers.desk_queue(db, status="awaiting_payment", limit=50)
+    waiting, _ = desk.desk_queue(db, status="awaiting_payment", limit=50)
     options = [None] + [row["code"] for row in waiting]
     amounts = {row["code"]: row["amount_due"] for row in waiting}
     chosen = st.selectbox(t("payments.desk.from_dossier"), options, key="desk_dossier",
                           format_func=lambda c: t("payments.desk.no_dossier") if c is None
                           else f"{c} — {ui.money(amounts[c])}")
-    payee_ids = [p["id"] for p in payments.payees()]
+    payee_ids = [p["id"] for p in providers.payees()]
     with st.form("desk_issue"):
         payee_id = st.selectbox(t("payments.desk.payee"), payee_ids, key="desk_payee",
-                                format_func=lambda p: payments.payee(p)["name"])
+                                format_func=lambda p: providers.payee(p)["name"])
         amount = st.number_input(t("payments.desk.amount"), min_value=1000, max_value=50_000_000, step=1000,
                                  value=int(amounts.get(chosen) or 10_000), key=f"desk_amount_{chosen}")
         reference = st.text_input(t("payments.desk.reference"), value=chosen or t("payments.desk.reference_default"),
                                   key=f"desk_reference_{chosen}")
-        minutes = st.radio(t("payments.desk.minutes"), [payments.scenario_defaults()["qr_minutes"], 1],
+        minutes = st.radio(t("payments.desk.minutes"), [scenario_settings.scenario_defaults()["qr_minutes"], 1],
                            horizontal=True, key="desk_minutes",
                            format_func=lambda m: t("payments.desk.minutes_option", minutes=m))
         submitted = st.form_submit_button(t("payments.desk.issue"), type="primary", width="stretch")
@@ -45,9 +46,9 @@ def issue_form() -> None:
             st.error(t("payments.desk.reference_empty"), icon=":material/error:")
             return
         try:
-            request = payments.issue_desk_qr(db, int(amount), payee_id, reference, minutes=int(minutes),
-                                             dossier_code=chosen)
-        except payments.PaymentError as error:
+            request = desk_qr.issue_desk_qr(db, int(amount), payee_id, reference, minutes=int(minutes),
+                                            dossier_code=chosen)
+        except payment_schema.PaymentError as error:
             ui.show_error(error)
         else:
             st.session_state[STATE] = request["id"]
@@ -58,8 +59,8 @@ def issue_form() -> None:
 def live_status(request_id: str) -> None:
     """Re-drawn every 2 s: the QR while waiting, "Đã nhận tiền" once paid."""
     db = sandbox_db()  # a fragment re-run may be on another thread: use that thread's connection
-    request = payments.get_request(db, request_id)
-    status = payments.request_status(db, request_id)
+    request = desk_qr.get_request(db, request_id)
+    status = desk_qr.request_status(db, request_id)
     if status["status"] == "paid":
         ui.panel(t("payments.desk.received"), t("payments.desk.received_body", amount=ui.money(request["amount"]),
                                                  payer=status["payer"] or "", time=(status["paid_at"] or "")[11:16]))
@@ -67,19 +68,19 @@ def live_status(request_id: str) -> None:
     if status["expired"]:
         ui.panel(t("payments.desk.expired"), warn=True)
         return
-    payload = payments.qr_payload(request)
+    payload = desk_qr.qr_payload(request)
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
         st.image(qr.png(payload, box_size=16, border=4), caption=t("payments.desk.scan_me"), width=520)
     with right:
         st.markdown(f"### {ui.money(request['amount'])}")
         # A scammer's sticker changes the code, not the office's sign: the desk shows the real payee.
-        shown = payments.get_request(db, request["scam_of"]) if request["scam_of"] else request
-        ui.summary([(t("payments.payee"), payments.payee(shown["payee_id"])["name"]),
+        shown = desk_qr.get_request(db, request["scam_of"]) if request["scam_of"] else request
+        ui.summary([(t("payments.payee"), providers.payee(shown["payee_id"])["name"]),
                     (t("payments.content"), request["reference"]),
                     (t("payments.expires"), request["expires_at"][11:16])])
         st.markdown(f"**{t('payments.desk.typed_code')}**")
-        st.markdown(f'<div class="cds-typed-code">{paytokens.format_typed_code(request["code"])}</div>',
+        st.markdown(f'<div class="cds-typed-code">{tokens.format_typed_code(request["code"])}</div>',
                     unsafe_allow_html=True)
         if payload.startswith("http"):
             st.caption(t("payments.desk.open_link", url=payload))
@@ -89,8 +90,8 @@ def live_status(request_id: str) -> None:
 
 
 request_id = st.session_state.get(STATE)
-if request_id and payments.get_request(db, request_id):
-    request = payments.get_request(db, request_id)
+if request_id and desk_qr.get_request(db, request_id):
+    request = desk_qr.get_request(db, request_id)
     if request["scam_of"]:
         st.warning(t("payments.desk.scam_caption"), icon=":material/gpp_bad:")
     live_status(request_id)
@@ -100,7 +101,7 @@ if request_id and payments.get_request(db, request_id):
         st.rerun()
     if not request["scam_of"] and request["status"] == "open" and two.button(t("payments.desk.scam"), key="desk_scam", icon=":material/gpp_bad:",
                                              width="stretch"):
-        st.session_state[STATE] = payments.issue_scam_qr(db, request_id)["id"]
+        st.session_state[STATE] = desk_qr.issue_scam_qr(db, request_id)["id"]
         st.rerun()
 else:
     issue_form()

@@ -10,7 +10,8 @@ from pages._ui.dossier import (CSS, badge, date, document_name, document_picker,
                                procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
 from pages._ui.frame import page_link, page_setup, sandbox_db, t
 from pages._ui.persona import current_persona, require_persona, require_portal_login
-from workbench.sandbox import catalogue, dossiers
+from workbench.sandbox import catalogue
+from workbench.sandbox.dossiers import citizen, papers, records, schema as dossier_schema
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
@@ -39,7 +40,7 @@ def open_dossier(code: str | None) -> None:
 
 def record_download(code: str) -> None:
     # A callback runs in the next script run's thread: use that thread's connection (issue 6 fix).
-    dossiers.record_download(sandbox_db(), pid, code)
+    papers.record_download(sandbox_db(), pid, code)
 
 
 code = state.get("dos.code")
@@ -47,8 +48,8 @@ scroll_to_top_on_change("dos", code)
 row = None
 if code:
     try:
-        row = dossiers.get_own(db, pid, code)
-    except dossiers.DossierError as error:
+        row = records.get_own(db, pid, code)
+    except dossier_schema.DossierError as error:
         st.error(error_text(error), icon=":material/error:")
         state["dos.code"] = None
 
@@ -56,7 +57,7 @@ if code:
 if row is None:
     st.title(t("dossiers.manage.title"))
     st.write(t("dossiers.manage.intro"))
-    mine = dossiers.for_persona(db, pid)
+    mine = records.for_persona(db, pid)
     if not mine:
         st.info(t("dossiers.manage.none"), icon=":material/folder_off:")
         page_link("pages/sandbox/services.py", label=t("dossiers.manage.file_link"), icon=":material/edit_document:")
@@ -95,7 +96,7 @@ if int(row.get("fee") or 0) > 0:
     lines.append(f"**{t('dossiers.manage.fee')}:** {paid}")
 st.markdown("  \n".join(lines))
 
-# Pay: the payments page takes it from here (dossiers.amount_due / record_payment).
+# Pay: the payments page takes it from here (records.amount_due / record_payment).
 if row["amount_due"] > 0:
     if st.button(t("dossiers.manage.pay"), type="primary", width="stretch", icon=":material/credit_card:",
                  key="pay"):
@@ -103,7 +104,7 @@ if row["amount_due"] > 0:
 
 if row.get("apology_due_date"):
     st.warning(t("dossiers.manage.apology", date=date(row["apology_due_date"])), icon=":material/schedule:")
-    st.download_button(t("dossiers.manage.apology_download"), dossiers.apology_slip(db, code, lang),
+    st.download_button(t("dossiers.manage.apology_download"), papers.apology_slip(db, code, lang),
                        file_name=f"phieu-xin-loi-{code}.pdf", mime="application/pdf", width="stretch",
                        key="apology.pdf")
 
@@ -117,8 +118,8 @@ if row["status"] == "supplement_requested":
             document_picker(db, persona, row, document, key_prefix="dos")
         if st.button(t("dossiers.manage.supplement_send"), type="primary", width="stretch", key="supplement"):
             try:
-                dossiers.supplement(db, pid, code)
-            except dossiers.DossierError as error:
+                citizen.supplement(db, pid, code)
+            except dossier_schema.DossierError as error:
                 state["dos.error"] = error_text(error)
             else:
                 state["dos.notice"] = t("dossiers.manage.supplement_sent")
@@ -127,7 +128,7 @@ if row["status"] == "supplement_requested":
 # The electronic result.
 if row["status"] in ("result_ready", "returned"):
     st.success(t("dossiers.manage.result_ready"), icon=":material/task:")
-    st.download_button(t("dossiers.manage.download"), dossiers.result_pdf(db, pid, code, lang),
+    st.download_button(t("dossiers.manage.download"), papers.result_pdf(db, pid, code, lang),
                        file_name=f"ket-qua-{code}.pdf", mime="application/pdf", type="primary", width="stretch",
                        icon=":material/download:", on_click=record_download, args=(code,), key="result.pdf")
 
@@ -148,14 +149,14 @@ if row["status"] in ("returned", "refused"):
                     st.error(t("dossiers.manage.rate_choose"), icon=":material/error:")
                 else:
                     try:
-                        dossiers.rate(db, pid, code, int(rating), comment)
-                    except dossiers.DossierError as error:
+                        citizen.rate(db, pid, code, int(rating), comment)
+                    except dossier_schema.DossierError as error:
                         state["dos.error"] = error_text(error)
                     st.rerun()
 
 st.subheader(t("dossiers.manage.messages"))
-show_messages(dossiers.messages(db, code))
+show_messages(records.messages(db, code))
 
 st.subheader(t("dossiers.manage.documents"))
-for document in dossiers.documents_of(db, code):
+for document in records.documents_of(db, code):
     st.markdown(f"- {document_name(proc, document['document'])}")

@@ -9,7 +9,10 @@ import streamlit as st
 from pages._ui import pay as ui
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import current_persona, set_persona
-from workbench.sandbox import payments, receipts, scams
+from workbench import passwords
+from workbench.sandbox import scams
+from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, receipts, scenario_settings, wallet
+from workbench.sandbox.payments import schema as payment_schema
 
 page_setup(sandbox=True)
 ui.style()
@@ -20,9 +23,9 @@ token = (st.query_params.get("t") or "").strip()
 persona = current_persona(db)
 if persona is None:
     st.subheader(t("payments.pay.who_title"))
-    st.write(t("payments.pay.who_body", passcode=payments.scenario_defaults()["scenario_passcode"]))
+    st.write(t("payments.pay.who_body", passcode=scenario_settings.scenario_defaults()["scenario_passcode"]))
     if st.button(t("payments.pay.new_persona"), type="primary", width="stretch", key="new_persona"):
-        set_persona(payments.new_practice_persona(db)["id"])
+        set_persona(wallet.new_practice_persona(db)["id"])
         st.rerun()
     page_link("pages/sandbox/personas.py", label=t("persona.choose_link"), icon=":material/group:")
     st.stop()
@@ -31,17 +34,17 @@ pid = persona["id"]
 state = st.session_state.setdefault("qrpay", {})
 if state.get("token") != token:  # a new scan starts afresh
     state.clear()
-    state.update(token=token, request_id=None, attempt=payments.new_attempt_key(), payment_id=None, refused=False)
+    state.update(token=token, request_id=None, attempt=gateway.new_attempt_key(), payment_id=None, refused=False)
     if token:
         try:
-            state["request_id"] = payments.scan(db, pid, token=token)["id"]
-        except payments.PaymentError as error:
+            state["request_id"] = desk_qr.scan(db, pid, token=token)["id"]
+        except payment_schema.PaymentError as error:
             state["scan_error"] = error
 
 if state.get("scan_error"):
     ui.show_error(state["scan_error"])
 
-request = payments.get_request(db, state["request_id"]) if state.get("request_id") else None
+request = desk_qr.get_request(db, state["request_id"]) if state.get("request_id") else None
 
 if request is None:
     st.caption(t("payments.pay.intro"))
@@ -56,62 +59,63 @@ if request is None:
             st.error(t("payments.pay.otp_flag"), icon=":material/gpp_maybe:")
         else:
             try:
-                found = payments.scan(db, pid, code=typed)
-            except payments.PaymentError as error:
+                found = desk_qr.scan(db, pid, code=typed)
+            except payment_schema.PaymentError as error:
                 ui.show_error(error)
             else:
-                state.update(request_id=found["id"], attempt=payments.new_attempt_key(), payment_id=None,
+                state.update(request_id=found["id"], attempt=gateway.new_attempt_key(), payment_id=None,
                              refused=False, scan_error=None)
                 st.rerun()
     st.stop()
 
-payable = payments.request_payable(request)
-wallet = payments.provider(payments.account(db, payments.wallet_id(pid))["provider_id"])
+payable = desk_qr.request_payable(request)
+wallet_provider = providers.provider(ledger.account(db, ledger.wallet_id(pid))["provider_id"])
 
 if state.get("payment_id"):
-    payment = payments.get_payment(db, state["payment_id"])
+    payment = payables.get_payment(db, state["payment_id"])
     ui.panel(t("payments.gateway.success_title"), t("payments.pay.success_body", payment_id=payment["id"]))
     ui.summary(receipts.receipt_rows(db, payment["id"], current_lang()), big=t("payments.receipt.amount"))
     ui.receipt_button(db, payment["id"], key="pay_receipt")
 elif state.get("refused"):
     st.success(t("payments.pay.wrong_payee_done"), icon=":material/verified_user:")
 else:
-    ui.app_frame(wallet, persona)
-    st.metric(t("payments.balance"), ui.money(payments.wallet_balance(db, pid)))
+    ui.app_frame(wallet_provider, persona)
+    st.metric(t("payments.balance"), ui.money(wallet.wallet_balance(db, pid)))
     st.subheader(t("payments.pay.check_title"))
-    ui.summary([(t("payments.payee"), payments.payee(request["payee_id"])["name"]),
+    ui.summary([(t("payments.payee"), providers.payee(request["payee_id"])["name"]),
                 (t("payments.amount"), ui.money(request["amount"])),
                 (t("payments.content"), request["reference"]),
                 (t("payments.expires"), request["expires_at"][11:16])], big=t("payments.payee"))
     st.warning(t("payments.pay.check_payee"), icon=":material/visibility:")
     if ui.passcode_setup(db, persona, key="pay"):
         with st.form("pay_authorise"):
-            secret = st.text_input(t("payments.gateway.passcode"), type="password", max_chars=6,
-                                   help=t("payments.gateway.passcode_help"), key="pay_passcode")
+            secret = st.text_input(t("payments.gateway.passcode"), type="password",
+                                   max_chars=passwords.PASSCODE_DIGITS, help=t("payments.gateway.passcode_help"),
+                                   key="pay_passcode")
             submitted = st.form_submit_button(t("payments.pay.pay_button"), type="primary", width="stretch")
         if submitted:
             secret = (secret or "").strip()
-            if not (len(secret) == 6 and secret.isdigit()):
+            if not passwords.is_passcode(secret):
                 st.error(t("payments.error.passcode_empty"), icon=":material/error:")
             else:
                 try:
-                    payment = payments.pay(db, pid, payable, provider_id=wallet["id"], passcode=secret,
-                                           attempt_key=state["attempt"])
-                except payments.PaymentPending as pending:
+                    payment = gateway.pay(db, pid, payable, provider_id=wallet_provider["id"], passcode=secret,
+                                          attempt_key=state["attempt"])
+                except payment_schema.PaymentPending as pending:
                     st.warning(t("payments.gateway.pending_body"), icon=":material/hourglass_top:")
                     state["pending"] = pending.payment_id
-                except payments.PaymentError as error:
+                except payment_schema.PaymentError as error:
                     ui.show_payment_refused(error, pid)
                 else:
                     state["payment_id"] = payment["id"]
                     st.rerun()
         if state.get("pending") and st.button(t("payments.gateway.check_again"), key="pay_check_again",
                                               width="stretch"):
-            state["payment_id"] = payments.check_pending(db, state["pending"], payable)["id"]
+            state["payment_id"] = gateway.check_pending(db, state["pending"], payable)["id"]
             st.rerun()
     if st.button(t("payments.pay.wrong_payee"), key="wrong_payee", icon=":material/report:",
                  width="stretch"):
-        payments.refuse_wrong_payee(db, pid, request["id"])
+        desk_qr.refuse_wrong_payee(db, pid, request["id"])
         state["refused"] = True
         st.rerun()
 

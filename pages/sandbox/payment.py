@@ -11,7 +11,10 @@ import streamlit as st
 from pages._ui import pay as ui
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona, require_portal_login
-from workbench.sandbox import catalogue, dossiers, payments, phone, receipts
+from workbench import passwords
+from workbench.sandbox import catalogue, phone
+from workbench.sandbox.dossiers import records
+from workbench.sandbox.payments import gateway, payables, providers, receipts, schema as payment_schema
 
 page_setup(sandbox=True)
 ui.style()
@@ -27,7 +30,7 @@ code = (st.query_params.get("dossier") or "").strip().upper()
 if not code:
     st.info(t("payments.gateway.no_dossier"), icon=":material/info:")
     st.subheader(t("payments.gateway.unpaid_title"))
-    unpaid = [d for d in dossiers.for_persona(db, pid) if d["amount_due"] > 0]
+    unpaid = [d for d in records.for_persona(db, pid) if d["amount_due"] > 0]
     for row in unpaid:
         page_link("pages/sandbox/payment.py", query_params={"dossier": row["code"], "p": pid},
                      label=t("payments.gateway.pay_link", code=row["code"], amount=ui.money(row["amount_due"])),
@@ -38,20 +41,20 @@ if not code:
     st.stop()
 
 try:
-    payable = payments.dossier_payable(db, code, persona_id=pid)
-except payments.PaymentError as error:
+    payable = payables.dossier_payable(db, code, persona_id=pid)
+except payment_schema.PaymentError as error:
     ui.show_error(error)
     page_link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/arrow_back:")
     st.stop()
 
 flow_key = f"payflow:{code}"
 if flow_key not in st.session_state:
-    st.session_state[flow_key] = {"step": "choose", "provider": None, "attempt": payments.new_attempt_key(),
+    st.session_state[flow_key] = {"step": "choose", "provider": None, "attempt": gateway.new_attempt_key(),
                                   "payment_id": None}
-    payments.start(db, pid, payable)
+    gateway.start(db, pid, payable)
 flow = st.session_state[flow_key]
 
-existing = payments.paid_payment(db, payable.ref)
+existing = payables.paid_payment(db, payable.ref)
 if existing and existing["status"] == "succeeded":
     flow.update(step="done", payment_id=existing["id"])
 elif existing and existing["status"] == "pending" and existing["persona_id"] == pid:
@@ -68,11 +71,11 @@ def facts(with_provider: bool = False) -> list[tuple[str, str]]:
     rows = [(t("payments.dossier"), code)]
     if proc:
         rows.append((t("payments.procedure"), catalogue.text(proc["name"], current_lang())))
-    rows += [(t("payments.payee"), payments.payee(payable.payee_id)["name"]),
+    rows += [(t("payments.payee"), providers.payee(payable.payee_id)["name"]),
              (t("payments.content"), payable.reference),
              (t("payments.amount"), ui.money(payable.amount))]
     if with_provider and flow["provider"]:
-        rows.append((t("payments.provider"), payments.provider(flow["provider"])["name"]))
+        rows.append((t("payments.provider"), providers.provider(flow["provider"])["name"]))
     return rows
 
 
@@ -83,10 +86,10 @@ if step == "choose":
     st.caption(t("payments.gateway.intro"))
     ui.summary(facts(), big=t("payments.amount"))
     st.subheader(t("payments.gateway.choose_title"))
-    options = [p["id"] for p in payments.providers()]
+    options = [p["id"] for p in providers.providers()]
     chosen = st.radio(
         t("payments.gateway.choose_label"), options, index=options.index(flow["provider"]) if flow["provider"] else None,
-        format_func=lambda pid_: f'{payments.provider(pid_)["name"]} — {t(KIND_KEYS[payments.provider(pid_)["kind"]])}',
+        format_func=lambda pid_: f'{providers.provider(pid_)["name"]} — {t(KIND_KEYS[providers.provider(pid_)["kind"]])}',
         key=f"provider_{code}")
     st.caption(t("payments.fictional_note"))
     if st.button(t("payments.continue"), type="primary", width="stretch", key="choose_continue"):
@@ -94,8 +97,8 @@ if step == "choose":
             st.error(t("payments.gateway.choose_error"), icon=":material/error:")
         else:
             try:
-                payments.choose_provider(db, pid, payable, chosen)
-            except payments.PaymentError as error:
+                gateway.choose_provider(db, pid, payable, chosen)
+            except payment_schema.PaymentError as error:
                 ui.show_error(error)
             else:
                 flow["provider"] = chosen
@@ -110,19 +113,19 @@ elif step == "check":
     if st.button(t("payments.change") + " — " + t("payments.provider"), key="change_provider", icon=":material/edit:"):
         go("choose")
     if st.button(t("payments.gateway.confirm"), type="primary", width="stretch", key="check_confirm"):
-        if payments.authorise_method(flow["provider"]) == "otp":
-            payments.send_payment_otp(db, pid, payable, flow["provider"])
+        if providers.authorise_method(flow["provider"]) == "otp":
+            gateway.send_payment_otp(db, pid, payable, flow["provider"])
         go("authorise")
 
 elif step == "authorise":
-    chosen = payments.provider(flow["provider"])
-    method = payments.authorise_method(chosen["id"])
+    chosen = providers.provider(flow["provider"])
+    method = providers.authorise_method(chosen["id"])
     if st.button(t("payments.back"), icon=":material/arrow_back:", type="tertiary", key="auth_back"):
         go("check")
     st.subheader(t("payments.gateway.authorise_title"))
     st.write(t("payments.gateway.authorise_hint", provider=chosen["name"]))
     ui.app_frame(chosen, persona)
-    ui.summary([(t("payments.payee"), payments.payee(payable.payee_id)["name"]),
+    ui.summary([(t("payments.payee"), providers.payee(payable.payee_id)["name"]),
                 (t("payments.content"), payable.reference),
                 (t("payments.amount"), ui.money(payable.amount))], big=t("payments.amount"))
     ready = True
@@ -139,41 +142,42 @@ elif step == "authorise":
                 secret = st.text_input(t("payments.gateway.otp"), max_chars=6, help=t("payments.gateway.otp_help"),
                                        key="gateway_otp")
             else:
-                secret = st.text_input(t("payments.gateway.passcode"), type="password", max_chars=6,
-                                       help=t("payments.gateway.passcode_help"), key="gateway_passcode")
+                secret = st.text_input(t("payments.gateway.passcode"), type="password",
+                                       max_chars=passwords.PASSCODE_DIGITS, help=t("payments.gateway.passcode_help"),
+                                       key="gateway_passcode")
             submitted = st.form_submit_button(t("payments.gateway.authorise"), type="primary",
                                               width="stretch")
         if submitted:
             secret = (secret or "").strip()
-            if not (len(secret) == 6 and secret.isdigit()):
+            if not passwords.is_passcode(secret):  # a bank's OTP has the passcode's six digits too
                 st.error(t("payments.error.otp_format" if method == "otp" else "payments.error.passcode_empty"),
                          icon=":material/error:")
             else:
                 try:
-                    payment = payments.pay(db, pid, payable, provider_id=chosen["id"], attempt_key=flow["attempt"],
-                                           **({"otp_code": secret} if method == "otp" else {"passcode": secret}))
-                except payments.PaymentPending as pending:
+                    payment = gateway.pay(db, pid, payable, provider_id=chosen["id"], attempt_key=flow["attempt"],
+                                          **({"otp_code": secret} if method == "otp" else {"passcode": secret}))
+                except payment_schema.PaymentPending as pending:
                     flow["payment_id"] = pending.payment_id
                     go("pending")
-                except payments.PaymentError as error:
+                except payment_schema.PaymentError as error:
                     ui.show_payment_refused(error, pid)
                 else:
                     flow["payment_id"] = payment["id"]
                     go("done")
         if method == "otp" and st.button(t("payments.gateway.otp_resend"), key="otp_resend",
                                          icon=":material/sms:"):
-            payments.send_payment_otp(db, pid, payable, chosen["id"])
+            gateway.send_payment_otp(db, pid, payable, chosen["id"])
             st.rerun()
 
 elif step == "pending":
     ui.panel(t("payments.gateway.pending_title"), t("payments.gateway.pending_body"), warn=True)
     if st.button(t("payments.gateway.check_again"), type="primary", width="stretch", key="check_again"):
-        payment = payments.check_pending(db, flow["payment_id"], payable)
+        payment = gateway.check_pending(db, flow["payment_id"], payable)
         if payment["status"] == "succeeded":
             go("done")
 
 elif step == "done":
-    payment = payments.get_payment(db, flow["payment_id"])
+    payment = payables.get_payment(db, flow["payment_id"])
     ui.panel(t("payments.gateway.success_title"),
              t("payments.gateway.success_body", payment_id=payment["id"], amount=ui.money(payment["amount"])))
     st.write(t("payments.gateway.dossier_next", code=code))

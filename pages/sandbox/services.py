@@ -11,7 +11,8 @@ from pages._ui.dossier import (CSS, date, document_picker, error_text, money, sc
 from pages._ui.frame import page_link, page_setup, sandbox_db, t
 from pages._ui.persona import current_persona, require_persona, require_portal_login
 from workbench import clock
-from workbench.sandbox import catalogue, dossiers, fees
+from workbench.sandbox import catalogue, fees
+from workbench.sandbox.dossiers import citizen, records, rules, schema as dossier_schema
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
@@ -47,8 +48,8 @@ def draft() -> dict | None:
     if not code:
         return None
     try:
-        return dossiers.get_own(db, pid, code)
-    except dossiers.DossierError:
+        return records.get_own(db, pid, code)
+    except dossier_schema.DossierError:
         state.pop("svc.code", None)
         return None
 
@@ -119,7 +120,7 @@ elif step == "procedure":
     st.write(text(proc["result"]))
     if st.button(t("catalogue.procedure.start"), type="primary", width="stretch", icon=":material/send:"):
         if row is None or row["procedure_id"] != proc["id"] or row["status"] != "draft":
-            state["svc.code"] = dossiers.start(db, pid, proc["id"])
+            state["svc.code"] = citizen.start(db, pid, proc["id"])
         go("page", page=0, back_to_check=False)
 
 # --- one form page --------------------------------------------------------------------------
@@ -170,8 +171,8 @@ elif step == "page":
         sent = st.form_submit_button(t("dossiers.continue"), type="primary", width="stretch")
     if sent:
         try:
-            dossiers.save_answers(db, pid, row["code"], page["id"], values)
-        except dossiers.DossierError as error:
+            citizen.save_answers(db, pid, row["code"], page["id"], values)
+        except dossier_schema.DossierError as error:
             state["svc.errors"] = error.errors or {"_": error.key}
             state["svc.nav"] = state.get("svc.nav", 0) + 1  # up to the error summary
             st.rerun()
@@ -191,7 +192,7 @@ elif step == "documents":
     for document in proc["documents"]:
         document_picker(db, persona, row, document, key_prefix="svc")
     if st.button(t("dossiers.continue"), type="primary", width="stretch", key="docs.continue"):
-        gaps = dossiers.missing(db, dossiers.get_own(db, pid, row["code"]))["documents"]
+        gaps = citizen.missing(db, records.get_own(db, pid, row["code"]))["documents"]
         if gaps:
             names = ", ".join(text(d["name"]) for d in proc["documents"] if d["id"] in gaps)
             state["svc.errors"] = {"_": t("dossiers.documents.missing", documents=names)}
@@ -212,14 +213,14 @@ elif step == "delivery":
         state[key] = row["delivery"]
     with st.form("delivery"):
         unset = {} if key in state else {"index": None}
-        choice = st.radio(t("dossiers.delivery.title"), dossiers.DELIVERY, key=key, **unset,
-                          format_func={d: t(f"dossiers.delivery.{d}") for d in dossiers.DELIVERY}.get,
+        choice = st.radio(t("dossiers.delivery.title"), dossier_schema.DELIVERY, key=key, **unset,
+                          format_func={d: t(f"dossiers.delivery.{d}") for d in dossier_schema.DELIVERY}.get,
                           label_visibility="collapsed")
         sent = st.form_submit_button(t("dossiers.continue"), type="primary", width="stretch")
     if sent:
         try:
-            dossiers.set_delivery(db, pid, row["code"], choice)
-        except dossiers.DossierError:
+            citizen.set_delivery(db, pid, row["code"], choice)
+        except dossier_schema.DossierError:
             state["svc.errors"] = {"_": "dossiers.error.delivery"}
             st.rerun()
         go("check")
@@ -244,7 +245,7 @@ elif step == "check":
     for index, page in enumerate(proc["form_pages"]):
         lines = [f"**{text(f['label'])}:** {row['answers'].get(f['id']) or '—'}" for f in page["fields"]]
         section(text(page["title"]), lines, f"change.page.{index}", step="page", page=index)
-    attached = {d["document"] for d in dossiers.documents_of(db, row["code"])}
+    attached = {d["document"] for d in records.documents_of(db, row["code"])}
     lines = [f"{':material/check_circle:' if d['id'] in attached else ':material/cancel:'} {text(d['name'])}"
              for d in proc["documents"]]
     section(t("dossiers.check.documents"), lines, "change.documents", step="documents")
@@ -252,15 +253,15 @@ elif step == "check":
     section(t("dossiers.check.delivery"), [delivery], "change.delivery", step="delivery")
 
     now = clock.now(db)
-    amount, rule = dossiers.fee_for(row, "online", now.date())
+    amount, rule = rules.fee_for(row, "online", now.date())
     st.markdown(f"**{t('dossiers.check.fee')}:** {money(amount) if amount else t('dossiers.check.fee_none')}  \n"
                 f"{t(rule)}")
-    st.markdown(f"**{t('dossiers.check.due')}:** {date(dossiers.due_date(now, proc['processing_days']))}")
+    st.markdown(f"**{t('dossiers.check.due')}:** {date(rules.due_date(now, proc['processing_days']))}")
     st.write(t("dossiers.check.declaration"))
     if st.button(t("dossiers.check.submit"), type="primary", width="stretch", icon=":material/send:"):
         try:
-            dossiers.submit(db, pid, row["code"])
-        except dossiers.DossierError as error:
+            citizen.submit(db, pid, row["code"])
+        except dossier_schema.DossierError as error:
             state["svc.errors"] = {"_": error_text(error)}
             st.rerun()
         go("done")

@@ -9,7 +9,10 @@ import streamlit as st
 from pages._ui import pay as ui
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona
-from workbench.sandbox import payments, scams
+from workbench import passwords
+from workbench.sandbox import scams
+from workbench.sandbox.payments import ledger, providers, scenario_settings, wallet
+from workbench.sandbox.payments import schema as payment_schema
 
 page_setup(sandbox=True)
 ui.style()
@@ -18,17 +21,17 @@ db = sandbox_db()
 persona = require_persona(db)
 pid = persona["id"]
 lang = current_lang()
-payments.ensure_accounts(db, pid)
-wallet = payments.provider(payments.account(db, payments.wallet_id(pid))["provider_id"])
-bank = payments.provider(payments.account(db, payments.bank_id(pid))["provider_id"])
+wallet.ensure_accounts(db, pid)
+wallet_provider = providers.provider(ledger.account(db, ledger.wallet_id(pid))["provider_id"])
+bank = providers.provider(ledger.account(db, ledger.bank_id(pid))["provider_id"])
 
-ui.app_frame(wallet, persona)
+ui.app_frame(wallet_provider, persona)
 if not ui.passcode_setup(db, persona, key="wallet"):
     st.stop()
 
 one, two = st.columns(2)
-one.metric(t("wallet.wallet_balance"), ui.money(payments.wallet_balance(db, pid)))
-two.metric(t("wallet.bank_balance", bank=bank["short"]), ui.money(payments.bank_balance(db, pid)))
+one.metric(t("wallet.wallet_balance"), ui.money(wallet.wallet_balance(db, pid)))
+two.metric(t("wallet.bank_balance", bank=bank["short"]), ui.money(wallet.bank_balance(db, pid)))
 st.caption(t("payments.fictional_note"))
 notice = st.session_state.pop("wallet_notice", None)
 if notice:
@@ -43,17 +46,18 @@ with topup:
     with st.form("topup"):
         amount = st.number_input(t("wallet.topup.amount"), min_value=0, max_value=10_000_000, step=10_000, value=None,
                                  key="topup_amount")
-        secret = st.text_input(t("wallet.passcode"), type="password", max_chars=6, key="topup_passcode")
+        secret = st.text_input(t("wallet.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS,
+                               key="topup_passcode")
         submitted = st.form_submit_button(t("wallet.topup.submit"), type="primary", width="stretch")
     if submitted:
         if not amount:
             st.error(t("wallet.error.amount_empty"), icon=":material/error:")
-        elif not ((secret or "").strip().isdigit() and len(secret.strip()) == 6):
+        elif not passwords.is_passcode((secret or "").strip()):
             st.error(t("payments.error.passcode_empty"), icon=":material/error:")
         else:
             try:
-                new_balance = payments.top_up(db, pid, int(amount), secret.strip())
-            except payments.PaymentError as error:
+                new_balance = wallet.top_up(db, pid, int(amount), secret.strip())
+            except payment_schema.PaymentError as error:
                 ui.show_error(error)
             else:  # draw again so the balances at the top are the new ones
                 st.session_state["wallet_notice"] = t("wallet.topup.done", amount=ui.money(int(amount)),
@@ -62,7 +66,7 @@ with topup:
 
 with history:
     st.subheader(t("wallet.history.title"))
-    lines = payments.history(db, pid)
+    lines = ledger.history(db, pid)
     if not lines:
         st.write(t("wallet.history.empty"))
     for line in lines:
@@ -77,13 +81,13 @@ with history:
 with benefit:
     st.subheader(t("wallet.benefit.title"))
     st.write(t("wallet.benefit.body"))
-    if payments.is_linked(db, pid):
+    if wallet.is_linked(db, pid):
         st.success(t("wallet.benefit.linked"), icon=":material/link:")
         st.caption(t("wallet.benefit.pay_hint"))
-        if st.button(t("wallet.benefit.pay", amount=ui.money(payments.BENEFIT_AMOUNT)), key="benefit_pay",
+        if st.button(t("wallet.benefit.pay", amount=ui.money(wallet.BENEFIT_AMOUNT)), key="benefit_pay",
                      width="stretch", icon=":material/volunteer_activism:"):
-            new_balance = payments.receive_benefit(db, pid, actor="trainer")
-            st.session_state["wallet_notice"] = t("wallet.benefit.paid", amount=ui.money(payments.BENEFIT_AMOUNT),
+            new_balance = wallet.receive_benefit(db, pid, actor="trainer")
+            st.session_state["wallet_notice"] = t("wallet.benefit.paid", amount=ui.money(wallet.BENEFIT_AMOUNT),
                                                   balance=ui.money(new_balance))
             st.rerun()
     else:
@@ -91,8 +95,8 @@ with benefit:
         if st.button(t("wallet.benefit.link"), key="benefit_link", type="primary", width="stretch",
                      icon=":material/link:"):
             try:
-                payments.link_vneid(db, pid)
-            except payments.PaymentError as error:
+                wallet.link_vneid(db, pid)
+            except payment_schema.PaymentError as error:
                 ui.show_error(error)
                 page_link("pages/sandbox/phone.py", label=t("wallet.benefit.eid_link"),
                              icon=":material/smartphone:", query_params={"p": pid})
@@ -133,19 +137,19 @@ with scam_tab:
 with trainer:
     st.subheader(t("wallet.trainer.title"))
     st.caption(t("wallet.trainer.body"))
-    low = payments.scenario("insufficient_balance")["balance"]
+    low = scenario_settings.scenario("insufficient_balance")["balance"]
     a, b, c = st.columns(3)
     if a.button(t("wallet.trainer.low_balance", amount=ui.money(low)), key="scenario_low", width="stretch"):
-        payments.arm_scenario(db, pid, "insufficient_balance")
+        wallet.arm_scenario(db, pid, "insufficient_balance")
         st.rerun()
     if b.button(t("wallet.trainer.timeout"), key="scenario_timeout", width="stretch"):
-        payments.arm_scenario(db, pid, "timeout")
+        wallet.arm_scenario(db, pid, "timeout")
         st.success(t("wallet.trainer.done"), icon=":material/check_circle:")
     if c.button(t("wallet.trainer.unlock"), key="scenario_unlock", width="stretch"):
-        payments.unlock(db, pid)
+        wallet.unlock(db, pid)
         st.success(t("wallet.trainer.unlocked"), icon=":material/lock_open:")
     rows = [{t("wallet.trainer.table_id"): s[f"title_{lang}"], t("wallet.trainer.table_trigger"): s[f"trigger_{lang}"],
-             t("wallet.trainer.table_sees"): s[f"learner_sees_{lang}"]} for s in payments.scenarios_file()["scenarios"]]
+             t("wallet.trainer.table_sees"): s[f"learner_sees_{lang}"]} for s in scenario_settings.scenarios_file()["scenarios"]]
     for row in rows:
         with st.expander(row[t("wallet.trainer.table_id")]):
             st.markdown(f"**{t('wallet.trainer.table_trigger')}:** {row[t('wallet.trainer.table_trigger')]}")

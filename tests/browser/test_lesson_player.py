@@ -13,6 +13,7 @@ from tests.browser.journeys import click, close_page_not_found, fill, main, port
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
 from workbench import events
 from workbench.sandbox import documents, scenarios
+from workbench.sandbox.dossiers import desk
 
 TICK = 20_000  # the strip re-checks every 4 s, the lesson page every 3 s; a loaded 2-core machine needs slack
 
@@ -135,14 +136,12 @@ def test_lesson_4_birth_registration_ticks_itself_on_the_portal_screens(app_url,
     expect(strip(page)).to_contain_text("Bước 5/6", timeout=TICK)
     screenshot(page, "lesson-4-submitted-phone")
 
-    from workbench.sandbox import dossiers
-
     with app_sandbox(app_data_dir) as db:  # the trainer plays the desk (its own journey covers the desk pages)
-        dossiers.receive(db, code)
+        desk.receive(db, code)
     expect(strip(page)).to_contain_text("Bước 6/6", timeout=TICK)  # ticks while the learner watches
     with app_sandbox(app_data_dir) as db:
-        dossiers.process(db, code)
-        dossiers.approve(db, code)
+        desk.process(db, code)
+        desk.approve(db, code)
     page.get_by_role("link", name="Xem trong Quản lý hồ sơ").click()  # opens this dossier
     page.get_by_text("Tải kết quả điện tử").first.wait_for()
     wait_for_app(page)

@@ -11,9 +11,10 @@ from PIL import Image
 
 from tests.browser.journeys import click, close_page_not_found, fill, new_persona, portal_login
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
-from workbench.sandbox import dossiers, payments
+from workbench.sandbox.dossiers import desk, records
+from workbench.sandbox.payments import desk_qr, providers, scenario_settings, wallet
 
-PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 
 
 def main_text(page) -> str:
@@ -22,9 +23,9 @@ def main_text(page) -> str:
 
 def awaiting_payment(app_data_dir, persona_id) -> str:
     with app_sandbox(app_data_dir) as db:
-        row = dossiers.file_at_desk(db, persona_id, "thuong_tru")
-        dossiers.process(db, row["code"])
-        return dossiers.approve(db, row["code"])["code"]
+        row = desk.file_at_desk(db, persona_id, "thuong_tru")
+        desk.process(db, row["code"])
+        return desk.approve(db, row["code"])["code"]
 
 
 def open_in_app(page, url_path: str) -> None:
@@ -59,8 +60,8 @@ def test_a_dossier_fee_is_paid_through_the_gateway_on_a_phone(app_url, app_data_
     assert page.get_by_role("button", name="Tải biên lai điện tử (PDF)").is_visible()
     screenshot(page, "payment-3-success-phone")
     with app_sandbox(app_data_dir) as db:
-        assert dossiers.get(db, code)["status"] == "result_ready"
-        assert payments.wallet_balance(db, persona_id) == 200_000 - 20_000
+        assert records.get(db, code)["status"] == "result_ready"
+        assert wallet.wallet_balance(db, persona_id) == 200_000 - 20_000
 
 
 def decode_qr(page, app_url) -> str:
@@ -107,8 +108,8 @@ def test_a_desk_qr_is_paid_from_a_second_phone_and_the_desk_turns_to_received(ap
 def test_insufficient_balance_then_a_top_up_then_the_payment_goes_through(app_url, app_data_dir, new_page):
     persona_id = new_persona(app_data_dir, "ready")
     with app_sandbox(app_data_dir) as db:
-        payments.arm_scenario(db, persona_id, "insufficient_balance")
-        request = payments.issue_desk_qr(db, 20_000, payments.fee_payee_id(), "Phí chứng thực")
+        wallet.arm_scenario(db, persona_id, "insufficient_balance")
+        request = desk_qr.issue_desk_qr(db, 20_000, providers.fee_payee_id(), "Phí chứng thực")
     page = new_page(PHONE)
     page.goto(f"{app_url}/pay?t={request['token']}&p={persona_id}")
     wait_for_app(page)
@@ -134,5 +135,5 @@ def test_insufficient_balance_then_a_top_up_then_the_payment_goes_through(app_ur
     page.get_by_role("button", name="Thanh toán", exact=True).click()
     page.get_by_text("Giao dịch thành công").wait_for()
     with app_sandbox(app_data_dir) as db:
-        assert payments.wallet_balance(db, persona_id) == 5_000 + 50_000 - 20_000
-        assert payments.request_status(db, request["id"])["status"] == "paid"
+        assert wallet.wallet_balance(db, persona_id) == 5_000 + 50_000 - 20_000
+        assert desk_qr.request_status(db, request["id"])["status"] == "paid"

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from workbench import clock
-from workbench.sandbox import dossiers, personas
+from workbench.sandbox import personas
+from workbench.sandbox.dossiers import citizen, desk, records, samples
 
 
 def page(name: str, persona_id: str | None = None, logged_in: bool = True, lang: str = "vi") -> AppTest:
@@ -85,7 +86,7 @@ def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
     button(app, "Nộp hồ sơ").click().run()
     assert not app.exception
     assert code in text_of(app)
-    assert dossiers.get(sandbox_db, code)["status"] == "submitted"
+    assert records.get(sandbox_db, code)["status"] == "submitted"
 
 
 def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
@@ -98,7 +99,7 @@ def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
 
 
 def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
-    dossiers.file_sample(sandbox_db, persona["id"], "thuong_tru")
+    samples.file_sample(sandbox_db, persona["id"], "thuong_tru")
     app = page("sandbox/desk.py").run()
     assert not app.exception
     assert "Nộp trực tuyến" in text_of(app) and "Trễ hạn" in text_of(app)
@@ -106,7 +107,7 @@ def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
 
 
 def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(persona, sandbox_db):
-    filed = dossiers.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
+    filed = samples.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
     desk = page("sandbox/desk.py").run()
     button(desk, "Mở hồ sơ").click().run()
     assert filed["code"] in text_of(desk)
@@ -117,7 +118,7 @@ def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(pers
     assert "Hãy ghi rõ giấy tờ nào cần bổ sung" in text_of(desk)  # refused, nothing changed
     desk.text_area(key="supplement.note").input("Ảnh Giấy chứng sinh bị mờ.")
     button(desk, "Yêu cầu bổ sung").click().run()
-    assert dossiers.get(sandbox_db, filed["code"])["status"] == "supplement_requested"
+    assert records.get(sandbox_db, filed["code"])["status"] == "supplement_requested"
 
     citizen = page("sandbox/dossiers.py", persona["id"]).run()
     button(citizen, "Xem chi tiết").click().run()
@@ -128,12 +129,12 @@ def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(pers
     ok.click().run()
     button(citizen, "Gửi bổ sung").click().run()
     assert "Đã gửi bổ sung" in text_of(citizen)
-    assert dossiers.get(sandbox_db, filed["code"])["status"] == "received"
+    assert records.get(sandbox_db, filed["code"])["status"] == "received"
 
 
 def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox_db):
-    code = dossiers.file_sample(sandbox_db, persona["id"], "khai_sinh")["code"]
-    for action in (dossiers.receive, dossiers.process, dossiers.approve, dossiers.return_result):
+    code = samples.file_sample(sandbox_db, persona["id"], "khai_sinh")["code"]
+    for action in (desk.receive, desk.process, desk.approve, desk.return_result):
         action(sandbox_db, code)
     app = page("sandbox/dossiers.py", persona["id"])
     app.query_params["code"] = code
@@ -143,12 +144,12 @@ def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox
     app.radio(key="rate.value").set_value(5)
     app.button[-1].click().run()  # Gửi đánh giá (the form's submit)
     assert "Bạn đã đánh giá" in text_of(app)
-    assert dossiers.get(sandbox_db, code)["rating"] == 5
+    assert records.get(sandbox_db, code)["rating"] == 5
 
 
 def test_someone_elses_dossier_code_answers_not_found(persona, sandbox_db):
     other = personas.create(sandbox_db, seed=8)
-    code = dossiers.file_sample(sandbox_db, other["id"], "khai_sinh")["code"]
+    code = samples.file_sample(sandbox_db, other["id"], "khai_sinh")["code"]
     app = page("sandbox/dossiers.py", persona["id"])
     app.query_params["code"] = code
     app.run()
@@ -158,7 +159,7 @@ def test_someone_elses_dossier_code_answers_not_found(persona, sandbox_db):
 
 
 def test_a_fee_due_offers_the_payment_page_with_the_dossier_code(persona, sandbox_db):
-    code = dossiers.file_sample(sandbox_db, persona["id"], "thuong_tru")["code"]
+    code = samples.file_sample(sandbox_db, persona["id"], "thuong_tru")["code"]
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     app.session_state["persona_id"] = persona["id"]
     app.session_state["portal_login"] = persona["id"]
@@ -175,7 +176,7 @@ RAW_KEY = re.compile(r"\b(?:dossiers|catalogue|desk|fees)\.[a-z_]+\.[a-z_.]+")
 
 @pytest.mark.parametrize("step", ["procedure", "check"])
 def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
-    code = dossiers.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
+    code = citizen.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
     app = page("sandbox/services.py", persona["id"], lang="en")
     app.session_state["svc.step"] = step
     app.session_state["svc.proc"] = "chung_thuc_ban_sao"
@@ -189,7 +190,7 @@ def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
 
 
 def test_the_desk_in_english_has_no_raw_keys(persona, sandbox_db):
-    dossiers.file_exercise(sandbox_db, persona["id"], "thuong_tru_sai_giay_to")
+    samples.file_exercise(sandbox_db, persona["id"], "thuong_tru_sai_giay_to")
     app = page("sandbox/desk.py", lang="en").run()
     button(app, "Open the dossier").click().run()
     shown = text_of(app) + " ".join(b.label for b in app.button)

@@ -1,6 +1,6 @@
 """A timed fragment's rerun may run on another thread than the page script that drew it, and a
 SQLite connection belongs to the thread that opened it. So a fragment never uses the page's
-module-level ``db``: it asks ``sandbox_db()`` / ``store.sandbox()`` for this thread's own.
+module-level ``db``: it asks ``sandbox_db()`` / ``databases.sandbox()`` for this thread's own.
 (Under load the threads overlap and the page's connection raises ``ProgrammingError``: a hall
 of 40 phones in bench/workshop_load.py showed it on the lesson player.)"""
 
@@ -27,7 +27,9 @@ def borrowed_connections(source: str) -> list[str]:
 
 
 def test_no_fragment_reads_the_page_threads_connection():
-    offenders = {path.name: names for path in sorted(PAGES.glob("*.py"))
+    files = sorted(PAGES.rglob("*.py"))
+    assert len(files) > 30  # the pages and their shared pieces, in every folder
+    offenders = {path.relative_to(PAGES).as_posix(): names for path in files
                  if (names := borrowed_connections(path.read_text(encoding="utf-8")))}
     assert offenders == {}
 

@@ -8,10 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from workbench import events
-from workbench.sandbox import dossiers, payments, personas, scenarios
+from workbench.sandbox import personas, scenarios
+from workbench.sandbox.dossiers import desk, records
+from workbench.sandbox.payments import desk_qr, gateway, providers, scenario_settings, wallet
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSCODE = payments.scenario_defaults()["scenario_passcode"]
+PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 
 
 def page(name, persona_id=None, login=False, lang="vi", **query):
@@ -43,9 +45,9 @@ def ready(sandbox_db):
 
 @pytest.fixture
 def awaiting(sandbox_db, ready):
-    row = dossiers.file_at_desk(sandbox_db, ready["id"], "thuong_tru")
-    dossiers.process(sandbox_db, row["code"])
-    return dossiers.approve(sandbox_db, row["code"])
+    row = desk.file_at_desk(sandbox_db, ready["id"], "thuong_tru")
+    desk.process(sandbox_db, row["code"])
+    return desk.approve(sandbox_db, row["code"])
 
 
 def test_the_gateway_asks_for_a_persona_then_for_the_portal_login(sandbox_db, ready):
@@ -77,12 +79,12 @@ def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, read
     app.text_input(key="gateway_passcode").input(PASSCODE)
     next(b for b in app.button if b.label == "Xác thực").click().run()
     assert "Giao dịch thành công" in text(app)
-    assert dossiers.get(sandbox_db, code)["status"] == "result_ready"
+    assert records.get(sandbox_db, code)["status"] == "result_ready"
     assert app.get("download_button")  # the biên lai điện tử
 
 
 def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db, ready, awaiting):
-    payments.arm_scenario(sandbox_db, ready["id"], "insufficient_balance")
+    wallet.arm_scenario(sandbox_db, ready["id"], "insufficient_balance")
     code = awaiting["code"]
     app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
     app.radio(key=f"provider_{code}").set_value("chim_en").run()
@@ -91,7 +93,7 @@ def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db
     app.text_input(key="gateway_passcode").input(PASSCODE)
     button(app, "Xác thực").click().run()
     assert "Số dư không đủ: ví có 5.000 đ, cần 20.000 đ, còn thiếu 15.000 đ" in text(app)
-    assert dossiers.get(sandbox_db, code)["status"] == "awaiting_payment"
+    assert records.get(sandbox_db, code)["status"] == "awaiting_payment"
 
 
 def test_someone_elses_dossier_code_is_not_found(sandbox_db, ready, awaiting):
@@ -101,18 +103,18 @@ def test_someone_elses_dossier_code_is_not_found(sandbox_db, ready, awaiting):
 
 
 def test_a_scanned_qr_opens_with_payee_and_amount_and_pays_with_the_passcode(sandbox_db, ready):
-    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí chứng thực")
+    request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí chứng thực")
     app = page("sandbox/pay.py", ready["id"], t=request["token"])
     shown = text(app)
     assert "UBND xã Ea Lành" in shown and "15.000 đ" in shown and "Phí chứng thực" in shown
     app.text_input(key="pay_passcode").input(PASSCODE)
     button(app, "Thanh toán").click().run()
     assert "Giao dịch thành công" in text(app)
-    assert payments.request_status(sandbox_db, request["id"])["status"] == "paid"
+    assert desk_qr.request_status(sandbox_db, request["id"])["status"] == "paid"
 
 
 def test_a_phone_without_a_persona_can_start_practising_from_the_qr(sandbox_db):
-    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
+    request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
     app = page("sandbox/pay.py", t=request["token"])
     assert PASSCODE in text(app)
     button(app, "Tập với nhân vật mới").click().run()
@@ -121,9 +123,9 @@ def test_a_phone_without_a_persona_can_start_practising_from_the_qr(sandbox_db):
 
 
 def test_an_otp_typed_as_a_payment_code_is_flagged(sandbox_db, ready):
-    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
-    payments.send_payment_otp(sandbox_db, ready["id"], payments.request_payable(request), "lua_vang")
-    code = payments.latest_payment_otp_for_tests(sandbox_db, ready["id"])
+    request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
+    gateway.send_payment_otp(sandbox_db, ready["id"], desk_qr.request_payable(request), "lua_vang")
+    code = gateway.latest_payment_otp_for_tests(sandbox_db, ready["id"])
     app = page("sandbox/pay.py", ready["id"])
     app.text_input(key="typed_code").input(code)
     button(app, "Tìm khoản thanh toán").click().run()
@@ -133,7 +135,7 @@ def test_an_otp_typed_as_a_payment_code_is_flagged(sandbox_db, ready):
 
 
 def test_a_typed_payment_code_finds_the_desk_request(sandbox_db, ready):
-    request = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí chứng thực")
+    request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí chứng thực")
     app = page("sandbox/pay.py", ready["id"])
     app.text_input(key="typed_code").input("zzz")
     button(app, "Tìm khoản thanh toán").click().run()
@@ -144,13 +146,13 @@ def test_a_typed_payment_code_finds_the_desk_request(sandbox_db, ready):
 
 
 def test_the_wrong_payee_button_ends_the_scam_lesson_without_paying(sandbox_db, ready):
-    real = payments.issue_desk_qr(sandbox_db, 15_000, payments.fee_payee_id(), "Phí")
-    fake = payments.issue_scam_qr(sandbox_db, real["id"])
+    real = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
+    fake = desk_qr.issue_scam_qr(sandbox_db, real["id"])
     app = page("sandbox/pay.py", ready["id"], t=fake["token"])
     assert "ca nhan" in text(app)
     button(app, "Tên người nhận không đúng — dừng lại").click().run()
     assert "Bạn đã làm đúng!" in text(app)
-    assert payments.wallet_balance(sandbox_db, ready["id"]) == 200_000
+    assert wallet.wallet_balance(sandbox_db, ready["id"]) == 200_000
 
 
 def test_the_desk_makes_a_big_qr_with_the_typed_code(sandbox_db):
@@ -183,7 +185,7 @@ def test_a_fresh_persona_makes_a_wallet_passcode_then_tops_up(sandbox_db):
     app.text_input(key="topup_passcode").input("390271")
     button(app, "Nạp tiền").click().run()
     assert "Đã nạp 100.000 đ" in text(app)
-    assert payments.wallet_balance(sandbox_db, pid) == 100_000
+    assert wallet.wallet_balance(sandbox_db, pid) == 100_000
 
 
 def test_linking_to_vneid_below_level_2_says_what_to_do(sandbox_db):
@@ -205,9 +207,9 @@ def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sand
     app.radio(key=f"provider_{code}").set_value("lua_vang").run()
     button(app, "Tiếp tục").click().run()
     button(app, "Xác nhận thanh toán").click().run()
-    otp = payments.latest_payment_otp_for_tests(sandbox_db, ready["id"])
+    otp = gateway.latest_payment_otp_for_tests(sandbox_db, ready["id"])
     assert otp in text(app)  # the SMS on the simulated phone
     app.text_input(key="gateway_otp").input(otp)
     button(app, "Xác thực").click().run()
     assert "Giao dịch thành công" in text(app)
-    assert payments.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - 20_000
+    assert wallet.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - 20_000

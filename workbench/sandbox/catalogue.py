@@ -8,11 +8,11 @@ picks one. Search ignores Vietnamese diacritics, because people type "khai sinh"
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from workbench import data as data_files, events
 from workbench.errors import Refusal
+from workbench.text import fold
 
 PROCEDURES_FILE = data_files.SANDBOX_DATA / "procedures.toml"
 
@@ -67,12 +67,6 @@ def fields() -> dict[str, dict]:
 
 def online_levels() -> dict[str, dict]:
     return _data()["online_levels"]
-
-
-def fold(value: str) -> str:
-    """Lower case without diacritics: "Đăng ký Khai sinh" → "dang ky khai sinh"."""
-    value = unicodedata.normalize("NFD", value or "").replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in value if unicodedata.category(c) != "Mn").lower().strip()
 
 
 def search(query: str = "", field: str | None = None) -> list[dict]:

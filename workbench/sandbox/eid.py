@@ -27,7 +27,7 @@ import unicodedata
 
 from sqlite_utils.migrations import Migrations
 
-from workbench import clock, events, fakes, passwords, store
+from workbench import clock, events, fakes, i18n, passwords, store
 from workbench.sandbox import otp, phone
 from workbench.sandbox.phone import IdentityError
 
@@ -171,11 +171,9 @@ def _refuse(db, persona_id: str, kind: str | None, key: str, **payload) -> EidEr
 # --- registration at the commune police ---------------------------------------------
 
 def approval_sms(full_name: str) -> str:
-    """The real approval SMS, unaccented like the real one (issue 3 gives the text)."""
-    name = phone._ascii(full_name).upper()
-    return (f"Cuc Canh sat QLHC ve TTXH thong bao: Ho so dang ky tai khoan dinh danh dien tu cua cong dan "
-            f"{name} da duoc phe duyet. De nghi truy cap ung dung VNeID hoac dia chi https://vneid.gov.vn "
-            f"de kich hoat tai khoan")
+    """The real approval SMS, unaccented like the real one (issue 3 gives the text): the
+    Vietnamese ``eid.sms_text.approved``, whatever language the learner reads."""
+    return i18n.t("eid.sms_text.approved", "vi", name=phone._ascii(full_name).upper())
 
 
 def submit_registration(db, persona_id: str, actor: str = "desk", documents=None) -> None:
@@ -295,7 +293,7 @@ def set_password(db, persona_id: str, password: str, confirm: str) -> None:
 
 
 def _passcode_problem(passcode: str) -> str | None:
-    return None if re.fullmatch(r"\d{6}", passcode or "") else "eid.error.passcode_format"
+    return None if passwords.is_passcode(passcode) else "eid.error.passcode_format"
 
 
 def set_passcode(db, persona_id: str, passcode: str, confirm: str) -> None:

@@ -17,7 +17,7 @@ import secrets
 
 from sqlite_utils.migrations import Migrations
 
-from workbench import clock, events, passwords, store
+from workbench import clock, events, i18n, passwords, store
 from workbench.sandbox import phone
 from workbench.sandbox.phone import IdentityError
 
@@ -71,11 +71,10 @@ def m001_otp(db):
 # --- codes ------------------------------------------------------------------------------
 
 def sms_text(code: str, purpose: str) -> str:
-    if purpose.startswith("portal"):
-        return (f"Ma xac thuc cua ban tren Cong Dich vu cong quoc gia la {code}. "
-                f"Ma co hieu luc trong 5 phut. Khong cung cap ma nay cho bat ky ai.")
-    return (f"Ma OTP cua ban la {code}. Ma co hieu luc trong 5 phut. "
-            f"Tuyet doi KHONG cung cap ma OTP cho bat ky ai, ke ca nguoi tu xung la can bo cong an.")
+    """The SMS carrying ``code``: the portal's or VNeID's words (``phone.sms_text.*``), always in
+    Vietnamese and unaccented, as the real services send them."""
+    key = "phone.sms_text.otp_portal" if purpose.startswith("portal") else "phone.sms_text.otp_vneid"
+    return i18n.t(key, "vi", code=code)
 
 
 def locked_until(db, persona_id: str, purpose: str) -> dt.datetime | None:

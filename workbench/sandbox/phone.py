@@ -5,14 +5,17 @@ Nothing here ever leaves the app (DESIGN.md, principle 1): an "SMS" is a row in 
 portal's old self-registration route fails, as the real one does, when the SIM is not
 registered in the persona's own name ("chưa chuẩn hóa thuê bao", issue 3); the remedy
 (text TTTB to 1414, then standardise at the operator) is simulated by ``check_sim`` and
-``standardise_sim``.
+``standardise_sim``. Every SMS body is a ``phone.sms_text.*`` string of the Vietnamese locale,
+unaccented like the operator's real messages, so a trainer can correct one without Python.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlite_utils.migrations import Migrations
 
-from workbench import clock, events, store
+from workbench import clock, events, i18n, store
 from workbench.errors import Refusal
 from workbench.sandbox import personas
 
@@ -154,8 +157,6 @@ def is_standardised(db, persona_id: str) -> bool:
 
 def _ascii(text: str) -> str:
     """Operator SMS are sent without diacritics, like the real ones."""
-    import unicodedata
-
     text = text.replace("Đ", "D").replace("đ", "d")
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
@@ -163,13 +164,11 @@ def _ascii(text: str) -> str:
 def tttb_reply(db, persona_id: str) -> str:
     persona = persona_or_raise(db, persona_id)
     card = sim(db, persona_id)
+    owner = _ascii(card["owner_name"]).upper()
     if card["standardised"]:
-        return (f"TB {card['phone']} da dang ky thong tin: Ho ten: {_ascii(card['owner_name']).upper()}; "
-                f"Ngay sinh: {_date_vn(persona['birth_date'])}; So GTTT: {persona['cccd']}. "
-                f"Thong tin thue bao da duoc chuan hoa.")
-    return (f"TB {card['phone']} dang dang ky thong tin: Ho ten: {_ascii(card['owner_name']).upper()}. "
-            f"Thong tin chua chinh xac hoac khong dung chinh chu. De nghi Quy khach mang CCCD gan chip den "
-            f"cua hang nha mang gan nhat de chuan hoa thong tin thue bao.")
+        return i18n.t("phone.sms_text.tttb_standardised", "vi", phone=card["phone"], owner=owner,
+                      birth_date=_date_vn(persona["birth_date"]), cccd=persona["cccd"])
+    return i18n.t("phone.sms_text.tttb_not_standardised", "vi", phone=card["phone"], owner=owner)
 
 
 def _date_vn(iso: str) -> str:
@@ -192,8 +191,7 @@ def standardise_sim(db, persona_id: str) -> None:
     with store.write(db):
         persona = persona_or_raise(db, persona_id)
         set_sim(db, persona_id, owner_name=persona["full_name"], standardised=1, checked=1)
-        receive_sms(db, persona_id, SENDER_1414,
-                    f"Thong tin thue bao {persona['phone']} da duoc chuan hoa theo CCCD. Cam on Quy khach.")
+        receive_sms(db, persona_id, SENDER_1414, i18n.t("phone.sms_text.sim_standardised", "vi", phone=persona["phone"]))
         events.record(db, "sim.standardised", persona_id=persona_id)
 
 
@@ -209,8 +207,7 @@ def send_sms(db, persona_id: str, to: str, text: str) -> int:
     if body != "TTTB":
         with store.write(db):
             events.record(db, "sms.sent", persona_id=persona_id, to=to, valid=False)
-            return receive_sms(db, persona_id, SENDER_1414,
-                               "Cu phap khong dung. De kiem tra thong tin thue bao, soan TTTB gui 1414.")
+            return receive_sms(db, persona_id, SENDER_1414, i18n.t("phone.sms_text.tttb_syntax", "vi"))
     with store.write(db):
         events.record(db, "sms.sent", persona_id=persona_id, to=to, valid=True)
         return check_sim(db, persona_id)

@@ -1,5 +1,5 @@
 """The national public-service portal ACCOUNT (Cổng Dịch vụ công quốc gia): registration,
-log-in, profile. Dossiers are ``workbench/dossiers.py``'s.
+log-in, profile. Dossiers are ``workbench/sandbox/dossiers/``'s.
 
 Two routes, as in the real portal (issue 3):
 

@@ -7,7 +7,7 @@ anything would tick before it takes the write lock.
 
 from __future__ import annotations
 
-from workbench.sandbox import dossiers
+from workbench.sandbox.dossiers import records
 
 
 def _payload_matches(payload: dict, wanted: dict) -> bool:
@@ -79,5 +79,5 @@ def uses_dossiers(check: dict) -> bool:
 def lesson_dossiers(db, persona_id: str, log: list[dict]) -> list[dict]:
     """The persona's dossiers that an event during the lesson names (by payload ``code``)."""
     codes = {e["payload"].get("code") for e in log if e["payload"].get("code")}
-    return [d for d in dossiers.for_persona(db, persona_id) if d.get("code") in codes]
+    return [d for d in records.for_persona(db, persona_id) if d.get("code") in codes]
 

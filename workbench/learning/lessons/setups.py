@@ -10,30 +10,32 @@ citizen, so no check that asks for the learner's own action can be satisfied by 
 
 from __future__ import annotations
 
-from workbench.sandbox import dossiers, eid, payments, paytokens, scams
+from workbench.sandbox import eid, scams
+from workbench.sandbox.dossiers import desk, samples
+from workbench.sandbox.payments import desk_qr, providers, tokens
 
 
 def _setup_fee_dossier(db, persona_id: str) -> dict:
     """A temporary-residence dossier filed at the desk, its fee still to pay through the portal."""
-    row = dossiers.file_at_desk(db, persona_id, "tam_tru", actor="system")
+    row = desk.file_at_desk(db, persona_id, "tam_tru", actor="system")
     return {"code": row["code"], "amount": row["amount_due"]}
 
 
 def _qr_output(request: dict) -> dict:
-    return {"qr_request": request["id"], "qr_code": paytokens.format_typed_code(request["code"]),
+    return {"qr_request": request["id"], "qr_code": tokens.format_typed_code(request["code"]),
             "qr_token": request["token"], "amount": request["amount"]}
 
 
 def _setup_desk_qr(db, persona_id: str) -> dict:
     """A desk QR for a certified-copy fee, for learners with no trainer projecting one."""
-    request = payments.issue_desk_qr(db, 4000, payments.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    request = desk_qr.issue_desk_qr(db, 4000, providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
     return _qr_output(request)
 
 
 def _setup_scam_qr(db, persona_id: str) -> dict:
     """A 'scammer's' copy of a desk QR: the same reference, a look-alike payee, more money."""
-    original = payments.issue_desk_qr(db, 4000, payments.fee_payee_id(), "Chung thuc ban sao", actor="system")
-    return _qr_output(payments.issue_scam_qr(db, original["id"], actor="system"))
+    original = desk_qr.issue_desk_qr(db, 4000, providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    return _qr_output(desk_qr.issue_scam_qr(db, original["id"], actor="system"))
 
 
 SCAM_SMS_EXAMPLE = "sms_hoan_tien"  # sandbox_data/scam_examples.toml (issue 5)
@@ -54,9 +56,9 @@ def _setup_desk_practice(db, persona_id: str) -> dict:
     """Tonight's queue for the desk lesson, filed under the learner's persona (so the desk's
     actions land in the learner's event log): two birth registrations filed online, one with a
     blurry birth certificate, and a walk-in temporary-residence dossier already received."""
-    blurry = dossiers.file_sample(db, persona_id, "khai_sinh", variants={"giay_chung_sinh": "blurry"})["code"]
-    clear = dossiers.file_sample(db, persona_id, "khai_sinh")["code"]
-    walk_in = dossiers.file_at_desk(db, persona_id, "tam_tru", actor="system")["code"]
+    blurry = samples.file_sample(db, persona_id, "khai_sinh", variants={"giay_chung_sinh": "blurry"})["code"]
+    clear = samples.file_sample(db, persona_id, "khai_sinh")["code"]
+    walk_in = desk.file_at_desk(db, persona_id, "tam_tru", actor="system")["code"]
     return {"codes": [blurry, clear, walk_in]}
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from workbench import events, i18n, pdf
-from workbench.sandbox import payments, personas
+from workbench.sandbox import personas
+from workbench.sandbox.payments import payables, providers
+from workbench.sandbox.payments.schema import PaymentError
 
 
 def _when(iso: str | None) -> str:
@@ -21,19 +23,19 @@ def _when(iso: str | None) -> str:
 
 def receipt_rows(db, payment_id: str, lang: str = "vi") -> list[tuple[str, str]]:
     """The receipt's lines as (label, value), shared by the PDF and the success screen."""
-    payment = payments.get_payment(db, payment_id)
+    payment = payables.get_payment(db, payment_id)
     if payment is None or payment["status"] != "succeeded":
-        raise payments.PaymentError("payments.error.no_payment")
+        raise PaymentError("payments.error.no_payment")
     persona = personas.get(db, payment["persona_id"]) or {}
     t = lambda key, **kw: i18n.t(f"payments.receipt.{key}", lang, **kw)  # noqa: E731
     rows = [
         (t("number"), payment["id"]),
         (t("time"), _when(payment["completed_at"])),
         (t("payer"), persona.get("full_name", "")),
-        (t("payee"), payments.payee(payment["payee_id"])["name"]),
+        (t("payee"), providers.payee(payment["payee_id"])["name"]),
         (t("content"), payment["reference"] or ""),
         (t("amount"), i18n.format_money(payment["amount"], lang)),
-        (t("method"), payments.provider(payment["provider_id"])["name"]),
+        (t("method"), providers.provider(payment["provider_id"])["name"]),
         (t("channel"), t(f"channel_{payment['channel']}")),
         (t("status"), t("status_ok")),
     ]
@@ -57,7 +59,7 @@ def receipt_pdf(db, payment_id: str, lang: str = "vi", *, record: bool = True) -
 
 
 def record_download(db, payment_id: str) -> None:
-    payment = payments.get_payment(db, payment_id)
+    payment = payables.get_payment(db, payment_id)
     if payment:
         events.record(db, "receipt.downloaded", persona_id=payment["persona_id"], payment_id=payment_id,
                       code=payment.get("dossier_code"))

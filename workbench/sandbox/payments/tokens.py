@@ -5,7 +5,7 @@ payload. The token is signed with HMAC-SHA256 under a key made on first use for 
 installation and kept in the data folder (``install.key``, mode 0600), never in the repo:
 a token made by another copy of the workbench, or edited by hand, does not verify.
 "Once" and "before expiry" are checked against the payment request in the sandbox
-database (``workbench.sandbox.payments``), on the sandbox clock.
+database (``payments.desk_qr``), on the sandbox clock.
 
 The token is letters, digits, ``-`` and ``_`` only, and is re-drawn until it holds no run
 of digits long enough to look like a bank account number.
@@ -116,3 +116,8 @@ def normalise_typed_code(text: str) -> str:
 
 def format_typed_code(code: str) -> str:
     return f"{code[:3]}-{code[3:]}" if len(code) == TYPED_CODE_LENGTH else code
+
+
+def short_id(prefix: str) -> str:
+    """A payment's or a request's id, short enough to read aloud: ``GD-K7M4QXAC``."""
+    return prefix + "-" + new_typed_code() + new_typed_code()[:2]
