@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.frame import store_guard, t, tracker_db
+from pages._ui.frame import show_refusal, store_guard, t, tracker_db
 from workbench.tracker import auth as tracker_auth
 from workbench.tracker.tracker import TrackerError
 
@@ -52,7 +52,7 @@ def _first_run_form(db) -> None:
             user_id = tracker_auth.create_first_official(db, username=username, display_name=display_name,
                                                          secret=secret)
         except TrackerError as error:
-            st.error(t(error.key, **error.params))
+            show_refusal(error, icon=None)
             return
         st.session_state[SESSION_KEY] = user_id
         st.rerun()
@@ -68,10 +68,8 @@ def _login_form(db) -> None:
         try:
             user = tracker_auth.login(db, username, secret)
         except TrackerError as error:
-            message = t(error.key, **error.params)
-            if "left" in error.params:
-                message += " " + t("tracker_session.tries_left", left=error.params["left"])
-            st.error(message)
+            tries = t("tracker_session.tries_left", left=error.params["left"]) if "left" in error.params else ""
+            show_refusal(error, icon=None, hint=tries)
             return
         st.session_state[SESSION_KEY] = user["id"]
         st.rerun()

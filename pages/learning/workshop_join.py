@@ -3,7 +3,7 @@ persona in the planned state → the first lesson. Reopening ``?p=<token>`` resu
 
 import streamlit as st
 
-from pages._ui.frame import page_setup, sandbox_db, t
+from pages._ui.frame import page_setup, sandbox_db, show_refusal, t
 from pages._ui.persona import set_persona
 from workbench.learning import workshop
 
@@ -17,10 +17,6 @@ db = sandbox_db()
 def go_to_lesson(persona_id: str, lesson_id: str) -> None:
     """The lesson player's contract: ``?p=<persona_id>&lesson=<lesson_id>``."""
     st.switch_page(LESSON_PAGE, query_params={"p": persona_id, "lesson": lesson_id})
-
-
-def error_text(error: workshop.WorkshopError) -> str:
-    return t(error.key, **error.params)
 
 
 # --- resume: the token in the URL is the participant's only key ------------------------------
@@ -44,7 +40,7 @@ if code:
     try:
         current = workshop.by_code(db, code)
     except workshop.WorkshopError as error:
-        st.error(error_text(error), icon=":material/error:")
+        show_refusal(error)
 
 if current is None:
     st.write(t("workshop.join.need_code"))
@@ -55,7 +51,7 @@ if current is None:
         try:
             found = workshop.by_code(db, typed)
         except workshop.WorkshopError as error:
-            st.error(error_text(error), icon=":material/error:")
+            show_refusal(error)
         else:
             st.query_params["code"] = found["join_code"]
             st.rerun()
@@ -75,7 +71,7 @@ if submitted:
     try:
         joined = workshop.join(db, current["join_code"], name, role)
     except workshop.WorkshopError as error:
-        st.error(error_text(error), icon=":material/error:")
+        show_refusal(error)
     else:
         set_persona(joined["persona_id"])
         go_to_lesson(joined["persona_id"], joined["lesson_id"])

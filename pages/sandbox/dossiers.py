@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.dossier import (CSS, badge, date, document_name, document_picker, error_text, money,
+from pages._ui.dossier import (CSS, badge, date, document_name, document_picker, money,
                                procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
-from pages._ui.frame import page_link, page_setup, sandbox_db, t
+from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, show_refusal, t
 from pages._ui.persona import current_persona, require_persona, require_portal_login
 from workbench.sandbox import catalogue, dossiers
 
@@ -49,7 +49,7 @@ if code:
     try:
         row = dossiers.get_own(db, pid, code)
     except dossiers.DossierError as error:
-        st.error(error_text(error), icon=":material/error:")
+        show_refusal(error)
         state["dos.code"] = None
 
 # --- the list -------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ if row["status"] == "supplement_requested":
             try:
                 dossiers.supplement(db, pid, code)
             except dossiers.DossierError as error:
-                state["dos.error"] = error_text(error)
+                state["dos.error"] = refusal_text(error)
             else:
                 state["dos.notice"] = t("dossiers.manage.supplement_sent")
             st.rerun()
@@ -150,7 +150,7 @@ if row["status"] in ("returned", "refused"):
                     try:
                         dossiers.rate(db, pid, code, int(rating), comment)
                     except dossiers.DossierError as error:
-                        state["dos.error"] = error_text(error)
+                        state["dos.error"] = refusal_text(error)
                     st.rerun()
 
 st.subheader(t("dossiers.manage.messages"))

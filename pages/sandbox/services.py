@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.dossier import (CSS, date, document_picker, error_text, money, scroll_to_top_on_change,
+from pages._ui.dossier import (CSS, date, document_picker, money, scroll_to_top_on_change,
                                show_document_notices)
-from pages._ui.frame import page_link, page_setup, sandbox_db, t
+from pages._ui import steps
+from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, t
 from pages._ui.persona import current_persona, require_persona, require_portal_login
 from workbench import clock
 from workbench.sandbox import catalogue, dossiers, fees
@@ -29,11 +30,8 @@ state.setdefault("svc.step", "search")
 
 
 def go(step: str, **values) -> None:
-    state["svc.nav"] = state.get("svc.nav", 0) + 1
-    state["svc.step"] = step
-    state.update({f"svc.{k}": v for k, v in values.items()})
-    state.pop("svc.errors", None)
-    st.rerun()
+    state["svc.nav"] = state.get("svc.nav", 0) + 1  # a new step starts at the top (scroll_to_top_on_change)
+    steps.go("svc.step", step, forget=("svc.errors",), **{f"svc.{k}": v for k, v in values.items()})
 
 
 def back_link(step: str, **values) -> None:
@@ -261,7 +259,7 @@ elif step == "check":
         try:
             dossiers.submit(db, pid, row["code"])
         except dossiers.DossierError as error:
-            state["svc.errors"] = {"_": error_text(error)}
+            state["svc.errors"] = {"_": refusal_text(error)}
             st.rerun()
         go("done")
 
