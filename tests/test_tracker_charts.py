@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from tests.test_tracker_figures import END, commune  # noqa: F401  (the hand-counted commune)
+from tests.hand_counted import END
 from workbench.tracker import charts as tracker_charts, tracker
 
 
 @pytest.fixture
-def figures(commune):  # noqa: F811
+def figures(commune):
     return tracker.dashboard(commune["db"], tracker.Filters(end=END))
 
 
