@@ -9,17 +9,13 @@ import streamlit as st
 from pages._ui.dossier import (CSS, badge, date, document_name, document_picker, money,
                                procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
 from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, show_refusal, t
-from pages._ui.persona import current_persona, require_persona, require_portal_login
+from pages._ui.persona import require_portal_persona
 from workbench.sandbox import catalogue, dossiers
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
 db = sandbox_db()
-persona = current_persona(db)
-if persona is None or st.session_state.get("portal_login") != persona["id"]:
-    st.title(t("dossiers.manage.title"))
-persona = require_persona(db)
-require_portal_login(db, persona)
+persona = require_portal_persona(db, "dossiers.manage.title")
 pid = persona["id"]
 state = st.session_state
 

@@ -10,18 +10,14 @@ from pages._ui.dossier import (CSS, date, document_picker, money, scroll_to_top_
                                show_document_notices)
 from pages._ui import steps
 from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, t
-from pages._ui.persona import current_persona, require_persona, require_portal_login
+from pages._ui.persona import require_portal_persona
 from workbench import clock
 from workbench.sandbox import catalogue, dossiers, fees
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
 db = sandbox_db()
-persona = current_persona(db)
-if persona is None or st.session_state.get("portal_login") != persona["id"]:
-    st.title(t("catalogue.title"))
-persona = require_persona(db)
-require_portal_login(db, persona)
+persona = require_portal_persona(db, "catalogue.title")
 pid = persona["id"]
 text = lambda value: catalogue.text(value, lang)  # noqa: E731
 
