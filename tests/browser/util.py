@@ -82,13 +82,13 @@ def screenshot(page, name: str) -> Path:
 
 @contextlib.contextmanager
 def _app_database(data_dir: Path, kind: str):
-    from workbench import store
+    from workbench import databases, store
 
     before = os.environ.get(store.DATA_DIR_ENV)
     os.environ[store.DATA_DIR_ENV] = str(data_dir)
     store.forget_connections()
     try:
-        yield store.connect(kind)
+        yield databases.sandbox() if kind == store.SANDBOX else databases.tracker()
     finally:
         store.forget_connections()
         if before is None:
