@@ -3,7 +3,7 @@ officials) backing up and restoring tracker.db."""
 
 import streamlit as st
 
-from pages._ui.frame import page_setup, store_guard, t
+from pages._ui.frame import page_setup, show_refusal, store_guard, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import databases, network, store
 from workbench.tracker import backup as tracker_backup
@@ -59,7 +59,7 @@ if st.button(t("tracker.backup.restore"), key="tracker_restore", type="primary",
         with store_guard():
             restored = tracker_backup.restore_bytes(tracker_store, restore_file.getvalue(), tracker_user["username"])
     except TrackerError as error:
-        st.error(t(error.key, **error.params), icon=":material/error:")
+        show_refusal(error)
     else:
         st.success(t("tracker.backup.restored", citizens=restored["citizens"], safety=restored["safety"]),
                    icon=":material/check_circle:")

@@ -1,9 +1,11 @@
-"""Small fixtures: an empty data folder per test, the two databases in it, a seeded Faker."""
+"""Small fixtures: an empty data folder per test, the two databases in it, a seeded Faker,
+the hand-counted commune."""
 
 from pathlib import Path
 
 import pytest
 
+from tests import hand_counted
 from workbench import databases, fakes, passwords, store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +42,9 @@ def tracker_db(data_dir):
 @pytest.fixture
 def fake():
     return fakes.make_faker(seed=1234)
+
+
+@pytest.fixture
+def commune(tracker_db):
+    """The small commune of tests/hand_counted.py, whose every dashboard number is known by hand."""
+    return hand_counted.commune(tracker_db)

@@ -5,12 +5,13 @@ import json
 
 import pytest
 
-from tests.test_tracker_figures import END, commune  # noqa: F401  (the hand-counted commune)
-from workbench.tracker import charts, dashboard
+from tests.hand_counted import END
+from workbench.tracker import charts
+from workbench.tracker import dashboard
 
 
 @pytest.fixture
-def figures(commune):  # noqa: F811
+def figures(commune):
     return dashboard.figures(commune["db"], dashboard.Filters(end=END))
 
 

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.vneid_lesson import activate_up_to
 from workbench import clock, events, store
 from workbench.sandbox import eid, otp, personas, scenarios
 from workbench.learning import to_tracker
@@ -22,22 +23,6 @@ VNEID = "vneid_activation"
 def workshop(sandbox_db):
     return hall.create(sandbox_db, name="Tối thứ Tư — VNeID", place="Nhà văn hóa thôn 3", date="25/11/2026",
                            lessons_planned=[VNEID])
-
-
-def activate_up_to(db, persona_id: str, steps: int) -> None:
-    """Do the first ``steps`` steps of the VNeID lesson the way the phone pages do."""
-    person = personas.get(db, persona_id)
-    creds = scenarios.credentials()
-    actions = [
-        lambda: eid.start_activation(db, persona_id, person["cccd"], person["phone"]),
-        lambda: eid.confirm_activation_otp(db, persona_id, otp.latest_code_for_tests(db, persona_id, "eid_activation")),
-        lambda: eid.set_password(db, persona_id, creds["vneid_password"], creds["vneid_password"]),
-        lambda: eid.set_passcode(db, persona_id, creds["passcode"], creds["passcode"]),
-        lambda: eid.set_security_questions(db, persona_id, dict(list(creds["security_answers"].items())[:2])),
-        lambda: eid.login(db, persona_id, person["cccd"], creds["vneid_password"]),
-    ]
-    for action in actions[:steps]:
-        action()
 
 
 # --- creating -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages._ui.frame import current_lang, t
+from pages._ui.frame import current_lang, refusal_text, t
 from workbench import i18n
 from workbench.sandbox import catalogue, documents
 from workbench.sandbox.dossiers import citizen, records, schema as dossier_schema
@@ -79,10 +79,6 @@ def show_messages(messages: list[dict]) -> None:
         st.markdown(f"**{actor}** · {when}  \n{message_text(message)}")
 
 
-def error_text(error: dossier_schema.DossierError) -> str:
-    return t(error.key, **error.params)
-
-
 def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix: str) -> None:
     """The phone's photo gallery for one paper (three of the persona's photos, one clear) and
     an upload box. Attaching replaces the earlier photo of that paper."""
@@ -120,7 +116,7 @@ def _attach(db, persona: dict, code: str, doc_id: str, name: str, **kwargs) -> N
     try:
         citizen.attach(db, persona["id"], code, doc_id, **kwargs)
     except dossier_schema.DossierError as error:
-        st.session_state["doc_error"] = error_text(error)
+        st.session_state["doc_error"] = refusal_text(error)
     else:
         st.session_state["doc_notice"] = t("dossiers.documents.attached_ok", document=name)
     st.rerun()

@@ -8,6 +8,7 @@ import contextlib
 import streamlit as st
 
 from workbench import databases, i18n, store
+from workbench.errors import Refusal
 
 CSS = """
 <style>
@@ -99,10 +100,27 @@ def lesson_strip() -> bool:
         return False
 
 
+ERROR_ICON = ":material/error:"
+
+
+def refusal_text(error: Refusal) -> str:
+    """A refusal (``EidError``, ``TrackerError``…) in the reader's language: every ``Refusal``
+    names its locale string and the values that fill it."""
+    return t(error.key, **error.params)
+
+
+def show_refusal(error: Refusal, *, icon: str | None = ERROR_ICON, hint: str = "") -> None:
+    """Show a refused action where the user acted, in their language, never a stack trace.
+    ``hint`` follows the message (what to do next, e.g. the tries left); the tracker's pages
+    show their refusals with ``icon=None``."""
+    message = refusal_text(error)
+    st.error(f"{message} {hint}" if hint else message, icon=icon)
+
+
 def show_store_error(error: store.StoreError) -> None:
-    message = t(error.key, **error.params)
+    message = refusal_text(error)
     print(f"[congdanso] {message}", flush=True)
-    st.error(message, icon=":material/error:")
+    st.error(message, icon=ERROR_ICON)
 
 
 @contextlib.contextmanager

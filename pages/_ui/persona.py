@@ -57,3 +57,15 @@ def require_portal_login(db, persona: dict) -> None:
         page_link("pages/sandbox/portal_account.py", label=t("persona.portal_login_link"),
                   icon=":material/account_circle:")
         st.stop()
+
+
+def require_portal_persona(db, title_key: str) -> dict:
+    """The persona this browser is logged in to the portal as. Otherwise the page's title
+    (``title_key``) above the message that stops it: a page that goes on draws its own title,
+    which depends on what it shows."""
+    persona = current_persona(db)
+    if persona is None or st.session_state.get("portal_login") != persona["id"]:
+        st.title(t(title_key))
+    persona = require_persona(db)
+    require_portal_login(db, persona)
+    return persona

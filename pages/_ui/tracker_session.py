@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.frame import store_guard, t, tracker_db
-from workbench.tracker import auth
+from pages._ui.frame import show_refusal, store_guard, t, tracker_db
 from workbench.tracker.errors import TrackerError
+from workbench.tracker import auth
 
 SESSION_KEY = "tracker_user_id"
 
@@ -51,7 +51,7 @@ def _first_run_form(db) -> None:
         try:
             user_id = auth.create_first_official(db, username=username, display_name=display_name, secret=secret)
         except TrackerError as error:
-            st.error(t(error.key, **error.params))
+            show_refusal(error, icon=None)
             return
         st.session_state[SESSION_KEY] = user_id
         st.rerun()
@@ -67,10 +67,8 @@ def _login_form(db) -> None:
         try:
             user = auth.login(db, username, secret)
         except TrackerError as error:
-            message = t(error.key, **error.params)
-            if "left" in error.params:
-                message += " " + t("tracker_session.tries_left", left=error.params["left"])
-            st.error(message)
+            tries = t("tracker_session.tries_left", left=error.params["left"]) if "left" in error.params else ""
+            show_refusal(error, icon=None, hint=tries)
             return
         st.session_state[SESSION_KEY] = user["id"]
         st.rerun()

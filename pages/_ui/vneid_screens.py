@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.frame import page_link, t
+from pages._ui.frame import page_link, show_refusal, t
 from workbench.sandbox import eid, otp
 from workbench.sandbox.phone import IdentityError
-
-
-def show_error(error: IdentityError) -> None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
 
 
 def masked(number: str) -> str:
@@ -35,7 +31,7 @@ def activation_form(db, persona: dict, channel: str) -> None:
         try:
             eid.start_activation(db, persona["id"], cccd, number, channel=channel)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
             if error.key == "eid.error.not_approved":
                 page_link("pages/sandbox/police.py", label=t("eid.home.go_police"), icon=":material/local_police:")
         else:
@@ -54,14 +50,14 @@ def otp_form(db, persona: dict, prefix: str, on_submit, on_resend, purpose: str)
         try:
             on_submit(code)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             st.rerun()
     if st.button(t("eid.otp.resend"), key=f"{prefix}_resend", width="stretch", icon=":material/refresh:"):
         try:
             on_resend()
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             st.success(t("eid.otp.resent"), icon=":material/sms:")
 
@@ -86,7 +82,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
             try:
                 eid.set_password(db, pid, password, confirm)
             except IdentityError as error:
-                show_error(error)
+                show_refusal(error)
             else:
                 st.rerun()
     elif step == "passcode":
@@ -100,7 +96,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
             try:
                 eid.set_passcode(db, pid, passcode, confirm)
             except IdentityError as error:
-                show_error(error)
+                show_refusal(error)
             else:
                 st.rerun()
     elif step == "security":
@@ -120,6 +116,6 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
             try:
                 eid.set_security_questions(db, pid, answers)
             except IdentityError as error:
-                show_error(error)
+                show_refusal(error)
             else:
                 on_done()

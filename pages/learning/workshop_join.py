@@ -3,7 +3,7 @@ persona in the planned state → the first lesson. Reopening ``?p=<token>`` resu
 
 import streamlit as st
 
-from pages._ui.frame import page_setup, sandbox_db, t
+from pages._ui.frame import page_setup, sandbox_db, show_refusal, t
 from pages._ui.persona import set_persona
 from workbench.learning.workshops import hall
 from workbench.learning.workshops.hall import WorkshopError
@@ -18,10 +18,6 @@ db = sandbox_db()
 def go_to_lesson(persona_id: str, lesson_id: str) -> None:
     """The lesson player's contract: ``?p=<persona_id>&lesson=<lesson_id>``."""
     st.switch_page(LESSON_PAGE, query_params={"p": persona_id, "lesson": lesson_id})
-
-
-def error_text(error: WorkshopError) -> str:
-    return t(error.key, **error.params)
 
 
 # --- resume: the token in the URL is the participant's only key ------------------------------
@@ -45,7 +41,7 @@ if code:
     try:
         current = hall.by_code(db, code)
     except WorkshopError as error:
-        st.error(error_text(error), icon=":material/error:")
+        show_refusal(error)
 
 if current is None:
     st.write(t("workshop.join.need_code"))
@@ -56,7 +52,7 @@ if current is None:
         try:
             found = hall.by_code(db, typed)
         except WorkshopError as error:
-            st.error(error_text(error), icon=":material/error:")
+            show_refusal(error)
         else:
             st.query_params["code"] = found["join_code"]
             st.rerun()
@@ -76,7 +72,7 @@ if submitted:
     try:
         joined = hall.join(db, current["join_code"], name, role)
     except WorkshopError as error:
-        st.error(error_text(error), icon=":material/error:")
+        show_refusal(error)
     else:
         set_persona(joined["persona_id"])
         go_to_lesson(joined["persona_id"], joined["lesson_id"])

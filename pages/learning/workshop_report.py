@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages._ui.frame import current_lang, page_setup, sandbox_db, t
+from pages._ui.frame import current_lang, page_setup, sandbox_db, show_refusal, t
 from workbench import clock
 from workbench.learning import to_tracker
 from workbench.learning.lessons import catalogue
@@ -190,9 +190,7 @@ if add:
             db, tracker_db, user, chosen_id, who, consent=consent, full_name=full_name, birth_year=birth_year,
             gender=gender, ethnicity=ethnicity, village=village, phone=phone or None, consent_by=consent_by,
             consent_date=consent_date.isoformat(), allow_duplicate=allow_duplicate)
-    except WorkshopError as error:
-        st.error(t(error.key, **error.params), icon=":material/error:")
-    except TrackerError as error:
-        st.error(t(error.key, **error.params), icon=":material/error:")
+    except (WorkshopError, TrackerError) as error:
+        show_refusal(error)
     else:
         st.success(t("workshop.report.tracker_added", id=citizen_id), icon=":material/check_circle:")

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from pages._ui.frame import current_lang, page_setup, sandbox_db, t
+from pages._ui.frame import current_lang, page_setup, sandbox_db, refusal_text, show_refusal, t
 from workbench import clock, network, qr
 from workbench.learning.lessons import catalogue
 from workbench.learning.lessons.model import LessonError
@@ -29,10 +29,6 @@ lang = current_lang()
 st.title(t("workshop.trainer.title"))
 st.caption(t("workshop.trainer.intro"))
 db = sandbox_db()
-
-
-def error_text(error: WorkshopError) -> str:
-    return t(error.key, **error.params)
 
 
 def lesson_title(lesson_id: str) -> str:
@@ -90,7 +86,7 @@ with st.expander(t("workshop.trainer.create_title"), expanded=not all_workshops,
             made = hall.create(db, name=name, place=place, date=date, lessons_planned=planned,
                                    starting_state=state, stuck_minutes=stuck)
         except WorkshopError as error:
-            st.error(t("workshop.trainer.fix_above", message=error_text(error)), icon=":material/error:")
+            st.error(t("workshop.trainer.fix_above", message=refusal_text(error)), icon=":material/error:")
         else:
             st.query_params["w"] = made["id"]
             st.session_state["trainer_flash"] = t("workshop.trainer.created", name=made["name"],
@@ -241,7 +237,7 @@ with live_tab:
             try:
                 nudges.nudge(db, chosen_id, helped, text)
             except WorkshopError as error:
-                st.error(error_text(error), icon=":material/error:")
+                show_refusal(error)
             else:
                 st.success(t("workshop.dashboard.nudge_sent", name=names[helped]), icon=":material/check:")
 
@@ -256,7 +252,7 @@ with controls:
         try:
             moved = trainer.move_clock(db, chosen_id, minutes)
         except WorkshopError as error:
-            st.error(error_text(error), icon=":material/error:")
+            show_refusal(error)
         else:
             st.success(t("workshop.controls.clock_moved", time=moved.strftime("%H:%M %d/%m/%Y")))
 

@@ -12,9 +12,9 @@ import html
 
 import streamlit as st
 
-from pages._ui.dossier import (CSS, badge, date, document_name, error_text, money, procedure_name,
+from pages._ui.dossier import (CSS, badge, date, document_name, money, procedure_name,
                                scroll_to_top_on_change, show_messages)
-from pages._ui.frame import page_setup, sandbox_db, t
+from pages._ui.frame import page_setup, refusal_text, sandbox_db, t
 from workbench import clock, databases, store
 from workbench.sandbox import catalogue, personas
 from workbench.sandbox.dossiers import desk, kpis, papers, records, rules, samples, transitions
@@ -44,7 +44,7 @@ def act(function, code: str, *args, **kwargs) -> None:
     try:
         row = function(db, code, *args, actor="desk", **kwargs)
     except dossier_schema.DossierError as error:
-        state["desk.error"] = error_text(error)
+        state["desk.error"] = refusal_text(error)
     else:
         state["desk.notice"] = t("desk.action.done", code=code, status=t(f"dossiers.status.{row['status']}"))
     st.rerun()
@@ -258,7 +258,7 @@ with st.expander(t("desk.trainer.title"), icon=":material/school:"):
                 try:
                     made = samples.file_exercise(db, who, which)
                 except dossier_schema.DossierError as error:
-                    state["desk.error"] = error_text(error)
+                    state["desk.error"] = refusal_text(error)
                 else:
                     state["desk.notice"] = t("desk.trainer.filed", code=made["code"], name=names[who])
                 st.rerun()

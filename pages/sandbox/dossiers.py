@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.dossier import (CSS, badge, date, document_name, document_picker, error_text, money,
+from pages._ui.dossier import (CSS, badge, date, document_name, document_picker, money,
                                procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
-from pages._ui.frame import page_link, page_setup, sandbox_db, t
-from pages._ui.persona import current_persona, require_persona, require_portal_login
+from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, show_refusal, t
+from pages._ui.persona import require_portal_persona
 from workbench.sandbox import catalogue
-from workbench.sandbox.dossiers import citizen, papers, records, schema as dossier_schema
+from workbench.sandbox.dossiers import citizen
+from workbench.sandbox.dossiers import papers
+from workbench.sandbox.dossiers import records
+from workbench.sandbox.dossiers import schema as dossier_schema
 
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
 db = sandbox_db()
-persona = current_persona(db)
-if persona is None or st.session_state.get("portal_login") != persona["id"]:
-    st.title(t("dossiers.manage.title"))
-persona = require_persona(db)
-require_portal_login(db, persona)
+persona = require_portal_persona(db, "dossiers.manage.title")
 pid = persona["id"]
 state = st.session_state
 
@@ -50,7 +49,7 @@ if code:
     try:
         row = records.get_own(db, pid, code)
     except dossier_schema.DossierError as error:
-        st.error(error_text(error), icon=":material/error:")
+        show_refusal(error)
         state["dos.code"] = None
 
 # --- the list -------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ if row["status"] == "supplement_requested":
             try:
                 citizen.supplement(db, pid, code)
             except dossier_schema.DossierError as error:
-                state["dos.error"] = error_text(error)
+                state["dos.error"] = refusal_text(error)
             else:
                 state["dos.notice"] = t("dossiers.manage.supplement_sent")
             st.rerun()
@@ -151,7 +150,7 @@ if row["status"] in ("returned", "refused"):
                     try:
                         citizen.rate(db, pid, code, int(rating), comment)
                     except dossier_schema.DossierError as error:
-                        state["dos.error"] = error_text(error)
+                        state["dos.error"] = refusal_text(error)
                     st.rerun()
 
 st.subheader(t("dossiers.manage.messages"))

@@ -6,9 +6,11 @@ receipt. The flow's step lives in session state per dossier; the money lives in
 ``workbench.sandbox.payments``, which makes paying twice impossible.
 """
 
+from functools import partial
+
 import streamlit as st
 
-from pages._ui import pay as ui
+from pages._ui import pay as ui, steps
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona, require_portal_login
 from workbench import passwords
@@ -61,9 +63,7 @@ elif existing and existing["status"] == "pending" and existing["persona_id"] == 
     flow.update(step="pending", payment_id=existing["id"])
 
 
-def go(step: str) -> None:
-    flow["step"] = step
-    st.rerun()
+go = partial(steps.go, "step", state=flow)
 
 
 def facts(with_provider: bool = False) -> list[tuple[str, str]]:

@@ -11,8 +11,8 @@ import html
 
 import streamlit as st
 
-from pages._ui.frame import page_setup, sandbox_db, page_link, t
-from pages._ui import vneid_screens as vneid_screens
+from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
+from pages._ui import steps, vneid_screens as vneid_screens
 from pages._ui.persona import require_persona
 from workbench import clock
 from workbench.sandbox import eid, health_book, otp, phone
@@ -62,10 +62,8 @@ device = "another-phone" if ss.get("phone_other_device") else eid.DEFAULT_DEVICE
 
 
 def go(screen: str, view: str | None = None) -> None:
-    ss["phone_screen"] = screen
-    if view is not None:
-        ss["vneid_view"] = view
-    st.rerun()
+    """``view``: the VNeID app's own screen, when the phone opens it."""
+    steps.go("phone_screen", screen, **({} if view is None else {"vneid_view": view}))
 
 
 def sms_html(message: dict, css: str = "cds-sms") -> str:
@@ -73,10 +71,6 @@ def sms_html(message: dict, css: str = "cds-sms") -> str:
     text = html.escape(message["text"]).replace("://", "&#58;//")
     when = message["at"][11:16]
     return f'<div class="{css}"><b>{html.escape(message["sender"])} · {when}</b>{text}</div>'
-
-
-def show_error(error: IdentityError) -> None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
 
 
 def home_button() -> None:
@@ -139,7 +133,7 @@ def screen_sms_compose() -> None:
         try:
             phone.send_sms(db, pid, to, body)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             go("sms")
 
@@ -186,7 +180,7 @@ def screen_health() -> None:
             try:
                 health_book.activate(db, pid, passcode)
             except IdentityError as error:
-                show_error(error)
+                show_refusal(error)
                 if error.key == "eid.error.level2_required":
                     page_link("pages/sandbox/police.py", label=t("eid.home.go_police"),
                                  icon=":material/local_police:")
@@ -232,7 +226,7 @@ def vneid_login() -> None:
         try:
             result = eid.login(db, pid, cccd, password, device_id=device)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             if result == "new_device":
                 go("vneid", "new_device")
@@ -255,7 +249,7 @@ def vneid_unlock() -> None:
         try:
             eid.unlock(db, pid, passcode, device_id=device)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             ss["vneid_session"] = pid
             go("vneid", "home")
@@ -293,7 +287,7 @@ def vneid_requests() -> None:
                 try:
                     eid.answer_request(db, pid, request["id"], passcode, accept=bool(accept))
                 except IdentityError as error:
-                    show_error(error)
+                    show_refusal(error)
                 else:
                     ss["vneid_answered"] = ("accepted" if accept else "refused", request["requester"])
                     st.rerun()
@@ -349,7 +343,7 @@ def vneid_forgot() -> None:
         try:
             eid.reset_passcode(db, pid, answers, passcode, confirm)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             ss["vneid_flash"] = "eid.forgot.done"
             go("vneid", "home" if ss.get("vneid_session") == pid else "login")

@@ -8,7 +8,7 @@ the persona's simulated phone. Logic: workbench/eid.py (submit_registration, app
 
 import streamlit as st
 
-from pages._ui.frame import page_setup, sandbox_db, page_link, t
+from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui.persona import current_persona
 from workbench.sandbox import eid, personas
 from workbench.sandbox.phone import IdentityError
@@ -33,7 +33,7 @@ def act(call, persona_id: str, flash: str) -> None:
     try:
         call(db, persona_id, actor="desk")
     except IdentityError as error:
-        st.error(t(error.key, **error.params), icon=":material/error:")
+        show_refusal(error)
     else:
         ss["police_flash"] = flash
         st.rerun()

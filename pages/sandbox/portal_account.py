@@ -8,9 +8,12 @@ After a successful log-in ``st.session_state["portal_login"]`` is the persona id
 contract other pages read through ``require_portal_login``).
 """
 
+from functools import partial
+
 import streamlit as st
 
-from pages._ui.frame import page_setup, sandbox_db, page_link, t
+from pages._ui import steps
+from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui.persona import require_persona
 from workbench.sandbox import eid, otp, portal
 from workbench.sandbox.phone import IdentityError
@@ -30,20 +33,13 @@ if ss.get("portal_persona") != pid:  # another persona in this browser: start ag
     ss.pop("portal_reg", None)
 
 
-def go(screen: str) -> None:
-    ss["portal_screen"] = screen
-    ss.pop("portal_reg_error", None)
-    st.rerun()
+go = partial(steps.go, "portal_screen", forget=("portal_reg_error",))
 
 
 def back(screen: str) -> None:
     if st.button(t("portal.back"), key=f"portal_back_{ss.get('portal_screen')}", icon=":material/arrow_back:",
                  type="tertiary"):
         go(screen)
-
-
-def show_error(error: IdentityError) -> None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
 
 
 def profile_panel() -> None:
@@ -103,7 +99,7 @@ elif screen == "login_vneid":
         try:
             ss["portal_request"] = portal.request_vneid_login(db, pid, cccd=cccd, password=password)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
             if error.key == "portal.error.vneid_level2":
                 page_link("pages/sandbox/police.py", label=t("portal.vneid.go_police"),
                              icon=":material/local_police:")
@@ -117,7 +113,7 @@ elif screen == "vneid_wait":
     try:
         done = portal.complete_vneid_login(db, pid, request_id)
     except IdentityError as error:
-        show_error(error)
+        show_refusal(error)
         ss.pop("portal_request", None)
         if st.button(t("portal.vneid.again"), key="portal_vneid_again", width="stretch"):
             go("login_vneid")
@@ -161,7 +157,7 @@ elif screen == "login_password":
         try:
             portal.login_with_password(db, pid, cccd, password)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             ss["portal_login"] = pid
             go("home")
@@ -196,7 +192,7 @@ elif screen == "reg_details":
         ss["portal_reg"] = values
         problem = portal.registration_details_problem(db, pid, values)
         if problem:
-            st.error(t(problem.key, **problem.params), icon=":material/error:")
+            show_refusal(problem)
         else:
             go("reg_check")
 
@@ -244,14 +240,14 @@ elif screen == "reg_otp":
         try:
             portal.confirm_registration_otp(db, pid, code)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             go("reg_password")
     if st.button(t("portal.reg.otp_resend"), key="portal_otp_resend", width="stretch"):
         try:
             portal.resend_registration_otp(db, pid)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             st.success(t("portal.reg.otp_resent"), icon=":material/sms:")
     page_link("pages/sandbox/phone.py", label=t("portal.reg.open_inbox"), icon=":material/sms:")
@@ -267,7 +263,7 @@ elif screen == "reg_password":
         try:
             portal.set_registration_password(db, pid, password, confirm)
         except IdentityError as error:
-            show_error(error)
+            show_refusal(error)
         else:
             go("reg_done")
 

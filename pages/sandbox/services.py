@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._ui.dossier import (CSS, date, document_picker, error_text, money, scroll_to_top_on_change,
+from pages._ui.dossier import (CSS, date, document_picker, money, scroll_to_top_on_change,
                                show_document_notices)
-from pages._ui.frame import page_link, page_setup, sandbox_db, t
-from pages._ui.persona import current_persona, require_persona, require_portal_login
+from pages._ui import steps
+from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, t
+from pages._ui.persona import require_portal_persona
 from workbench import clock
 from workbench.sandbox import catalogue, fees
 from workbench.sandbox.dossiers import citizen, records, rules, schema as dossier_schema
@@ -17,11 +18,7 @@ from workbench.sandbox.dossiers import citizen, records, rules, schema as dossie
 lang = page_setup(sandbox=True)
 st.markdown(CSS, unsafe_allow_html=True)
 db = sandbox_db()
-persona = current_persona(db)
-if persona is None or st.session_state.get("portal_login") != persona["id"]:
-    st.title(t("catalogue.title"))
-persona = require_persona(db)
-require_portal_login(db, persona)
+persona = require_portal_persona(db, "catalogue.title")
 pid = persona["id"]
 text = lambda value: catalogue.text(value, lang)  # noqa: E731
 
@@ -30,11 +27,8 @@ state.setdefault("svc.step", "search")
 
 
 def go(step: str, **values) -> None:
-    state["svc.nav"] = state.get("svc.nav", 0) + 1
-    state["svc.step"] = step
-    state.update({f"svc.{k}": v for k, v in values.items()})
-    state.pop("svc.errors", None)
-    st.rerun()
+    state["svc.nav"] = state.get("svc.nav", 0) + 1  # a new step starts at the top (scroll_to_top_on_change)
+    steps.go("svc.step", step, forget=("svc.errors",), **{f"svc.{k}": v for k, v in values.items()})
 
 
 def back_link(step: str, **values) -> None:
@@ -262,7 +256,7 @@ elif step == "check":
         try:
             citizen.submit(db, pid, row["code"])
         except dossier_schema.DossierError as error:
-            state["svc.errors"] = {"_": error_text(error)}
+            state["svc.errors"] = {"_": refusal_text(error)}
             st.rerun()
         go("done")
 

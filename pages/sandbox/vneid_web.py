@@ -6,11 +6,12 @@ device is bound (workbench/eid.py, channel "web").
 """
 
 import html
+from functools import partial
 
 import streamlit as st
 
-from pages._ui import vneid_screens as vneid_screens
-from pages._ui.frame import page_link, page_setup, sandbox_db, t
+from pages._ui import steps, vneid_screens as vneid_screens
+from pages._ui.frame import page_link, page_setup, sandbox_db, show_refusal, t
 from pages._ui.persona import require_persona
 from workbench.sandbox import eid, phone
 from workbench.sandbox.phone import IdentityError
@@ -25,9 +26,7 @@ ss = st.session_state
 ACTIVE = ("otp", "password", "passcode", "security")
 
 
-def go(view: str) -> None:
-    ss["vneid_web_view"] = view
-    st.rerun()
+go = partial(steps.go, "vneid_web_view")
 
 
 acc = eid.account(db, pid)
@@ -67,7 +66,7 @@ else:
         try:
             eid.login(db, pid, cccd, password, channel="web")
         except IdentityError as error:
-            vneid_screens.show_error(error)
+            show_refusal(error)
         else:
             ss["vneid_web_session"] = pid
             go("home")

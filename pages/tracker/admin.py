@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._ui.frame import page_setup, t
+from pages._ui.frame import page_setup, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
 from workbench.tracker import audit, auth, citizens, export, places, realtime, settings, targets
@@ -22,10 +22,6 @@ from workbench.tracker.schema import MILESTONES
 lang = page_setup(sandbox=False)
 st.title(t("common.nav.tracker_admin"))
 db, user = require_tracker_user("admin")
-
-
-def fail(error: TrackerError) -> None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
 
 
 def done(key: str, **params) -> None:
@@ -72,7 +68,7 @@ with tabs[0]:
                     auth.create_user(db, user, username=username, display_name=display_name, role=role,
                                      secret=secret, village_ids=chosen, team_id=team)
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error)
                 else:
                     done("tracker.admin.user_added", username=text.fold(username).replace(" ", "."))
     with st.expander(t("tracker.admin.change_user"), expanded=False):
@@ -94,7 +90,7 @@ with tabs[0]:
                     if set(new_villages) != set(target["village_ids"]):
                         auth.set_villages(db, user, picked, new_villages)
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error)
                 else:
                     done("tracker.admin.saved")
             new_secret = st.text_input(t("tracker.admin.new_secret"), type="password", key=f"admin_secret_{picked}",
@@ -103,7 +99,7 @@ with tabs[0]:
                 try:
                     auth.set_secret(db, user, picked, new_secret)
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error)
                 else:
                     done("tracker.admin.saved")
             label = "tracker.admin.disable" if target["active"] else "tracker.admin.enable"
@@ -111,7 +107,7 @@ with tabs[0]:
                 try:
                     auth.set_active(db, user, picked, not target["active"])
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error)
                 else:
                     done("tracker.admin.saved")
 
@@ -127,7 +123,7 @@ with tabs[1]:
                 try:
                     places.set_commune(db, name, district, province, actor=user["username"])
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error)
                 else:
                     done("tracker.admin.saved")
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.code"): v["code"], t("tracker.admin.col.village"): v["name"],
@@ -156,7 +152,7 @@ with tabs[1]:
                 places.save_village(db, name=name, code=code, population=population, households=households,
                                     actor=user["username"], village_id=editing)
             except TrackerError as error:
-                fail(error)
+                show_refusal(error)
             else:
                 done("tracker.admin.saved")
     st.caption(t("tracker.admin.village_help"))
@@ -176,7 +172,7 @@ with tabs[2]:
             try:
                 places.save_team(db, name=name, village_id=village, actor=user["username"])
             except TrackerError as error:
-                fail(error)
+                show_refusal(error)
             else:
                 done("tracker.admin.saved")
     if team_name:
@@ -191,7 +187,7 @@ with tabs[2]:
                     places.add_team_member(db, team, member, actor=user["username"],
                                            role="leader" if leader else "member")
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error)
                 else:
                     done("tracker.admin.saved")
         shown = st.selectbox(t("tracker.admin.members_of"), list(team_name), key="admin_members_of",
@@ -241,7 +237,7 @@ with tabs[3]:
                 targets.add(db, name=name, metric=metric, kind=kind, value=value, scope=scope,
                             scope_id=scope_id, deadline=deadline, actor=user["username"])
             except TrackerError as error:
-                fail(error)
+                show_refusal(error)
             else:
                 done("tracker.admin.saved")
 
@@ -256,7 +252,7 @@ with tabs[4]:
             try:
                 count = settings.set_definition(db, chosen, actor=user["username"])
             except TrackerError as error:
-                fail(error)
+                show_refusal(error)
             else:
                 done("tracker.admin.definition_saved", count=count)
     st.caption(t("tracker.admin.definition_default"))
@@ -298,7 +294,7 @@ with tabs[5]:
             try:
                 auth.erase_citizen(db, user, picked)
             except TrackerError as error:
-                fail(error)
+                show_refusal(error)
             else:
                 st.session_state.pop("admin_citizen_json", None)
                 done("tracker.admin.erased")

@@ -7,10 +7,12 @@ chooses: that person, or "a different person". What was typed is kept on every e
 """
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
-from pages._ui.frame import page_setup, t
+from pages._ui import steps
+from pages._ui.frame import page_setup, refusal_text, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
 from workbench.tracker import auth, citizens, places, realtime
@@ -24,10 +26,7 @@ db, user = require_tracker_user("enter")
 STATE = "entry_step"
 
 
-def go(step: str, **values) -> None:
-    st.session_state[STATE] = step
-    st.session_state.update(values)
-    st.rerun()
+go = partial(steps.go, STATE)
 
 
 # Widget values that must survive steps where their widget is not drawn (Streamlit drops the
@@ -142,7 +141,7 @@ elif step == "new":
                   "phone": s.get("new_phone"), "cccd_last4": s.get("new_cccd_last4"),
                   "consent_by": s.get("new_consent_by"), "consent_date": s.get("new_consent_date")}
         clean, problems = citizens.check(**fields)
-        messages = {name: t(error.key, **error.params) for name, error in problems.items()}
+        messages = {name: refusal_text(error) for name, error in problems.items()}
         if not s.get("new_consent"):
             messages["consent"] = t("tracker.error.consent_missing")
         if messages:
@@ -188,7 +187,7 @@ elif step == "milestones":
         try:
             citizen = auth.citizen_for(db, user, citizen_id)
         except TrackerError as error:
-            st.error(t(error.key, **error.params))
+            show_refusal(error, icon=None)
             if st.button(t("tracker.entry.start_again"), key="entry_restart_missing"):
                 restart()
             st.stop()
@@ -232,7 +231,7 @@ elif step == "milestones":
             go("duplicates", entry_matches=[m["id"] for m in error.matches])
         except TrackerError as error:
             field = (error.field or "")[2:] if (error.field or "").startswith("m_") else None
-            message = t(error.key, **error.params)
+            message = refusal_text(error)
             if field:
                 go("milestones", entry_ms_errors={field: message})
             st.error(message)

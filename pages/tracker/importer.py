@@ -11,7 +11,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages._ui.frame import page_setup, t
+from pages._ui.frame import page_setup, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench.tracker import citizens, export, importer
 from workbench.tracker.errors import TrackerError
@@ -86,7 +86,7 @@ if upload is not None:
         except TrackerError as error:
             bar.empty()
             st.session_state.pop("import_checked", None)
-            st.error(t(error.key, **error.params))
+            show_refusal(error, icon=None)
         else:
             bar.empty()
             st.session_state["import_checked"] = {"digest": digest, "counts": result.counts(),
@@ -110,7 +110,7 @@ if upload is not None:
                                          progress=writing)
             except TrackerError as error:
                 bar.empty()
-                st.error(t(error.key, **error.params))
+                show_refusal(error, icon=None)
             else:
                 bar.progress(1.0, text=t("tracker.import.page.written"))
                 st.session_state.pop("import_checked", None)

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
-from tests.test_workshop import activate_up_to
+from tests.vneid_lesson import activate_up_to
 from workbench.sandbox import eid, personas
 from workbench.learning.workshops import certificates, hall, progress
 

@@ -8,19 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.pages.apptest import page
 from workbench import clock
 from workbench.sandbox import personas
 from workbench.sandbox.dossiers import citizen, desk, records, samples
-
-
-def page(name: str, persona_id: str | None = None, logged_in: bool = True, lang: str = "vi") -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
-    app.session_state["lang"] = lang
-    if persona_id:
-        app.session_state["persona_id"] = persona_id
-        if logged_in:
-            app.session_state["portal_login"] = persona_id
-    return app
 
 
 def text_of(app: AppTest) -> str:
@@ -41,14 +32,14 @@ def persona(sandbox_db):
 
 
 def test_filing_needs_a_portal_login(persona):
-    app = page("sandbox/services.py", persona["id"], logged_in=False).run()
+    app = page("sandbox/services.py", persona["id"])
     assert not app.exception
     assert "Đăng nhập Cổng Dịch vụ công" in text_of(app) + "".join(str(p) for p in app.get("page_link"))
     assert not app.text_input
 
 
 def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
-    app = page("sandbox/services.py", persona["id"]).run()
+    app = page("sandbox/services.py", persona["id"], logged_in=True)
     app.text_input(key="svc.query").input("khai sinh")
     app.button[0].click().run()  # Tìm kiếm (form submit)
     assert "Đăng ký khai sinh" in text_of(app)
@@ -90,7 +81,7 @@ def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
 
 
 def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
-    app = page("sandbox/fees.py").run()
+    app = page("sandbox/fees.py")
     assert not app.exception
     shown = text_of(app)
     assert "Thông tư 75/2022/TT-BTC" in shown and "Thông tư 226/2016/TT-BTC" in shown
@@ -100,7 +91,7 @@ def test_the_fee_table_cites_every_rule_and_computes_a_certified_copy():
 
 def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
     samples.file_sample(sandbox_db, persona["id"], "thuong_tru")
-    app = page("sandbox/desk.py").run()
+    app = page("sandbox/desk.py")
     assert not app.exception
     assert "Nộp trực tuyến" in text_of(app) and "Trễ hạn" in text_of(app)
     assert persona["full_name"] in text_of(app)
@@ -108,7 +99,7 @@ def test_the_desk_shows_the_queue_and_the_kpis(persona, sandbox_db):
 
 def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(persona, sandbox_db):
     filed = samples.file_exercise(sandbox_db, persona["id"], "khai_sinh_giay_chung_sinh_mo")
-    desk = page("sandbox/desk.py").run()
+    desk = page("sandbox/desk.py")
     button(desk, "Mở hồ sơ").click().run()
     assert filed["code"] in text_of(desk)
     button(desk, "Tiếp nhận hồ sơ").click().run()
@@ -120,7 +111,7 @@ def test_the_desk_receives_asks_for_a_supplement_and_the_citizen_answers_it(pers
     button(desk, "Yêu cầu bổ sung").click().run()
     assert records.get(sandbox_db, filed["code"])["status"] == "supplement_requested"
 
-    citizen = page("sandbox/dossiers.py", persona["id"]).run()
+    citizen = page("sandbox/dossiers.py", persona["id"], logged_in=True)
     button(citizen, "Xem chi tiết").click().run()
     assert "Ảnh Giấy chứng sinh bị mờ." in text_of(citizen)
     button(citizen, "Gửi bổ sung").click().run()
@@ -136,9 +127,7 @@ def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox
     code = samples.file_sample(sandbox_db, persona["id"], "khai_sinh")["code"]
     for action in (desk.receive, desk.process, desk.approve, desk.return_result):
         action(sandbox_db, code)
-    app = page("sandbox/dossiers.py", persona["id"])
-    app.query_params["code"] = code
-    app.run()
+    app = page("sandbox/dossiers.py", persona["id"], logged_in=True, query={"code": code})
     assert not app.exception
     assert app.get("download_button"), "no download button for the result"
     app.radio(key="rate.value").set_value(5)
@@ -150,9 +139,7 @@ def test_the_citizen_downloads_the_result_and_rates_the_service(persona, sandbox
 def test_someone_elses_dossier_code_answers_not_found(persona, sandbox_db):
     other = personas.create(sandbox_db, seed=8)
     code = samples.file_sample(sandbox_db, other["id"], "khai_sinh")["code"]
-    app = page("sandbox/dossiers.py", persona["id"])
-    app.query_params["code"] = code
-    app.run()
+    app = page("sandbox/dossiers.py", persona["id"], logged_in=True, query={"code": code})
     assert not app.exception
     assert "Không tìm thấy hồ sơ" in text_of(app)
     assert other["full_name"] not in text_of(app)
@@ -177,11 +164,8 @@ RAW_KEY = re.compile(r"\b(?:dossiers|catalogue|desk|fees)\.[a-z_]+\.[a-z_.]+")
 @pytest.mark.parametrize("step", ["procedure", "check"])
 def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
     code = citizen.start(sandbox_db, persona["id"], "chung_thuc_ban_sao")
-    app = page("sandbox/services.py", persona["id"], lang="en")
-    app.session_state["svc.step"] = step
-    app.session_state["svc.proc"] = "chung_thuc_ban_sao"
-    app.session_state["svc.code"] = code
-    app.run()
+    app = page("sandbox/services.py", persona["id"], logged_in=True, lang="en",
+               state={"svc.step": step, "svc.proc": "chung_thuc_ban_sao", "svc.code": code})
     assert not app.exception
     shown = text_of(app) + " ".join(t.value for t in app.title) + " ".join(b.label for b in app.button)
     assert RAW_KEY.findall(shown) == []
@@ -191,7 +175,7 @@ def test_the_filing_screens_are_complete_in_english(persona, sandbox_db, step):
 
 def test_the_desk_in_english_has_no_raw_keys(persona, sandbox_db):
     samples.file_exercise(sandbox_db, persona["id"], "thuong_tru_sai_giay_to")
-    app = page("sandbox/desk.py", lang="en").run()
+    app = page("sandbox/desk.py", lang="en")
     button(app, "Open the dossier").click().run()
     shown = text_of(app) + " ".join(b.label for b in app.button)
     assert not app.exception

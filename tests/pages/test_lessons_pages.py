@@ -4,28 +4,18 @@ The player's watcher is a fragment AppTest cannot drive, so these tests act on
 the sandbox through the domain (as the sandbox pages would) and run the page again.
 """
 
-import tomllib
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages._ui import nav
+from tests.pages.apptest import page
 from workbench import databases
 from workbench.learning.lessons import progress, validator
 from workbench.sandbox import phone, scenarios
+from pages._ui import nav
+from tests.conftest import ROOT
+import tomllib
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def page(name: str, lang: str = "vi", persona_id: str | None = None, lesson: str | None = None) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
-    app.session_state["lang"] = lang
-    if persona_id:
-        app.query_params["p"] = persona_id
-    if lesson:
-        app.query_params["lesson"] = lesson
-    return app.run()
 
 
 def text_of(app: AppTest) -> str:
@@ -40,7 +30,7 @@ def button(app: AppTest, key: str):
 
 def test_the_list_shows_every_lesson_in_both_languages():
     for lang, heading in (("vi", "Học từng bước"), ("en", "Step-by-step lessons")):
-        app = page("learning/lessons.py", lang)
+        app = page("learning/lessons.py", lang=lang)
         assert not app.exception
         assert app.title[0].value == heading
         assert len([s for s in app.subheader]) == 10
@@ -65,7 +55,7 @@ def test_a_step_ticks_itself_when_the_learner_does_it_and_a_reload_continues():
     db = databases.sandbox()
     person = progress.start_with_new_persona(db, "sim_check")
     phone.check_sim(db, person["id"])  # what the phone page does when TTTB is sent to 1414
-    app = page("learning/lessons.py", persona_id=person["id"])  # a reload with only ?p=: resumes the lesson
+    app = page("learning/lessons.py", query={"p": person["id"]})  # a reload with only ?p=: resumes the lesson
     assert not app.exception
     assert "Đã xong 1/3 bước" in [p.proto.text for p in app.get("progress")][0]
     assert "Bước 2/3" in text_of(app)
@@ -74,7 +64,7 @@ def test_a_step_ticks_itself_when_the_learner_does_it_and_a_reload_continues():
 def test_the_resume_link_is_plain_text_so_a_phone_loads_no_code_highlighter():
     db = databases.sandbox()
     person = progress.start_with_new_persona(db, "vneid_activation")
-    app = page("learning/lessons.py", persona_id=person["id"])
+    app = page("learning/lessons.py", query={"p": person["id"]})
     assert not app.exception
     assert f"lessons?p={person['id']}&lesson=vneid_activation</code>" in text_of(app)  # no "&amp;" in the link
     assert not app.get("code")  # st.code makes every phone fetch a 1.5 MB highlighter
@@ -87,7 +77,7 @@ def test_a_hint_appears_after_a_wrong_attempt_seen_in_the_events():
         from workbench.sandbox import eid
 
         eid.start_activation(db, person["id"], "123", person["phone"])
-    app = page("learning/lessons.py", persona_id=person["id"])
+    app = page("learning/lessons.py", query={"p": person["id"]})
     assert "Số CCCD phải đủ 12 chữ số" in text_of(app)
 
 
@@ -97,7 +87,7 @@ def test_a_manual_step_is_ticked_by_a_button_then_the_quiz_and_the_summary():
     for step in ("citizen_starts", "citizen_otp", "citizen_secrets", "citizen_finishes"):
         db.execute("insert into lesson_steps values (?, ?, ?, ?, ?, ?)",
                    [person["id"], "guiding_not_doing", step, "2025-01-01T00:00:00", "auto", 0])
-    app = page("learning/lessons.py", persona_id=person["id"])
+    app = page("learning/lessons.py", query={"p": person["id"]})
     assert "Bước 5/6" in text_of(app)
     button(app, "tick_checklist").click().run()
     button(app, "tick_swap_roles").click().run()
@@ -119,11 +109,11 @@ def test_a_manual_step_is_ticked_by_a_button_then_the_quiz_and_the_summary():
 def test_the_learners_own_persona_is_offered_only_when_it_fits_the_lesson():
     db = databases.sandbox()
     ready = scenarios.create(db, "ready")
-    app = page("learning/lessons.py", persona_id=ready["id"], lesson="portal_login")
+    app = page("learning/lessons.py", query={"p": ready["id"], "lesson": "portal_login"})
     assert [b for b in app.button if b.key == "lesson_keep_persona"]
     button(app, "lesson_keep_persona").click().run()
     assert progress.run(db, ready["id"], "portal_login") is not None
-    app = page("learning/lessons.py", persona_id=ready["id"], lesson="vneid_activation")
+    app = page("learning/lessons.py", query={"p": ready["id"], "lesson": "vneid_activation"})
     assert not [b for b in app.button if b.key == "lesson_keep_persona"]
     assert "không ở đúng điểm bắt đầu" in text_of(app)
 
@@ -131,13 +121,13 @@ def test_the_learners_own_persona_is_offered_only_when_it_fits_the_lesson():
 def test_setup_codes_are_shown_on_the_practice_card():
     db = databases.sandbox()
     person = progress.start_with_new_persona(db, "paying_and_receipts")
-    app = page("learning/lessons.py", "en", persona_id=person["id"])
+    app = page("learning/lessons.py", lang="en", query={"p": person["id"]})
     code = progress.evaluate(db, person["id"], "paying_and_receipts").setup["code"]
     assert f"Dossier with a fee to pay: **{code}**" in text_of(app)
 
 
 def test_an_unknown_lesson_in_the_link_says_so_and_shows_the_list():
-    app = page("learning/lessons.py", lesson="nothing_here")
+    app = page("learning/lessons.py", query={"lesson": "nothing_here"})
     assert "Không tìm thấy bài học" in app.error[0].value
     assert sum(1 for b in app.button if b.key.startswith("pick_")) == 10
 
@@ -145,11 +135,11 @@ def test_an_unknown_lesson_in_the_link_says_so_and_shows_the_list():
 def test_sandbox_pages_show_the_current_step_and_a_link_back():
     db = databases.sandbox()
     person = progress.start_with_new_persona(db, "sim_check")
-    app = page("sandbox/phone.py", persona_id=person["id"])
+    app = page("sandbox/phone.py", query={"p": person["id"]})
     assert not app.exception
     assert "Bài 1 · Bước 1/3" in text_of(app)
     phone.check_sim(db, person["id"])
-    app = page("sandbox/phone.py", persona_id=person["id"])
+    app = page("sandbox/phone.py", query={"p": person["id"]})
     assert "Bài 1 · Bước 2/3" in text_of(app)
 
 
@@ -184,12 +174,12 @@ def test_a_steps_page_becomes_a_link_to_that_page_in_the_app():
 
 def test_sandbox_pages_show_no_strip_without_a_lesson():
     person = scenarios.create(databases.sandbox(), "fresh")
-    app = page("sandbox/phone.py", persona_id=person["id"])
+    app = page("sandbox/phone.py", query={"p": person["id"]})
     assert "cds-lesson-strip" not in text_of(app)
 
 
 def test_the_handouts_page_offers_both_copies_in_the_chosen_language():
-    app = page("learning/handouts.py", "en")
+    app = page("learning/handouts.py", lang="en")
     assert not app.exception
     assert app.title[0].value == "Printable handouts"
     labels = [e.proto.label for e in app.get("download_button")]

@@ -2,30 +2,16 @@
 the desk's QR and the wallet. (The desk's live "Đã nhận tiền" refresh is a fragment: the
 browser journey covers it.)"""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import page
 from workbench import events
 from workbench.sandbox import personas, scenarios
 from workbench.sandbox.dossiers import desk, records
 from workbench.sandbox.payments import desk_qr, gateway, providers, scenario_settings, wallet
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
-
-
-def page(name, persona_id=None, login=False, lang="vi", **query):
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
-    app.session_state["lang"] = lang
-    if persona_id:
-        app.session_state["persona_id"] = persona_id
-    if login:
-        app.session_state["portal_login"] = persona_id
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
 
 
 def text(app):
@@ -56,14 +42,14 @@ def test_the_gateway_asks_for_a_persona_then_for_the_portal_login(sandbox_db, re
 
 
 def test_the_gateway_lists_dossiers_awaiting_payment_when_opened_without_one(sandbox_db, ready, awaiting):
-    app = page("sandbox/payment.py", ready["id"], login=True)
+    app = page("sandbox/payment.py", ready["id"], logged_in=True)
     assert "Quản lý hồ sơ" in text(app)
     assert awaiting["code"] in text(app)
 
 
 def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, ready, awaiting):
     code = awaiting["code"]
-    app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
+    app = page("sandbox/payment.py", ready["id"], logged_in=True, query={"dossier": code})
     assert "20.000 đ" in text(app)
     button(app, "Tiếp tục").click().run()
     assert "Hãy chọn một ngân hàng hoặc ví điện tử" in text(app)  # nothing chosen: say what to do
@@ -86,7 +72,7 @@ def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, read
 def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db, ready, awaiting):
     wallet.arm_scenario(sandbox_db, ready["id"], "insufficient_balance")
     code = awaiting["code"]
-    app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
+    app = page("sandbox/payment.py", ready["id"], logged_in=True, query={"dossier": code})
     app.radio(key=f"provider_{code}").set_value("chim_en").run()
     button(app, "Tiếp tục").click().run()
     button(app, "Xác nhận thanh toán").click().run()
@@ -98,13 +84,13 @@ def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db
 
 def test_someone_elses_dossier_code_is_not_found(sandbox_db, ready, awaiting):
     stranger = scenarios.create(sandbox_db, "ready", seed=42)
-    app = page("sandbox/payment.py", stranger["id"], login=True, dossier=awaiting["code"])
+    app = page("sandbox/payment.py", stranger["id"], logged_in=True, query={"dossier": awaiting["code"]})
     assert "Không tìm thấy hồ sơ" in text(app)
 
 
 def test_a_scanned_qr_opens_with_payee_and_amount_and_pays_with_the_passcode(sandbox_db, ready):
     request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí chứng thực")
-    app = page("sandbox/pay.py", ready["id"], t=request["token"])
+    app = page("sandbox/pay.py", ready["id"], query={"t": request["token"]})
     shown = text(app)
     assert "UBND xã Ea Lành" in shown and "15.000 đ" in shown and "Phí chứng thực" in shown
     app.text_input(key="pay_passcode").input(PASSCODE)
@@ -115,7 +101,7 @@ def test_a_scanned_qr_opens_with_payee_and_amount_and_pays_with_the_passcode(san
 
 def test_a_phone_without_a_persona_can_start_practising_from_the_qr(sandbox_db):
     request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
-    app = page("sandbox/pay.py", t=request["token"])
+    app = page("sandbox/pay.py", query={"t": request["token"]})
     assert PASSCODE in text(app)
     button(app, "Tập với nhân vật mới").click().run()
     assert "15.000 đ" in text(app)
@@ -148,7 +134,7 @@ def test_a_typed_payment_code_finds_the_desk_request(sandbox_db, ready):
 def test_the_wrong_payee_button_ends_the_scam_lesson_without_paying(sandbox_db, ready):
     real = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
     fake = desk_qr.issue_scam_qr(sandbox_db, real["id"])
-    app = page("sandbox/pay.py", ready["id"], t=fake["token"])
+    app = page("sandbox/pay.py", ready["id"], query={"t": fake["token"]})
     assert "ca nhan" in text(app)
     button(app, "Tên người nhận không đúng — dừng lại").click().run()
     assert "Bạn đã làm đúng!" in text(app)
@@ -203,7 +189,7 @@ def test_the_wallet_is_english_in_english(sandbox_db, ready):
 
 def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sandbox_db, ready, awaiting):
     code = awaiting["code"]
-    app = page("sandbox/payment.py", ready["id"], login=True, dossier=code)
+    app = page("sandbox/payment.py", ready["id"], logged_in=True, query={"dossier": code})
     app.radio(key=f"provider_{code}").set_value("lua_vang").run()
     button(app, "Tiếp tục").click().run()
     button(app, "Xác nhận thanh toán").click().run()

@@ -1,6 +1,6 @@
 """Nhân vật mô phỏng: create a persona in a starting state, or choose one."""
 
-from tests.pages.identity_helpers import click, page, text
+from tests.pages.apptest import click, page, text
 from workbench.sandbox import personas, scenarios
 
 

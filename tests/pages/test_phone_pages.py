@@ -1,6 +1,6 @@
 """Điện thoại mô phỏng: inbox, 1414, the operator's shop, the VNeID app screens, the health book."""
 
-from tests.pages.identity_helpers import click, errors, page, text, type_in
+from tests.pages.apptest import click, errors, page, text, type_in
 from workbench.sandbox import eid, health_book, otp, phone, portal, scenarios
 
 
@@ -16,7 +16,7 @@ def test_home_shows_the_unread_badge_and_the_inbox_marks_messages_read(sandbox_d
 
 def test_texting_tttb_to_1414_and_standardising_at_the_shop(sandbox_db):
     pid = scenarios.create(sandbox_db, "sim_unverified", seed=None)["id"]
-    app = page("sandbox/phone.py", pid, phone_screen="sms_compose")
+    app = page("sandbox/phone.py", pid, state={"phone_screen": "sms_compose"})
     type_in(app, phone_sms_to="0912345678", phone_sms_body="TTTB")
     app = click(app, "phone_compose_form_submit")
     assert errors(app) == ["Điện thoại mô phỏng chỉ gửi được tin nhắn tới tổng đài 1414 của nhà mạng (soạn TTTB)."]
@@ -32,7 +32,7 @@ def test_texting_tttb_to_1414_and_standardising_at_the_shop(sandbox_db):
 def test_vneid_activation_screens_say_what_to_fix(sandbox_db):
     person = scenarios.create(sandbox_db, "eid_approved", seed=None)
     pid = person["id"]
-    app = page("sandbox/phone.py", pid, phone_screen="vneid")
+    app = page("sandbox/phone.py", pid, state={"phone_screen": "vneid"})
     app = click(app, "vneid_go_activate")
     type_in(app, vneid_act_cccd="12345", vneid_act_phone=person["phone"])
     app = click(app, "vneid_activate_form_submit")
@@ -65,7 +65,7 @@ def test_vneid_activation_screens_say_what_to_fix(sandbox_db):
 
 def test_an_already_active_account_is_told_so(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=None)
-    app = page("sandbox/phone.py", person["id"], phone_screen="vneid", vneid_view="activate")
+    app = page("sandbox/phone.py", person["id"], state={"phone_screen": "vneid", "vneid_view": "activate"})
     type_in(app, vneid_act_cccd=person["cccd"], vneid_act_phone=person["phone"])
     app = click(app, "vneid_activate_form_submit")
     assert errors(app)[0].startswith("Tài khoản của bạn đã thực hiện kích hoạt.")
@@ -74,7 +74,7 @@ def test_an_already_active_account_is_told_so(sandbox_db):
 def test_the_app_unlocks_with_the_passcode_and_confirms_a_portal_request(sandbox_db):
     pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
     request = portal.request_vneid_login(sandbox_db, pid)
-    app = page("sandbox/phone.py", pid, phone_screen="vneid")
+    app = page("sandbox/phone.py", pid, state={"phone_screen": "vneid"})
     type_in(app, vneid_unlock_pc="000000")
     app = click(app, "vneid_unlock_form_submit")
     assert errors(app) == ["Mật mã không đúng. Hãy nhập lại; nếu quên, dùng “Quên mật mã”."]
@@ -89,7 +89,7 @@ def test_the_app_unlocks_with_the_passcode_and_confirms_a_portal_request(sandbox
 
 def test_level_1_sees_the_upgrade_prompt_after_logging_in(sandbox_db):
     person = scenarios.create(sandbox_db, "eid_level1", seed=None)
-    app = page("sandbox/phone.py", person["id"], phone_screen="vneid")
+    app = page("sandbox/phone.py", person["id"], state={"phone_screen": "vneid"})
     type_in(app, vneid_login_cccd=person["cccd"], vneid_login_pw="Congdan@2024")
     app = click(app, "vneid_login_form_submit")
     shown = text(app)
@@ -99,7 +99,8 @@ def test_level_1_sees_the_upgrade_prompt_after_logging_in(sandbox_db):
 def test_a_new_device_asks_for_an_otp(sandbox_db):
     person = scenarios.create(sandbox_db, "ready", seed=None)
     pid = person["id"]
-    app = page("sandbox/phone.py", pid, phone_screen="vneid", vneid_view="password_login", phone_other_device=True)
+    app = page("sandbox/phone.py", pid,
+               state={"phone_screen": "vneid", "vneid_view": "password_login", "phone_other_device": True})
     type_in(app, vneid_login_cccd=person["cccd"], vneid_login_pw="Congdan@2024")
     app = click(app, "vneid_login_form_submit")
     assert "Xác nhận thiết bị mới" in text(app)
@@ -111,7 +112,7 @@ def test_a_new_device_asks_for_an_otp(sandbox_db):
 
 def test_forgotten_passcode_from_the_unlock_screen(sandbox_db):
     pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
-    app = click(page("sandbox/phone.py", pid, phone_screen="vneid"), "vneid_unlock_forgot")
+    app = click(page("sandbox/phone.py", pid, state={"phone_screen": "vneid"}), "vneid_unlock_forgot")
     type_in(app, vneid_forgot_q1="kim đồng", vneid_forgot_q5="vàng", vneid_forgot_pc="222333",
             vneid_forgot_pc2="222333")
     app = click(app, "vneid_forgot_form_submit")
@@ -121,7 +122,7 @@ def test_forgotten_passcode_from_the_unlock_screen(sandbox_db):
 
 def test_the_health_book_opens_with_the_passcode(sandbox_db):
     pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
-    app = page("sandbox/phone.py", pid, phone_screen="health")
+    app = page("sandbox/phone.py", pid, state={"phone_screen": "health"})
     type_in(app, phone_health_pass="123456")
     app = click(app, "phone_health_login_submit")
     assert health_book.is_activated(sandbox_db, pid)

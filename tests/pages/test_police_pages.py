@@ -1,6 +1,6 @@
 """Công an xã: take a level-2 registration (checklist), approve it, and the SMS arrives."""
 
-from tests.pages.identity_helpers import click, errors, page, text
+from tests.pages.apptest import click, errors, page, text
 from workbench.sandbox import eid, phone, scenarios
 
 

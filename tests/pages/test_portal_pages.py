@@ -3,7 +3,7 @@
 The VNeID confirmation itself happens on the phone page (st.switch_page); the browser journey
 tests/browser/test_vneid_activation.py walks it end to end."""
 
-from tests.pages.identity_helpers import click, errors, page, text, type_in
+from tests.pages.apptest import click, errors, page, text, type_in
 from workbench.sandbox import eid, otp, portal, scenarios
 
 
@@ -13,7 +13,7 @@ def vn_date(iso: str) -> str:
 
 def test_a_logged_in_browser_sees_the_profile_and_can_log_out(sandbox_db):
     pid = scenarios.create(sandbox_db, "ready", seed=None)["id"]
-    app = page("sandbox/portal_account.py", pid, portal_login=pid)
+    app = page("sandbox/portal_account.py", pid, logged_in=True)
     shown = text(app)
     assert "Bạn đã đăng nhập Cổng Dịch vụ công quốc gia" in shown and "mức độ 2" in shown
     app = click(app, "portal_logout")

@@ -1,23 +1,21 @@
 """The tracker's dashboard and reports pages (issue 8), signed in as each role, and signed out.
 
-The commune is the small one of tests/test_tracker_figures.py, whose numbers are known by hand.
+The commune is the small one of tests/hand_counted.py, whose numbers are known by hand.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_tracker_figures import commune  # noqa: F401  (the fixture)
+from tests.pages.apptest import page
 from workbench.tracker import auth
 
-ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("Lê Thị Một", "Y Hai Niê", "H'Ba Mlô", "Trần Văn Bốn")
 
 
 @pytest.fixture
-def users(commune):  # noqa: F811
+def users(commune):
     db = commune["db"]
     official = auth.create_first_official(db, username="can.bo", display_name="Chị Cán Bộ", secret="12345678")
     by = auth.session_user(db, official)
@@ -26,14 +24,6 @@ def users(commune):  # noqa: F811
     viewer = auth.create_user(db, by, username="xem", display_name="Người Xem", role="viewer",
                               secret="24681357")
     return {"official": official, "volunteer": volunteer, "viewer": viewer}
-
-
-def page(name: str, user_id=None, lang="vi") -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
-    app.session_state["lang"] = lang
-    if user_id is not None:
-        app.session_state["tracker_user_id"] = user_id
-    return app
 
 
 def everything_shown(app: AppTest) -> str:
@@ -50,8 +40,8 @@ def charts(app: AppTest) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", ["tracker/dashboard.py", "tracker/reports.py"])
-def test_nothing_is_shown_to_someone_not_signed_in(commune, users, name):  # noqa: F811
-    app = page(name).run()
+def test_nothing_is_shown_to_someone_not_signed_in(commune, users, name):
+    app = page(name)
     assert not app.exception
     assert app.metric == [] and app.get("vega_lite_chart") == [] and app.dataframe == []
     assert app.get("download_button") == []
@@ -59,8 +49,8 @@ def test_nothing_is_shown_to_someone_not_signed_in(commune, users, name):  # noq
     assert app.subheader[0].value == "Đăng nhập sổ theo dõi"
 
 
-def test_an_official_sees_the_whole_commune(commune, users):  # noqa: F811
-    app = page("tracker/dashboard.py", users["official"]).run()
+def test_an_official_sees_the_whole_commune(commune, users):
+    app = page("tracker/dashboard.py", tracker_user_id=users["official"])
     assert not app.exception, [e.value for e in app.exception]
     assert [m.value for m in app.metric] == ["3", "10"]
     assert len(app.get("vega_lite_chart")) == 6
@@ -74,8 +64,8 @@ def test_an_official_sees_the_whole_commune(commune, users):  # noqa: F811
         assert name not in shown
 
 
-def test_a_volunteer_sees_only_their_villages(commune, users):  # noqa: F811
-    app = page("tracker/dashboard.py", users["volunteer"]).run()
+def test_a_volunteer_sees_only_their_villages(commune, users):
+    app = page("tracker/dashboard.py", tracker_user_id=users["volunteer"])
     assert not app.exception
     assert app.multiselect(key="dash_villages").options == ["Thôn B"]
     assert app.selectbox(key="dash_team").options == ["Tất cả các tổ", "Tổ B"]
@@ -85,15 +75,15 @@ def test_a_volunteer_sees_only_their_villages(commune, users):  # noqa: F811
     assert "Tổ A" not in everything_shown(app)
 
 
-def test_a_viewer_sees_the_aggregates(commune, users):  # noqa: F811
-    app = page("tracker/dashboard.py", users["viewer"]).run()
+def test_a_viewer_sees_the_aggregates(commune, users):
+    app = page("tracker/dashboard.py", tracker_user_id=users["viewer"])
     assert not app.exception
     assert app.metric[0].value == "3"
     assert len(app.get("vega_lite_chart")) == 6
 
 
-def test_filters_narrow_the_figures(commune, users):  # noqa: F811
-    app = page("tracker/dashboard.py", users["official"]).run()
+def test_filters_narrow_the_figures(commune, users):
+    app = page("tracker/dashboard.py", tracker_user_id=users["official"])
     app.multiselect(key="dash_villages").select(commune["a"]).run()
     assert not app.exception
     assert app.metric[0].value == "2"
@@ -102,10 +92,10 @@ def test_filters_narrow_the_figures(commune, users):  # noqa: F811
     assert app.info, "an empty scope says so"
 
 
-def test_a_start_date_after_the_end_date_is_explained(commune, users):  # noqa: F811
+def test_a_start_date_after_the_end_date_is_explained(commune, users):
     import datetime as dt
 
-    app = page("tracker/dashboard.py", users["official"]).run()
+    app = page("tracker/dashboard.py", tracker_user_id=users["official"])
     app.date_input(key="dash_end").set_value(dt.date(2025, 3, 1)).run()
     app.date_input(key="dash_start").set_value(dt.date(2025, 3, 31)).run()
     assert not app.exception
@@ -114,8 +104,8 @@ def test_a_start_date_after_the_end_date_is_explained(commune, users):  # noqa: 
     assert app.metric == []
 
 
-def test_the_dashboard_in_english(commune, users):  # noqa: F811
-    app = page("tracker/dashboard.py", users["official"], lang="en").run()
+def test_the_dashboard_in_english(commune, users):
+    app = page("tracker/dashboard.py", tracker_user_id=users["official"], lang="en")
     assert not app.exception
     assert app.metric[0].label == "Digital citizens"
     specs = json.dumps(charts(app), ensure_ascii=False)
@@ -125,8 +115,8 @@ def test_the_dashboard_in_english(commune, users):  # noqa: F811
 # --- reports ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ["official", "viewer"])
-def test_officials_and_viewers_make_the_weekly_pdf(commune, users, role):  # noqa: F811
-    app = page("tracker/reports.py", users[role]).run()
+def test_officials_and_viewers_make_the_weekly_pdf(commune, users, role):
+    app = page("tracker/reports.py", tracker_user_id=users[role])
     assert not app.exception
     assert app.text_input(key="report_author").value == {"official": "Chị Cán Bộ", "viewer": "Người Xem"}[role]
     app.button(key="report_make").click().run()
@@ -136,16 +126,16 @@ def test_officials_and_viewers_make_the_weekly_pdf(commune, users, role):  # noq
     assert len(download) == 1
 
 
-def test_the_report_needs_an_author(commune, users):  # noqa: F811
-    app = page("tracker/reports.py", users["official"]).run()
+def test_the_report_needs_an_author(commune, users):
+    app = page("tracker/reports.py", tracker_user_id=users["official"])
     app.text_input(key="report_author").set_value("  ").run()
     app.button(key="report_make").click().run()
     assert "người lập báo cáo" in app.error[0].value
     assert app.get("download_button") == []
 
 
-def test_volunteers_do_not_make_district_reports(commune, users):  # noqa: F811
-    app = page("tracker/reports.py", users["volunteer"]).run()
+def test_volunteers_do_not_make_district_reports(commune, users):
+    app = page("tracker/reports.py", tracker_user_id=users["volunteer"])
     assert not app.exception
     assert "không có quyền" in app.warning[0].value
     assert [b for b in app.button if b.key == "report_make"] == []

@@ -1,15 +1,14 @@
 """Tracker pages (issue 8): nothing of the register is shown to anyone not signed in, each role
 sees only what it may, and a volunteer's quick entry works end to end."""
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import page
 from workbench import databases
 from workbench.tracker import audit, auth, citizens, demo, places, realtime
 
-ROOT = Path(__file__).resolve().parents[2]
 TRACKER_PAGES = ["tracker/dashboard.py", "tracker/entry.py", "tracker/importer.py", "tracker/reports.py",
                  "tracker/admin.py", "settings.py"]
 SECRET_NAME = "Ksor H'Bia Niê"
@@ -35,14 +34,6 @@ def register(data_dir):
             "village": first}
 
 
-def run_page(name: str, user_id: int | None = None, lang: str = "vi") -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
-    app.session_state["lang"] = lang
-    if user_id is not None:
-        app.session_state["tracker_user_id"] = user_id
-    return app.run()
-
-
 def shown(app: AppTest) -> str:
     """Every piece of text the page drew, including tables."""
     parts = []
@@ -58,9 +49,9 @@ def shown(app: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("page", TRACKER_PAGES)
-def test_nobody_signed_in_sees_any_tracker_data(register, page):
-    app = run_page(page)
+@pytest.mark.parametrize("name", TRACKER_PAGES)
+def test_nobody_signed_in_sees_any_tracker_data(register, name):
+    app = page(name)
     assert not app.exception
     text = shown(app)
     for secret in (SECRET_NAME, SECRET_PHONE, "Gia Rai", places.villages(register["db"])[0]["name"]):
@@ -69,25 +60,25 @@ def test_nobody_signed_in_sees_any_tracker_data(register, page):
     assert not app.dataframe
 
 
-@pytest.mark.parametrize("page", ["tracker/entry.py", "tracker/importer.py", "tracker/admin.py", "settings.py"])
-def test_first_run_asks_for_the_first_official_and_shows_nothing_else(data_dir, page):
-    app = run_page(page)
+@pytest.mark.parametrize("name", ["tracker/entry.py", "tracker/importer.py", "tracker/admin.py", "settings.py"])
+def test_first_run_asks_for_the_first_official_and_shows_nothing_else(data_dir, name):
+    app = page(name)
     assert not app.exception
     assert app.text_input(key="setup_username") is not None
 
 
-@pytest.mark.parametrize("page,role", [("tracker/entry.py", "viewer"), ("tracker/importer.py", "viewer"),
+@pytest.mark.parametrize("name,role", [("tracker/entry.py", "viewer"), ("tracker/importer.py", "viewer"),
                                        ("tracker/admin.py", "volunteer"), ("tracker/admin.py", "viewer"),
                                        ("settings.py", "volunteer")])
-def test_a_role_without_permission_is_told_so_and_sees_no_data(register, page, role):
-    app = run_page(page, register[role])
+def test_a_role_without_permission_is_told_so_and_sees_no_data(register, name, role):
+    app = page(name, tracker_user_id=register[role])
     assert not app.exception
     assert any("không có quyền" in w.value for w in app.warning)
     assert SECRET_NAME not in shown(app) and SECRET_PHONE not in shown(app)
 
 
 def test_a_volunteer_finds_a_person_typed_without_diacritics_and_sees_the_phone_masked(register):
-    app = run_page("tracker/entry.py", register["volunteer"])
+    app = page("tracker/entry.py", tracker_user_id=register["volunteer"])
     app.text_input(key="entry_query").input("ksor h'bia nie").run()
     text = shown(app)
     assert SECRET_NAME in text and "0912***678" in text and SECRET_PHONE not in text
@@ -104,7 +95,7 @@ def fill_new_person(app: AppTest, name="Y Bhim Mlô", year="1985") -> AppTest:
 
 def test_a_volunteer_adds_a_person_ticks_milestones_and_saves(register):
     db = register["db"]
-    app = run_page("tracker/entry.py", register["volunteer"])
+    app = page("tracker/entry.py", tracker_user_id=register["volunteer"])
     app.button(key="entry_add_new").click().run()
     app = fill_new_person(app)
     assert not app.exception
@@ -120,7 +111,7 @@ def test_a_volunteer_adds_a_person_ticks_milestones_and_saves(register):
 
 
 def test_bad_details_are_all_explained_and_what_was_typed_is_kept(register):
-    app = run_page("tracker/entry.py", register["volunteer"])
+    app = page("tracker/entry.py", tracker_user_id=register["volunteer"])
     app.button(key="entry_add_new").click().run()
     app.text_input(key="new_full_name").input("Y Bhim Mlô")
     app.text_input(key="new_birth_year").input("19x5")
@@ -136,7 +127,7 @@ def test_bad_details_are_all_explained_and_what_was_typed_is_kept(register):
 
 
 def test_a_possible_duplicate_is_shown_before_saving_and_never_merged(register):
-    app = run_page("tracker/entry.py", register["volunteer"])
+    app = page("tracker/entry.py", tracker_user_id=register["volunteer"])
     app.button(key="entry_add_new").click().run()
     app = fill_new_person(app, name="ksor h'bia nie", year="1970")
     assert app.session_state["entry_step"] == "duplicates"
@@ -150,14 +141,14 @@ def test_a_possible_duplicate_is_shown_before_saving_and_never_merged(register):
 
 def test_an_official_sees_every_administration_tab_in_both_languages(register):
     for lang in ("vi", "en"):
-        app = run_page("tracker/admin.py", register["official"], lang)
+        app = page("tracker/admin.py", tracker_user_id=register["official"], lang=lang)
         assert not app.exception
         assert len(app.tabs) == 8
         assert "chu.tich" in shown(app)
 
 
 def test_an_official_adds_a_volunteer_account(register):
-    app = run_page("tracker/admin.py", register["official"])
+    app = page("tracker/admin.py", tracker_user_id=register["official"])
     app.text_input(key="admin_new_display").input("Y Moan")
     app.text_input(key="admin_new_username").input("y.moan")
     app.selectbox(key="admin_new_role").set_value("volunteer")
@@ -170,7 +161,7 @@ def test_an_official_adds_a_volunteer_account(register):
 
 
 def test_an_official_erases_a_person_on_request(register):
-    app = run_page("tracker/admin.py", register["official"])
+    app = page("tracker/admin.py", tracker_user_id=register["official"])
     app.text_input(key="admin_citizen_query").input("ksor").run()
     app.checkbox(key=f"admin_erase_sure_{register['secret']}").check().run()
     app.button(key="admin_erase").click().run()
@@ -181,21 +172,21 @@ def test_an_official_erases_a_person_on_request(register):
 
 def test_opening_the_export_tab_logs_nothing_until_a_file_is_made(register):
     before = audit.log(register["db"], 1)[0]["id"]
-    app = run_page("tracker/admin.py", register["official"])
+    app = page("tracker/admin.py", tracker_user_id=register["official"])
     assert audit.log(register["db"], 1)[0]["id"] == before
     app.button(key="admin_export_prepare").click().run()
     assert audit.log(register["db"], 1)[0]["action"] == "export.xlsx"
 
 
 def test_the_import_page_offers_the_template_and_a_dry_run_first(register):
-    app = run_page("tracker/importer.py", register["volunteer"])
+    app = page("tracker/importer.py", tracker_user_id=register["volunteer"])
     assert not app.exception
     assert "Tải mẫu Excel" in [b.label for b in app.get("download_button")]
     assert not [b for b in app.button if b.key == "import_commit"]
 
 
 def test_an_official_backs_up_the_tracker_from_the_settings_page(register):
-    app = run_page("settings.py", register["official"])
+    app = page("settings.py", tracker_user_id=register["official"])
     assert not app.exception
     app.button(key="tracker_backup_prepare").click().run()
     assert not app.exception
@@ -205,7 +196,7 @@ def test_an_official_backs_up_the_tracker_from_the_settings_page(register):
 
 def test_an_official_changes_a_village_s_population_from_its_current_values(register):
     db = register["db"]
-    app = run_page("tracker/admin.py", register["official"])
+    app = page("tracker/admin.py", tracker_user_id=register["official"])
     app.selectbox(key="admin_village_pick").set_value(register["village"]).run()
     village = places.villages(db)[0]
     assert app.text_input(key="admin_village_name").value == village["name"]

@@ -7,20 +7,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import page
 from workbench import databases
 from workbench.sandbox import eid, personas
 from workbench.learning.workshops import certificates, hall, nudges, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 VNEID = "vneid_activation"
-
-
-def page(name: str, lang: str = "vi", **params) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=30)
-    app.session_state["lang"] = lang
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
 
 
 def through_app(name: str, **params) -> AppTest:
@@ -82,7 +75,7 @@ def test_creating_a_workshop_shows_its_join_code_on_the_projector(db):
 
 def test_the_trainer_approves_vneid_for_the_whole_workshop(db, workshop):
     ids = [hall.join(db, workshop["join_code"], n)["persona_id"] for n in ("Bà Lan", "Ông Tư")]
-    app = page("learning/workshop_trainer.py", w=workshop["id"])
+    app = page("learning/workshop_trainer.py", query={"w": workshop["id"]})
     app.button(key="bulk_approve").click().run()
     assert "Đã duyệt cho 2 người." in texts(app)
     assert all(eid.account(db, i)["registration"] == "approved" for i in ids)
@@ -92,7 +85,7 @@ def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, workshop)
     other = hall.create(db, name="Khác", place="Trường", date="2026-11-26", lessons_planned=[VNEID])
     mine = hall.join(db, workshop["join_code"], "Bà Lan")["persona_id"]
     theirs = hall.join(db, other["join_code"], "Em Thảo")["persona_id"]
-    app = page("learning/workshop_trainer.py", w=workshop["id"])
+    app = page("learning/workshop_trainer.py", query={"w": workshop["id"]})
     app.button(key="reset_workshop").click().run()
     assert "Hãy đánh dấu ô xác nhận" in texts(app)
     assert personas.get(db, mine)
@@ -103,14 +96,14 @@ def test_reset_asks_for_confirmation_then_wipes_only_this_workshop(db, workshop)
 
 
 def test_ending_stops_the_join_code(db, workshop):
-    app = page("learning/workshop_trainer.py", w=workshop["id"])
+    app = page("learning/workshop_trainer.py", query={"w": workshop["id"]})
     app.button(key="end_workshop").click().run()
     assert hall.get(db, workshop["id"])["status"] == "ended"
     assert "đã kết thúc" in texts(app)
 
 
 def test_the_trainer_page_speaks_english(db, workshop):
-    app = page("learning/workshop_trainer.py", lang="en", w=workshop["id"])
+    app = page("learning/workshop_trainer.py", lang="en", query={"w": workshop["id"]})
     assert app.title[0].value == "Run a workshop"
     assert not app.exception
 
@@ -160,7 +153,7 @@ def test_reopening_the_token_link_resumes_in_the_lesson(db, workshop):
 
 
 def test_an_unknown_token_is_explained(db, workshop):
-    app = page("learning/workshop_join.py", p="not-a-real-token")
+    app = page("learning/workshop_join.py", query={"p": "not-a-real-token"})
     assert "không còn dùng được" in texts(app)
 
 
@@ -176,7 +169,7 @@ def test_the_persona_chooser_never_offers_a_participants_persona(db, workshop):
 def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(db, workshop):
     joined = hall.join(db, workshop["join_code"], "Bà Lan")
     nudges.nudge(db, workshop["id"], joined["persona_id"], "Bác mở tin nhắn mới nhất nhé")
-    app = page("home.py", p=joined["persona_id"])
+    app = page("home.py", query={"p": joined["persona_id"]})
     assert "Bác mở tin nhắn mới nhất nhé" in "\n".join(w.value for w in app.warning)
     other = page("home.py")
     assert not other.warning
@@ -186,7 +179,7 @@ def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(
 
 def test_the_report_offers_csv_pdf_and_certificates(db, workshop):
     simulate.simulate(db, workshop["id"], participants_count=6, seed=3)
-    app = page("learning/workshop_report.py", w=workshop["id"])
+    app = page("learning/workshop_report.py", query={"w": workshop["id"]})
     assert not app.exception
     assert app.metric[0].value == "6"
     assert len(app.get("download_button")) >= 2
@@ -197,7 +190,7 @@ def test_a_certificate_code_can_be_checked(db, workshop):
     joined = hall.join(db, workshop["join_code"], "Anh Minh")
     simulate.simulate(db, workshop["id"], participants_count=3, seed=1)
     issued = certificates.issue_certificates(db, workshop["id"])
-    app = page("learning/workshop_report.py", w=workshop["id"])
+    app = page("learning/workshop_report.py", query={"w": workshop["id"]})
     if issued:
         app.text_input(key="verify_code").input(issued[0]["code"].lower())
         app.button[0].click().run()
@@ -210,6 +203,6 @@ def test_a_certificate_code_can_be_checked(db, workshop):
 
 def test_the_report_page_asks_for_a_tracker_sign_in_before_the_bridge(db, workshop):
     hall.join(db, workshop["join_code"], "Bà Lan")
-    app = page("learning/workshop_report.py", w=workshop["id"])
+    app = page("learning/workshop_report.py", query={"w": workshop["id"]})
     assert "Thêm người dân thật" in "\n".join(s.value for s in app.subheader)
     assert not any(t.key == "tracker_full_name" for t in app.text_input)  # nothing real before sign-in
