@@ -3,32 +3,71 @@
 Tracker pages hold real people's data (DESIGN.md): nothing from ``tracker.db`` is drawn before
 ``require_tracker_user()`` returns. The signed-in user's id lives in
 ``st.session_state["tracker_user_id"]``; the user row is read again on every run, so a user
-an official disables is signed out at their next click.
+an official disables is signed out at their next click. The time of the last run is kept
+beside it: a session idle longer than an official allows (default 30 minutes) is signed out,
+and the sign-in screen says so (issue 15, item 9).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 import streamlit as st
 
 from pages._ui.frame import show_refusal, store_guard, t, tracker_db
+from workbench.tracker import auth, signin
 from workbench.tracker.errors import TrackerError
-from workbench.tracker import auth
 
 SESSION_KEY = "tracker_user_id"
+ACTIVE_KEY = "tracker_active_at"  # when this session last ran a tracker page
+EXPIRED_KEY = "tracker_session_expired"  # set when idleness ended the session, for the message
+CLIENT_KEY = "tracker_client"
 
 
 def signed_in_user(db) -> dict | None:
     user_id = st.session_state.get(SESSION_KEY)
     if user_id is None:
         return None
-    user = auth.session_user(db, user_id)
+    now = dt.datetime.now()
+    user = auth.session_user(db, user_id, last_active=st.session_state.get(ACTIVE_KEY), now=now)
     if user is None:
-        st.session_state.pop(SESSION_KEY, None)
+        if signin.idle_expired(db, st.session_state.get(ACTIVE_KEY), now):
+            st.session_state[EXPIRED_KEY] = True
+        sign_out()
+        return None
+    st.session_state[ACTIVE_KEY] = now
     return user
 
 
 def sign_out() -> None:
     st.session_state.pop(SESSION_KEY, None)
+    st.session_state.pop(ACTIVE_KEY, None)
+
+
+def sign_in(user_id: int) -> None:
+    st.session_state[SESSION_KEY] = user_id
+    st.session_state[ACTIVE_KEY] = dt.datetime.now()
+    st.session_state.pop(EXPIRED_KEY, None)
+
+
+def client_id() -> str:
+    """Who is trying, for the per-client limit on wrong tries: the browser's address when
+    Streamlit sees one (not on the laptop itself), else this browser session."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no browser behind this run (a test, a script)
+        address = None
+    if address:
+        return f"ip:{address}"
+    return "session:" + st.session_state.setdefault(CLIENT_KEY, secrets.token_hex(8))
+
+
+def _idle_note(db) -> None:
+    minutes = signin.idle_minutes(db)
+    if st.session_state.get(EXPIRED_KEY):
+        st.info(t("tracker_session.expired", minutes=minutes), icon=":material/timer_off:")
+    st.caption(t("tracker_session.idle_note", minutes=minutes))
 
 
 def _first_run_form(db) -> None:
@@ -53,24 +92,25 @@ def _first_run_form(db) -> None:
         except TrackerError as error:
             show_refusal(error, icon=None)
             return
-        st.session_state[SESSION_KEY] = user_id
+        sign_in(user_id)
         st.rerun()
 
 
 def _login_form(db) -> None:
     st.subheader(t("tracker_session.login_title"))
+    _idle_note(db)
     with st.form("tracker_login"):
         username = st.text_input(t("tracker_session.username"), key="login_username")
         secret = st.text_input(t("tracker_session.secret"), type="password", key="login_secret")
         submitted = st.form_submit_button(t("tracker_session.login_submit"), type="primary")
     if submitted:
         try:
-            user = auth.login(db, username, secret)
+            user = auth.login(db, username, secret, client=client_id())
         except TrackerError as error:
             tries = t("tracker_session.tries_left", left=error.params["left"]) if "left" in error.params else ""
             show_refusal(error, icon=None, hint=tries)
             return
-        st.session_state[SESSION_KEY] = user["id"]
+        sign_in(user["id"])
         st.rerun()
 
 

@@ -1,6 +1,6 @@
 """Tracker administration, officials only (issue 8): users and roles, villages, teams, targets,
 what makes a "công dân số", one person's data (export and erase on request), the whole
-register's export, and the audit log.
+register's export, the audit log, and how long an idle signed-in session lasts (issue 15).
 
 Files that record an audit line when made (exports) are made by a button first, then offered
 for download, so merely opening the page never writes "exported" to the log.
@@ -15,7 +15,7 @@ import streamlit as st
 from pages._ui.frame import page_setup, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
-from workbench.tracker import audit, auth, citizens, export, places, realtime, settings, targets
+from workbench.tracker import audit, auth, citizens, export, places, realtime, settings, signin, targets
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
 
@@ -108,6 +108,20 @@ with tabs[0]:
                     auth.set_active(db, user, picked, not target["active"])
                 except TrackerError as error:
                     show_refusal(error)
+                else:
+                    done("tracker.admin.saved")
+    with st.expander(t("tracker.admin.session_title"), expanded=False):
+        with st.form("admin_idle"):
+            low, high = signin.IDLE_RANGE
+            idle = st.number_input(t("tracker.admin.idle_label"), min_value=low, max_value=high, step=5,
+                                   value=signin.idle_minutes(db), key="admin_idle_minutes",
+                                   help=t("tracker.admin.idle_help", low=low, high=high,
+                                          default=signin.IDLE_DEFAULT))
+            if st.form_submit_button(t("common.save"), type="primary"):
+                try:
+                    auth.set_idle_minutes(db, user, idle)
+                except TrackerError as error:
+                    fail(error)
                 else:
                     done("tracker.admin.saved")
 

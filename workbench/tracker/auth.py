@@ -2,8 +2,9 @@
 
 Three roles: officials (everything), volunteers (enter citizens and see their own villages,
 phone numbers masked) and viewers (aggregates only). Passwords and PINs are stored only as
-scrypt hashes; five wrong attempts lock the account for 15 minutes. The first official is
-created by the first-run set-up, when the tracker has no user at all.
+scrypt hashes; wrong tries are limited per username and per client, and idle sessions end
+(``signin``). The first official is created by the first-run set-up, when the tracker has no
+user at all.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import datetime as dt
 import re
 
 from workbench import passwords, store, text
-from workbench.tracker import audit, citizens, export, fields, places, realtime
+from workbench.tracker import audit, citizens, export, fields, places, realtime, signin
 from workbench.tracker.errors import TrackerError
 
 ROLES = ("official", "volunteer", "viewer")
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+MAX_FAILURES = signin.USER_LIMIT
+LOCK_MINUTES = signin.LOCK_MINUTES
 
 # What each role may do. Volunteers act only within their villages (see ``allowed``).
 PERMISSIONS = {
@@ -93,6 +94,7 @@ def set_secret(db, by: dict, user_id: int, secret: str) -> None:
     with store.write(db):
         db.execute("update users set secret_hash = ?, secret_kind = ?, failed_count = 0, locked_until = null "
                    "where id = ?", [passwords.hash_secret(secret, passwords.TRACKER), kind, user_id])
+        _forget_tries(db, user_id)
         audit.record(db, by["username"], "user.secret_changed", "user", user_id)
 
 
@@ -103,7 +105,14 @@ def set_active(db, by: dict, user_id: int, active: bool) -> None:
     with store.write(db):
         db.execute("update users set active = ?, failed_count = 0, locked_until = null where id = ?",
                    [int(active), user_id])
+        _forget_tries(db, user_id)
         audit.record(db, by["username"], "user.enabled" if active else "user.disabled", "user", user_id)
+
+
+def _forget_tries(db, user_id: int) -> None:
+    row = db.execute("select username from users where id = ?", [user_id]).fetchone()
+    if row:
+        signin.forget_user(db, row[0])
 
 
 def users(db) -> list[dict]:
@@ -119,8 +128,13 @@ def village_ids_of(db, user_id: int) -> tuple[int, ...]:
                                           [user_id]))
 
 
-def session_user(db, user_id: int) -> dict | None:
-    """The signed-in user as pages keep it: id, username, name, role, villages. None if disabled."""
+def session_user(db, user_id: int, *, last_active: dt.datetime | None = None,
+                 now: dt.datetime | None = None) -> dict | None:
+    """The signed-in user as pages keep it: id, username, name, role, villages. None if disabled,
+    or if the session was last used at ``last_active`` and has been idle longer than an official
+    allows (``signin.idle_minutes``, default 30)."""
+    if signin.idle_expired(db, last_active, now or dt.datetime.now()):
+        return None
     rows = list(db.query("select id, username, display_name, role, team_id, active from users where id = ?", [user_id]))
     if not rows or not rows[0]["active"]:
         return None
@@ -129,44 +143,57 @@ def session_user(db, user_id: int) -> dict | None:
     return user
 
 
-def login(db, username: str, secret: str, now: dt.datetime | None = None) -> dict:
-    """Check a password or PIN; five failures in a row lock the account for 15 minutes.
+def set_idle_minutes(db, by: dict, minutes) -> int:
+    """How long a signed-in session may stay idle before it ends: officials only."""
+    require(by, "admin")
+    minutes = signin.parse_idle_minutes(minutes)
+    with store.write(db):
+        signin.save_idle_minutes(db, minutes)
+        audit.record(db, by["username"], "auth.idle_minutes_changed", "setting", None, minutes=minutes)
+    return minutes
 
-    A refusal is written (failure count, audit line) and committed *before* the error is
-    raised: raising inside ``store.write`` would roll the count back and nobody would ever
-    be locked out.
+
+def _throttle_name(username: str) -> str:
+    """The username as wrong tries are counted: cleaned when it could be an account's, else
+    folded and cut short, so every name typed (real, made up or malformed) is counted alike."""
+    try:
+        return _clean_username(username)
+    except TrackerError:
+        return text.fold(str(username or ""))[:80]
+
+
+def login(db, username: str, secret: str, now: dt.datetime | None = None, client: str | None = None) -> dict:
+    """Check a password or PIN. The same answer, after the same work, whether the username
+    exists or not: an unknown one is checked against a dummy hash and counted like a real one,
+    so usernames cannot be enumerated. Five wrong tries on a username, or ten from one
+    ``client`` (a browser's address or session), within 15 minutes lock it for 15 minutes
+    (``signin``).
+
+    The secret is hashed outside the write (a guessing client must not hold tracker.db's write
+    lock); the locks are checked again inside it, so parallel tries cannot slip past one. A
+    refusal is written (counts, audit line) and committed *before* the error is raised:
+    raising inside ``store.write`` would roll the count back and nobody would ever be locked.
     """
     now = now or dt.datetime.now()
-    try:
-        name = _clean_username(username)
-    except TrackerError:
-        raise TrackerError("tracker.error.login_wrong", field="secret") from None
-    refusal = None
+    name = _throttle_name(username)
+    refusal = signin.lock_refusal(db, name, client, now)
+    user, right = None, False
+    if refusal is None:
+        rows = list(db.query("select id, secret_hash, active from users where username = ?", [name]))
+        user = rows[0] if rows and rows[0]["active"] else None
+        right = passwords.check_secret(secret or "", user["secret_hash"] if user else signin.dummy_hash())
     with store.write(db):
-        rows = list(db.query("select * from users where username = ?", [name]))
-        if not rows or not rows[0]["active"]:
-            audit.record(db, name, "auth.login_failed", "user", None, reason="unknown")
-            refusal = TrackerError("tracker.error.login_wrong", field="secret")
-        elif rows[0]["locked_until"] and rows[0]["locked_until"] > now.isoformat():
-            user = rows[0]
-            minutes = max(1, int((dt.datetime.fromisoformat(user["locked_until"]) - now).total_seconds() // 60) + 1)
-            audit.record(db, name, "auth.login_refused", "user", user["id"], reason="locked")
-            refusal = TrackerError("tracker.error.locked", field="secret", minutes=minutes)
-        elif not passwords.check_secret(secret or "", rows[0]["secret_hash"]):
-            user = rows[0]
-            failures = (user["failed_count"] or 0) + 1
-            locked = None
-            if failures >= MAX_FAILURES:
-                locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
-                failures = 0
-            db.execute("update users set failed_count = ?, locked_until = ? where id = ?", [failures, locked, user["id"]])
-            audit.record(db, name, "auth.login_failed", "user", user["id"], locked=bool(locked))
-            refusal = (TrackerError("tracker.error.locked", field="secret", minutes=LOCK_MINUTES) if locked
-                       else TrackerError("tracker.error.login_wrong", field="secret", left=MAX_FAILURES - failures))
+        refusal = signin.lock_refusal(db, name, client, now)
+        user_id = user["id"] if user else None
+        if refusal is not None:
+            audit.record(db, name, "auth.login_refused", "user", user_id, reason=refusal.key.rsplit(".", 1)[-1])
+        elif user is None or not right:
+            refusal = signin.count_failure(db, name, client, now)
+            audit.record(db, name, "auth.login_failed", "user", user_id, locked="left" not in refusal.params,
+                         **({} if user else {"reason": "unknown"}))
         else:
-            user = rows[0]
-            db.execute("update users set failed_count = 0, locked_until = null where id = ?", [user["id"]])
-            audit.record(db, name, "auth.login", "user", user["id"])
+            signin.forget_user(db, name)
+            audit.record(db, name, "auth.login", "user", user_id)
     if refusal is not None:
         raise refusal
     return session_user(db, user["id"])

@@ -236,3 +236,12 @@ def _citizen_totals(db, sign: int, citizens: str, milestones: str, params: list)
 def dashboard_totals(db):
     """Running totals for the dashboard at a province's size (issue 8, bench/tracker_scale.py)."""
     create_dashboard_totals(db)
+
+
+@migrations()
+def signin_throttle(db):
+    """Wrong sign-in tries counted per username (known or not) and per client, and their locks
+    (issue 15, item 9; ``workbench/tracker/signin.py``). In tracker.db, so a reload of the page
+    does not reset them. Replaces ``users.failed_count``/``locked_until``, which stay unused."""
+    db.execute("create table signin_throttle (scope text not null, key text not null, failures integer not null, "
+               "since text not null, locked_until text, primary key (scope, key)) without rowid")
