@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._ui import plain
 from pages._ui.frame import store_guard, t, tracker_db
 from workbench.tracker import auth
 from workbench.tracker.errors import TrackerError
@@ -51,7 +52,7 @@ def _first_run_form(db) -> None:
         try:
             user_id = auth.create_first_official(db, username=username, display_name=display_name, secret=secret)
         except TrackerError as error:
-            st.error(t(error.key, **error.params))
+            st.error(plain.refusal(error))
             return
         st.session_state[SESSION_KEY] = user_id
         st.rerun()
@@ -67,7 +68,7 @@ def _login_form(db) -> None:
         try:
             user = auth.login(db, username, secret)
         except TrackerError as error:
-            message = t(error.key, **error.params)
+            message = plain.refusal(error)
             if "left" in error.params:
                 message += " " + t("tracker_session.tries_left", left=error.params["left"])
             st.error(message)
@@ -89,7 +90,7 @@ def require_tracker_user(action: str = "view_aggregates") -> tuple[object, dict]
                 _login_form(db)
             st.stop()
     with st.sidebar:
-        st.caption(t("tracker_session.signed_in_as", name=user["display_name"],
+        st.caption(t("tracker_session.signed_in_as", name=plain.md(user["display_name"]),
                      role=t(f"tracker.role.{user['role']}")))
         if st.button(t("tracker_session.sign_out"), key="tracker_sign_out"):
             sign_out()

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from pages._ui import plain
 from pages._ui.frame import current_lang, page_setup, sandbox_db, t
 from workbench import clock
 from workbench.learning import lessons, to_tracker, workshop
@@ -187,8 +188,8 @@ if add:
             gender=gender, ethnicity=ethnicity, village=village, phone=phone or None, consent_by=consent_by,
             consent_date=consent_date.isoformat(), allow_duplicate=allow_duplicate)
     except workshop.WorkshopError as error:
-        st.error(t(error.key, **error.params), icon=":material/error:")
+        st.error(plain.refusal(error), icon=":material/error:")
     except TrackerError as error:
-        st.error(t(error.key, **error.params), icon=":material/error:")
+        st.error(plain.refusal(error), icon=":material/error:")
     else:
         st.success(t("workshop.report.tracker_added", id=citizen_id), icon=":material/check_circle:")

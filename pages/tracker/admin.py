@@ -12,6 +12,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from pages._ui import plain, safety_copies
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
@@ -25,7 +26,7 @@ db, user = require_tracker_user("admin")
 
 
 def fail(error: TrackerError) -> None:
-    st.error(t(error.key, **error.params), icon=":material/error:")
+    st.error(plain.refusal(error), icon=":material/error:")
 
 
 def done(key: str, **params) -> None:
@@ -74,7 +75,7 @@ with tabs[0]:
                 except TrackerError as error:
                     fail(error)
                 else:
-                    done("tracker.admin.user_added", username=text.fold(username).replace(" ", "."))
+                    done("tracker.admin.user_added", username=plain.md(text.fold(username).replace(" ", ".")))
     with st.expander(t("tracker.admin.change_user"), expanded=False):
         ids = [u["id"] for u in people]
         by_id = {u["id"]: u for u in people}
@@ -197,7 +198,7 @@ with tabs[2]:
         shown = st.selectbox(t("tracker.admin.members_of"), list(team_name), key="admin_members_of",
                              format_func=team_name.get)
         for m in places.team_members(db, shown):
-            st.markdown(f"- {m['full_name']}" + (f" ({t('tracker.admin.member_leader')})" if m["role"] == "leader"
+            st.markdown(f"- {plain.md(m['full_name'])}" + (f" ({t('tracker.admin.member_leader')})" if m["role"] == "leader"
                                                  else ""))
 
 # --- targets ---------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ with tabs[3]:
         progress = targets.progress(db, target)
         unit = "%" if target["kind"] == "percent" else ""
         with st.container(border=True):
-            st.markdown(f"**{target['name']}** — {metric_label(target['metric'])}")
+            st.markdown(f"**{plain.md(target['name'])}** — {metric_label(target['metric'])}")
             st.progress(progress["ratio"], text=t("tracker.admin.target_line", current=f"{progress['current']:.0f}{unit}",
                                                   goal=f"{target['value']:g}{unit}",
                                                   deadline=i18n.format_date(dt.date.fromisoformat(target["deadline"]))))
@@ -268,7 +269,7 @@ with tabs[5]:
                           placeholder=t("tracker.entry.search_placeholder"))
     found = auth.search(db, user, query, limit=20) if query.strip() else []
     if query.strip() and not found:
-        st.info(t("tracker.entry.none_found", query=query.strip()))
+        st.info(t("tracker.entry.none_found", query=plain.md(query)))
     if found:
         labels = {r["id"]: t("tracker.entry.result_line", name=r["full_name"], year=r["birth_year"],
                              village=r["village_name"] or "") for r in found}
@@ -277,8 +278,9 @@ with tabs[5]:
         person = auth.citizen_for(db, user, picked)
         reached = citizens.milestones_of(db, picked)
         with st.container(border=True):
-            st.markdown(f"**{person['full_name']}** · {person['birth_year']} · {person['village_name'] or ''}")
-            st.caption(t("tracker.admin.consent_line", by=person["consent_by"] or "?",
+            st.markdown(f"**{plain.md(person['full_name'])}** · {person['birth_year']} · "
+                        f"{plain.md(person['village_name'])}")
+            st.caption(t("tracker.admin.consent_line", by=plain.md(person["consent_by"] or "?"),
                          date=i18n.format_date(dt.date.fromisoformat(person["consent_date"]))
                          if person["consent_date"] else "?"))
             for m in MILESTONES:
@@ -319,6 +321,8 @@ with tabs[6]:
         st.download_button(t("tracker.admin.download_export", kind=ready[0].upper()), ready[1],
                            file_name=f"cong-dan-so-{stamp}.{ready[0]}", mime=mime, key="admin_export_download",
                            width="stretch")
+    st.divider()
+    safety_copies.show()  # the copies of the whole register taken before each restore (Settings)
 
 # --- audit log -------------------------------------------------------------------------------
 with tabs[7]:
