@@ -61,6 +61,10 @@ NO = {"", "0", "khong", "no", "false", "n", "-", "chua", "0.0"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A value that itself starts with the guard's apostrophe is guarded too, so "'=x" survives a round trip.
 GUARDED_START = (*FORMULA_START, "'")
+# Spreadsheets fold look-alikes to these before deciding a cell is a formula (issue 15): the
+# full-width ＝ ＋ － ＠ of East Asian keyboards, the small ﹦ ﹢ ﹣ ﹫, super- and subscript ⁺ ₊ ⁼ ₌
+# (all of which NFKC folds), and the minus signs − ⁻ ₋ (which it folds to "−", not "-").
+MINUS_SIGNS = frozenset("\u2212\u207b\u208b")
 PROGRESS_EVERY = 1000  # rows read between two progress calls
 UTF16_SAMPLE = 4096  # bytes looked at to tell UTF-16 without a BOM by its NUL bytes
 UTF16_NUL_SHARE = 0.3  # of the characters with a NUL high byte: ASCII and Latin letters
@@ -191,9 +195,24 @@ def estimate_rows(data: bytes, filename: str = "") -> int:
     return max(0, data.count(newline) - 1)
 
 
+@lru_cache(maxsize=256)
+def _guarded_char(first: str) -> bool:
+    if first in GUARDED_START:
+        return True
+    return not first.isascii() and (unicodedata.normalize("NFKC", first)[:1] in GUARDED_START
+                                    or first in MINUS_SIGNS)
+
+
+def needs_guard(value) -> bool:
+    """Whether an exported cell starting like ``value`` gets the formula guard's apostrophe:
+    it starts like a formula (= + - @ tab CR, or a look-alike a spreadsheet folds to one) or
+    with the apostrophe itself."""
+    return isinstance(value, str) and value != "" and _guarded_char(value[0])
+
+
 def unneutralise(value):
     """An exported cell "'=…" (formula injection guard) reads back as "=…"."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in GUARDED_START:
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and _guarded_char(value[1]):
         return value[1:]
     return value
 
