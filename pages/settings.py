@@ -3,6 +3,7 @@ officials) backing up and restoring tracker.db."""
 
 import streamlit as st
 
+from pages._ui import plain, safety_copies
 from pages._ui.frame import page_setup, show_refusal, store_guard, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import databases, network, store
@@ -13,7 +14,7 @@ page_setup()
 st.title(t("settings.title"))
 
 st.subheader(t("settings.data_title"))
-st.write(t("settings.data_folder", path=str(store.data_dir())))
+st.write(t("settings.data_folder", path=plain.md(store.data_dir())))
 st.caption(t("settings.data_hint"))
 
 st.subheader(t("settings.lan_title"))
@@ -53,13 +54,16 @@ st.caption(t("tracker.backup.restore_body"))
 restore_file = st.file_uploader(t("tracker.backup.restore_file"), type=["db", "sqlite", "sqlite3"],
                                 key="tracker_restore_file")
 restore_sure = st.checkbox(t("tracker.backup.restore_confirm"), key="tracker_restore_sure")
+copies = None  # after a restore: the copies it listed; else read from the backups folder
 if st.button(t("tracker.backup.restore"), key="tracker_restore", type="primary",
              disabled=restore_file is None or not restore_sure):
     try:
         with store_guard():
             restored = tracker_backup.restore_bytes(tracker_store, restore_file.getvalue(), tracker_user["username"])
     except TrackerError as error:
-        show_refusal(error)
+        show_refusal(error, as_text=True)
     else:
-        st.success(t("tracker.backup.restored", citizens=restored["citizens"], safety=restored["safety"]),
+        st.success(t("tracker.backup.restored", citizens=restored["citizens"], safety=plain.md(restored["safety"])),
                    icon=":material/check_circle:")
+        copies = restored["copies"]
+safety_copies.show(copies)  # every copy taken before a restore, newest first, with its count

@@ -7,6 +7,7 @@ import contextlib
 
 import streamlit as st
 
+from pages._ui import plain
 from workbench import databases, i18n, store
 from workbench.errors import Refusal
 
@@ -103,17 +104,19 @@ def lesson_strip() -> bool:
 ERROR_ICON = ":material/error:"
 
 
-def refusal_text(error: Refusal) -> str:
+def refusal_text(error: Refusal, *, as_text: bool = False) -> str:
     """A refusal (``EidError``, ``TrackerError``…) in the reader's language: every ``Refusal``
-    names its locale string and the values that fill it."""
-    return t(error.key, **error.params)
+    names its locale string and the values that fill it. ``as_text`` shows the values that
+    came from people (names, what they typed) as the text they are, never as Markdown: the
+    tracker's pages, whose values are real people's data, always pass it (``pages/_ui/plain``)."""
+    return t(error.key, **(plain.params(error.params) if as_text else error.params))
 
 
-def show_refusal(error: Refusal, *, icon: str | None = ERROR_ICON, hint: str = "") -> None:
+def show_refusal(error: Refusal, *, icon: str | None = ERROR_ICON, hint: str = "", as_text: bool = False) -> None:
     """Show a refused action where the user acted, in their language, never a stack trace.
     ``hint`` follows the message (what to do next, e.g. the tries left); the tracker's pages
-    show their refusals with ``icon=None``."""
-    message = refusal_text(error)
+    show their refusals with ``icon=None`` and ``as_text=True``."""
+    message = refusal_text(error, as_text=as_text)
     st.error(f"{message} {hint}" if hint else message, icon=icon)
 
 

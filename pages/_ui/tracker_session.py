@@ -15,6 +15,7 @@ import secrets
 
 import streamlit as st
 
+from pages._ui import plain
 from pages._ui.frame import show_refusal, store_guard, t, tracker_db
 from workbench.tracker import auth, signin
 from workbench.tracker.errors import TrackerError
@@ -90,7 +91,7 @@ def _first_run_form(db) -> None:
         try:
             user_id = auth.create_first_official(db, username=username, display_name=display_name, secret=secret)
         except TrackerError as error:
-            show_refusal(error, icon=None)
+            show_refusal(error, icon=None, as_text=True)
             return
         sign_in(user_id)
         st.rerun()
@@ -108,7 +109,7 @@ def _login_form(db) -> None:
             user = auth.login(db, username, secret, client=client_id())
         except TrackerError as error:
             tries = t("tracker_session.tries_left", left=error.params["left"]) if "left" in error.params else ""
-            show_refusal(error, icon=None, hint=tries)
+            show_refusal(error, icon=None, hint=tries, as_text=True)
             return
         sign_in(user["id"])
         st.rerun()
@@ -127,7 +128,7 @@ def require_tracker_user(action: str = "view_aggregates") -> tuple[object, dict]
                 _login_form(db)
             st.stop()
     with st.sidebar:
-        st.caption(t("tracker_session.signed_in_as", name=user["display_name"],
+        st.caption(t("tracker_session.signed_in_as", name=plain.md(user["display_name"]),
                      role=t(f"tracker.role.{user['role']}")))
         if st.button(t("tracker_session.sign_out"), key="tracker_sign_out"):
             sign_out()

@@ -191,6 +191,6 @@ if add:
             gender=gender, ethnicity=ethnicity, village=village, phone=phone or None, consent_by=consent_by,
             consent_date=consent_date.isoformat(), allow_duplicate=allow_duplicate)
     except (WorkshopError, TrackerError) as error:
-        show_refusal(error)
+        show_refusal(error, as_text=True)
     else:
         st.success(t("workshop.report.tracker_added", id=citizen_id), icon=":material/check_circle:")

@@ -12,6 +12,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from pages._ui import plain, safety_copies
 from pages._ui.frame import page_setup, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
@@ -68,9 +69,9 @@ with tabs[0]:
                     auth.create_user(db, user, username=username, display_name=display_name, role=role,
                                      secret=secret, village_ids=chosen, team_id=team)
                 except TrackerError as error:
-                    show_refusal(error)
+                    show_refusal(error, as_text=True)
                 else:
-                    done("tracker.admin.user_added", username=text.fold(username).replace(" ", "."))
+                    done("tracker.admin.user_added", username=plain.md(text.fold(username).replace(" ", ".")))
     with st.expander(t("tracker.admin.change_user"), expanded=False):
         ids = [u["id"] for u in people]
         by_id = {u["id"]: u for u in people}
@@ -90,7 +91,7 @@ with tabs[0]:
                     if set(new_villages) != set(target["village_ids"]):
                         auth.set_villages(db, user, picked, new_villages)
                 except TrackerError as error:
-                    show_refusal(error)
+                    show_refusal(error, as_text=True)
                 else:
                     done("tracker.admin.saved")
             new_secret = st.text_input(t("tracker.admin.new_secret"), type="password", key=f"admin_secret_{picked}",
@@ -99,7 +100,7 @@ with tabs[0]:
                 try:
                     auth.set_secret(db, user, picked, new_secret)
                 except TrackerError as error:
-                    show_refusal(error)
+                    show_refusal(error, as_text=True)
                 else:
                     done("tracker.admin.saved")
             label = "tracker.admin.disable" if target["active"] else "tracker.admin.enable"
@@ -107,7 +108,7 @@ with tabs[0]:
                 try:
                     auth.set_active(db, user, picked, not target["active"])
                 except TrackerError as error:
-                    show_refusal(error)
+                    show_refusal(error, as_text=True)
                 else:
                     done("tracker.admin.saved")
     with st.expander(t("tracker.admin.session_title"), expanded=False):
@@ -121,7 +122,7 @@ with tabs[0]:
                 try:
                     auth.set_idle_minutes(db, user, idle)
                 except TrackerError as error:
-                    fail(error)
+                    show_refusal(error, as_text=True)
                 else:
                     done("tracker.admin.saved")
 
@@ -137,7 +138,7 @@ with tabs[1]:
                 try:
                     places.set_commune(db, name, district, province, actor=user["username"])
                 except TrackerError as error:
-                    show_refusal(error)
+                    show_refusal(error, as_text=True)
                 else:
                     done("tracker.admin.saved")
     st.dataframe(pd.DataFrame([{t("tracker.admin.col.code"): v["code"], t("tracker.admin.col.village"): v["name"],
@@ -166,7 +167,7 @@ with tabs[1]:
                 places.save_village(db, name=name, code=code, population=population, households=households,
                                     actor=user["username"], village_id=editing)
             except TrackerError as error:
-                show_refusal(error)
+                show_refusal(error, as_text=True)
             else:
                 done("tracker.admin.saved")
     st.caption(t("tracker.admin.village_help"))
@@ -186,7 +187,7 @@ with tabs[2]:
             try:
                 places.save_team(db, name=name, village_id=village, actor=user["username"])
             except TrackerError as error:
-                show_refusal(error)
+                show_refusal(error, as_text=True)
             else:
                 done("tracker.admin.saved")
     if team_name:
@@ -201,13 +202,13 @@ with tabs[2]:
                     places.add_team_member(db, team, member, actor=user["username"],
                                            role="leader" if leader else "member")
                 except TrackerError as error:
-                    show_refusal(error)
+                    show_refusal(error, as_text=True)
                 else:
                     done("tracker.admin.saved")
         shown = st.selectbox(t("tracker.admin.members_of"), list(team_name), key="admin_members_of",
                              format_func=team_name.get)
         for m in places.team_members(db, shown):
-            st.markdown(f"- {m['full_name']}" + (f" ({t('tracker.admin.member_leader')})" if m["role"] == "leader"
+            st.markdown(f"- {plain.md(m['full_name'])}" + (f" ({t('tracker.admin.member_leader')})" if m["role"] == "leader"
                                                  else ""))
 
 # --- targets ---------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ with tabs[3]:
         progress = targets.progress(db, target)
         unit = "%" if target["kind"] == "percent" else ""
         with st.container(border=True):
-            st.markdown(f"**{target['name']}** — {metric_label(target['metric'])}")
+            st.markdown(f"**{plain.md(target['name'])}** — {metric_label(target['metric'])}")
             st.progress(progress["ratio"], text=t("tracker.admin.target_line", current=f"{progress['current']:.0f}{unit}",
                                                   goal=f"{target['value']:g}{unit}",
                                                   deadline=i18n.format_date(dt.date.fromisoformat(target["deadline"]))))
@@ -251,7 +252,7 @@ with tabs[3]:
                 targets.add(db, name=name, metric=metric, kind=kind, value=value, scope=scope,
                             scope_id=scope_id, deadline=deadline, actor=user["username"])
             except TrackerError as error:
-                show_refusal(error)
+                show_refusal(error, as_text=True)
             else:
                 done("tracker.admin.saved")
 
@@ -266,7 +267,7 @@ with tabs[4]:
             try:
                 count = settings.set_definition(db, chosen, actor=user["username"])
             except TrackerError as error:
-                show_refusal(error)
+                show_refusal(error, as_text=True)
             else:
                 done("tracker.admin.definition_saved", count=count)
     st.caption(t("tracker.admin.definition_default"))
@@ -278,7 +279,7 @@ with tabs[5]:
                           placeholder=t("tracker.entry.search_placeholder"))
     found = auth.search(db, user, query, limit=20) if query.strip() else []
     if query.strip() and not found:
-        st.info(t("tracker.entry.none_found", query=query.strip()))
+        st.info(t("tracker.entry.none_found", query=plain.md(query)))
     if found:
         labels = {r["id"]: t("tracker.entry.result_line", name=r["full_name"], year=r["birth_year"],
                              village=r["village_name"] or "") for r in found}
@@ -287,8 +288,9 @@ with tabs[5]:
         person = auth.citizen_for(db, user, picked)
         reached = citizens.milestones_of(db, picked)
         with st.container(border=True):
-            st.markdown(f"**{person['full_name']}** · {person['birth_year']} · {person['village_name'] or ''}")
-            st.caption(t("tracker.admin.consent_line", by=person["consent_by"] or "?",
+            st.markdown(f"**{plain.md(person['full_name'])}** · {person['birth_year']} · "
+                        f"{plain.md(person['village_name'])}")
+            st.caption(t("tracker.admin.consent_line", by=plain.md(person["consent_by"] or "?"),
                          date=i18n.format_date(dt.date.fromisoformat(person["consent_date"]))
                          if person["consent_date"] else "?"))
             for m in MILESTONES:
@@ -308,7 +310,7 @@ with tabs[5]:
             try:
                 auth.erase_citizen(db, user, picked)
             except TrackerError as error:
-                show_refusal(error)
+                show_refusal(error, as_text=True)
             else:
                 st.session_state.pop("admin_citizen_json", None)
                 done("tracker.admin.erased")
@@ -329,6 +331,8 @@ with tabs[6]:
         st.download_button(t("tracker.admin.download_export", kind=ready[0].upper()), ready[1],
                            file_name=f"cong-dan-so-{stamp}.{ready[0]}", mime=mime, key="admin_export_download",
                            width="stretch")
+    st.divider()
+    safety_copies.show()  # the copies of the whole register taken before each restore (Settings)
 
 # --- audit log -------------------------------------------------------------------------------
 with tabs[7]:

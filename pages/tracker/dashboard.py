@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from pages._ui import plain
 from pages._ui.frame import page_setup, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import databases, i18n, store
@@ -49,7 +50,7 @@ village_names = {v["id"]: v["name"] for v in village_rows}
 team_names = {tm["id"]: tm["name"] for tm in team_rows}
 
 if allowed is not None:
-    st.caption(t("tracker_dashboard.scope_volunteer", villages=", ".join(village_names.values()) or "—"))
+    st.caption(t("tracker_dashboard.scope_volunteer", villages=", ".join(map(plain.md, village_names.values())) or "—"))
 
 with st.expander(t("tracker_dashboard.filters.title"), icon=":material/filter_list:"):
     start = st.date_input(t("tracker_dashboard.filters.start"), value=None, format="DD/MM/YYYY",
@@ -77,7 +78,7 @@ figures, specs = dashboard_view(str(store.db_path(store.TRACKER)), audit.data_ve
 head = figures["headline"]
 
 # --- headline -------------------------------------------------------------------------------
-st.subheader(t("tracker_dashboard.headline.title", name=head["target_name"]))
+st.subheader(t("tracker_dashboard.headline.title", name=plain.md(head["target_name"])))
 left, right = st.columns(2)
 left.metric(t("tracker_dashboard.headline.digital"), number(head["digital"]),
             help=t("tracker_dashboard.headline.digital_help",
@@ -113,7 +114,7 @@ st.vega_lite_chart(spec=specs["funnel"], width="stretch")
 st.subheader(t("tracker_dashboard.villages.title"))
 lagging = [v["name"] for v in figures["villages"] if v["lagging"]]
 if lagging:
-    st.warning(t("tracker_dashboard.villages.lagging", count=len(lagging), names=", ".join(lagging[:12]),
+    st.warning(t("tracker_dashboard.villages.lagging", count=len(lagging), names=", ".join(map(plain.md, lagging[:12])),
                  threshold=number(float(figures["lag_threshold"]))), icon=":material/flag:")
 if len(figures["villages"]) > charts.MAX_BARS:
     st.caption(t("tracker_dashboard.villages.chart_capped", shown=charts.MAX_BARS,

@@ -11,7 +11,7 @@ from functools import partial
 
 import streamlit as st
 
-from pages._ui import steps
+from pages._ui import plain, steps
 from pages._ui.frame import page_setup, refusal_text, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
@@ -72,14 +72,14 @@ if step == "find":
     if query.strip():
         found = auth.search(db, user, query, limit=15)
         if not found:
-            st.info(t("tracker.entry.none_found", query=query.strip()))
+            st.info(t("tracker.entry.none_found", query=plain.md(query)))
         for row in found:
             with st.container(border=True):
-                line = t("tracker.entry.result_line", name=row["full_name"], year=row["birth_year"],
-                         village=row["village_name"] or "")
-                st.markdown(f"**{row['full_name']}**  \n{line}")
+                line = t("tracker.entry.result_line", name=plain.md(row["full_name"]), year=row["birth_year"],
+                         village=plain.md(row["village_name"]))
+                st.markdown(f"**{plain.md(row['full_name'])}**  \n{line}")
                 if row["phone"]:
-                    st.caption(t("tracker.entry.phone_line", phone=row["phone"]))
+                    st.caption(t("tracker.entry.phone_line", phone=plain.md(row["phone"])))
                 if row["digital_date"]:
                     st.caption(":material/workspace_premium: " + t("tracker.entry.is_digital"))
                 if st.button(t("tracker.entry.choose"), key=f"entry_pick_{row['id']}", width="stretch"):
@@ -141,7 +141,7 @@ elif step == "new":
                   "phone": s.get("new_phone"), "cccd_last4": s.get("new_cccd_last4"),
                   "consent_by": s.get("new_consent_by"), "consent_date": s.get("new_consent_date")}
         clean, problems = citizens.check(**fields)
-        messages = {name: refusal_text(error) for name, error in problems.items()}
+        messages = {name: refusal_text(error, as_text=True) for name, error in problems.items()}
         if not s.get("new_consent"):
             messages["consent"] = t("tracker.error.consent_missing")
         if messages:
@@ -164,12 +164,12 @@ elif step == "duplicates":
         except TrackerError:
             continue
         with st.container(border=True):
-            st.markdown(f"**{found['full_name']}**  \n" + t(
-                "tracker.entry.result_line", name=found["full_name"], year=found["birth_year"],
-                village=found["village_name"] or ""))
+            st.markdown(f"**{plain.md(found['full_name'])}**  \n" + t(
+                "tracker.entry.result_line", name=plain.md(found["full_name"]), year=found["birth_year"],
+                village=plain.md(found["village_name"])))
             st.caption(t("tracker.entry.recorded_on", date=show_date(found["created_at"][:10])))
             if found["phone"]:
-                st.caption(t("tracker.entry.phone_line", phone=found["phone"]))
+                st.caption(t("tracker.entry.phone_line", phone=plain.md(found["phone"])))
             if st.button(t("tracker.entry.same_person"), key=f"entry_same_{citizen_id}", width="stretch"):
                 go("milestones", entry_citizen_id=citizen_id, entry_new=None)
     st.checkbox(t("tracker.entry.different_person"), key="entry_confirm_different")
@@ -187,7 +187,7 @@ elif step == "milestones":
         try:
             citizen = auth.citizen_for(db, user, citizen_id)
         except TrackerError as error:
-            show_refusal(error, icon=None)
+            show_refusal(error, icon=None, as_text=True)
             if st.button(t("tracker.entry.start_again"), key="entry_restart_missing"):
                 restart()
             st.stop()
@@ -196,8 +196,8 @@ elif step == "milestones":
         year = citizen["birth_year"]
     else:
         title, village, year = new["full_name"], village_name.get(new["village"], ""), new["birth_year"]
-    st.subheader(title)
-    st.caption(t("tracker.entry.result_line", name=title, year=year, village=village or "")
+    st.subheader(plain.md(title))
+    st.caption(t("tracker.entry.result_line", name=plain.md(title), year=year, village=plain.md(village))
                + ("" if citizen_id else " · " + t("tracker.entry.new_badge")))
     if new:
         if st.button(t("tracker.entry.change_details"), key="entry_change_details", type="tertiary"):
@@ -231,7 +231,7 @@ elif step == "milestones":
             go("duplicates", entry_matches=[m["id"] for m in error.matches])
         except TrackerError as error:
             field = (error.field or "")[2:] if (error.field or "").startswith("m_") else None
-            message = refusal_text(error)
+            message = refusal_text(error, as_text=True)
             if field:
                 go("milestones", entry_ms_errors={field: message})
             st.error(message)
@@ -249,7 +249,7 @@ elif step == "done":
     with st.container(border=True):
         st.success(t("tracker.entry.saved_title"), icon=":material/check_circle:")
         if citizen:
-            st.markdown(f"### {citizen['full_name']}")
+            st.markdown(f"### {plain.md(citizen['full_name'])}")
             key = "tracker.entry.saved_new" if st.session_state.get("entry_was_new") else "tracker.entry.saved_more"
             st.write(t(key, count=st.session_state.get("entry_saved_count", 0)))
             if citizen["digital_date"]:

@@ -11,6 +11,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from pages._ui import plain
 from pages._ui.frame import page_setup, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench.tracker import citizens, export, importer
@@ -63,7 +64,9 @@ def show_report(counts: dict, issues: list, dry: bool) -> None:
     if issues:
         st.warning(t("tracker.import.page.errors_intro", count=len(issues)))
         # A list reads better than a wide table on a phone; every error is in the download.
-        lines = [t("tracker.cli.error_line", **i.as_dict(lang)) for i in issues[:SHOWN]]
+        # What the file said (its headings, its cells) is shown as text, never as Markdown.
+        lines = [t("tracker.cli.error_line", row=i.row, column=plain.md(i.column),
+                   message=t(i.key, **plain.params(i.params))) for i in issues[:SHOWN]]
         st.markdown("\n".join(f"- {line}" for line in lines))
         if len(issues) > SHOWN:
             st.caption(t("tracker.import.page.more_errors", count=len(issues) - SHOWN))
@@ -86,7 +89,7 @@ if upload is not None:
         except TrackerError as error:
             bar.empty()
             st.session_state.pop("import_checked", None)
-            show_refusal(error, icon=None)
+            show_refusal(error, icon=None, as_text=True)
         else:
             bar.empty()
             st.session_state["import_checked"] = {"digest": digest, "counts": result.counts(),
@@ -110,7 +113,7 @@ if upload is not None:
                                          progress=writing)
             except TrackerError as error:
                 bar.empty()
-                show_refusal(error, icon=None)
+                show_refusal(error, icon=None, as_text=True)
             else:
                 bar.progress(1.0, text=t("tracker.import.page.written"))
                 st.session_state.pop("import_checked", None)

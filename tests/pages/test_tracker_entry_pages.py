@@ -81,7 +81,8 @@ def test_a_volunteer_finds_a_person_typed_without_diacritics_and_sees_the_phone_
     app = page("tracker/entry.py", tracker_user_id=register["volunteer"])
     app.text_input(key="entry_query").input("ksor h'bia nie").run()
     text = shown(app)
-    assert SECRET_NAME in text and "0912***678" in text and SECRET_PHONE not in text
+    # The masked phone's stars are escaped in the caption's Markdown (issue 15): shown as "0912***678".
+    assert SECRET_NAME in text and r"0912\*\*\*678" in text and SECRET_PHONE not in text
 
 
 def fill_new_person(app: AppTest, name="Y Bhim Mlô", year="1985") -> AppTest:

@@ -6,11 +6,19 @@ consistent snapshot page by page while other connections keep reading and writin
 uses the same API the other way, into the live database, after checking that the file really
 is a tracker database this version of the app can open. Before a restore, the current data
 is itself backed up into the data folder's ``backups/``, so a wrong file can be undone.
+
+Those safety copies are never overwritten (issue 15): two restores in the same minute used to
+write the same ``before-restore-tracker-YYYYMMDD-HHMM.db``, and the second copy replaced the
+first, so a person recorded just before the first restore was gone everywhere. A copy's name
+now carries the second and a counter, and the file is created exclusively (``O_EXCL``): a name
+already taken, by this process or another, moves on to the next counter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -52,6 +60,60 @@ def backup_filename(now: dt.datetime | None = None) -> str:
     return f"tracker-{(now or dt.datetime.now()).strftime('%Y%m%d-%H%M')}.db"
 
 
+SAFETY_PREFIX = "before-restore-tracker-"
+# Today's names (…-YYYYMMDD-HHMMSS-N.db) and the older ones (…-YYYYMMDD-HHMM.db), still listed.
+SAFETY_NAME = re.compile(r"before-restore-tracker-(\d{8})-(\d{4})(\d{2})?(?:-(\d+))?\.db")
+
+
+def _reserve_safety_path(now: dt.datetime | None = None) -> Path:
+    """A new, empty file in ``backups/`` for a safety copy, created exclusively: never an old one."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = backup_folder()
+    number = 1
+    while True:
+        path = folder / f"{SAFETY_PREFIX}{stamp}-{number}.db"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            number += 1
+            continue
+        return path
+
+
+def safety_copy(db, now: dt.datetime | None = None) -> Path:
+    """The live data saved under a name no other copy has (SQLite fills the empty reserved file)."""
+    return backup_to(db, _reserve_safety_path(now))
+
+
+def _citizens_in(path: Path) -> int | None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("select count(*) from citizens").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # a damaged or half-written copy is still listed, with its count unknown
+
+
+def safety_copies() -> list[dict]:
+    """Every copy taken before a restore, newest first, with how many citizens it holds."""
+    copies = []
+    for path in backup_folder().glob(f"{SAFETY_PREFIX}*.db"):
+        match = SAFETY_NAME.fullmatch(path.name)
+        try:
+            day, minute, second, number = match.groups()
+            made = dt.datetime.strptime(f"{day}{minute}{second or '00'}", "%Y%m%d%H%M%S")
+        except (AttributeError, ValueError):
+            continue  # not a name this module gave
+        copies.append({"name": path.name, "path": str(path), "made": made.isoformat(timespec="seconds"),
+                       "citizens": _citizens_in(path), "order": (made, int(number or 0))})
+    copies.sort(key=lambda c: c["order"], reverse=True)
+    for copy in copies:
+        del copy["order"]
+    return copies
+
+
 def check_backup(path: Path) -> dict:
     """Open a file someone wants to restore and say whether it is a usable tracker database."""
     try:
@@ -86,7 +148,8 @@ def check_backup(path: Path) -> dict:
 def restore_bytes(db, data: bytes, actor: str) -> dict:
     """Replace the live tracker database with an uploaded backup, online.
 
-    The current data is first saved under ``backups/`` (returned as ``safety``); then the
+    The current data is first saved under ``backups/`` in a new file (returned as ``safety``,
+    and listed with every earlier safety copy, newest first, as ``copies``); then the
     backup's pages are copied into the live database with the backup API; then any newer
     migrations are applied and the restore is written to the restored audit log.
     """
@@ -94,7 +157,7 @@ def restore_bytes(db, data: bytes, actor: str) -> dict:
         path = Path(folder) / "upload.db"
         path.write_bytes(data)
         info = check_backup(path)
-        safety = backup_to(db, backup_folder() / f"before-restore-{backup_filename()}")
+        safety = safety_copy(db)
         last_line = db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
         source = sqlite3.connect(str(path))
         try:
@@ -111,4 +174,4 @@ def restore_bytes(db, data: bytes, actor: str) -> dict:
         # for other data, and no cached figures of the replaced data are shown again.
         with store.write(db):
             db.execute("update audit set id = ? where id = ?", [last_line + 1, line])
-    return {"citizens": info["citizens"], "safety": str(safety)}
+    return {"citizens": info["citizens"], "safety": str(safety), "copies": safety_copies()}

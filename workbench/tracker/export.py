@@ -2,8 +2,10 @@
 
 The columns are the import template's (plus SIM, first online dossier and the CCCD's last
 four digits), so an export can be imported again. No cell is ever a formula: a value that
-starts with = + - @ tab or CR is written with a leading apostrophe (OWASP's advice), which
-the importer removes again (a value starting with an apostrophe gets one more, so it survives).
+starts with = + - @ tab or CR, or a look-alike that spreadsheets fold to one (full-width ＝ ＋ －
+＠ and others, issue 15; ``importer.needs_guard``), is written with a leading apostrophe (OWASP's
+advice), which the importer removes again (a value starting with an apostrophe gets one more,
+so it survives).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import openpyxl
 
 from workbench.tracker import audit, citizens
-from workbench.tracker.importer import EXTRA_HEADERS, GUARDED_START, TEMPLATE_HEADERS
+from workbench.tracker.importer import EXTRA_HEADERS, TEMPLATE_HEADERS, needs_guard
 
 HEADERS = TEMPLATE_HEADERS + EXTRA_HEADERS
 BATCH = 5000
@@ -23,7 +25,7 @@ BATCH = 5000
 
 def neutralise(value):
     """A cell value that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(GUARDED_START):
+    if needs_guard(value):
         return "'" + value
     return value
 

@@ -2,8 +2,8 @@
 
 Forgiving about what people really type: headers in any case, spacing or without diacritics;
 "x", "có", "1", "✓", "TRUE" as yes; dates as dd/mm/yyyy, ISO or Excel serials; files saved as
-UTF-8 (with or without BOM), UTF-16 or Windows-1258, in NFC or NFD. Strict about what it
-stores: every bad row is reported with its row number as a spreadsheet shows it (header = row
+UTF-8 or UTF-16 (LE or BE, with or without BOM) or Windows-1258, in NFC or NFD. Strict about what
+it stores: every bad row is reported with its row number as a spreadsheet shows it (header = row
 1), its column and a message saying what to fix.
 
 ``plan()`` reads and validates without writing anything (the dry run); ``apply()`` writes a
@@ -61,7 +61,13 @@ NO = {"", "0", "khong", "no", "false", "n", "-", "chua", "0.0"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A value that itself starts with the guard's apostrophe is guarded too, so "'=x" survives a round trip.
 GUARDED_START = (*FORMULA_START, "'")
+# Spreadsheets fold look-alikes to these before deciding a cell is a formula (issue 15): the
+# full-width ＝ ＋ － ＠ of East Asian keyboards, the small ﹦ ﹢ ﹣ ﹫, super- and subscript ⁺ ₊ ⁼ ₌
+# (all of which NFKC folds), and the minus signs − ⁻ ₋ (which it folds to "−", not "-").
+MINUS_SIGNS = frozenset("\u2212\u207b\u208b")
 PROGRESS_EVERY = 1000  # rows read between two progress calls
+UTF16_SAMPLE = 4096  # bytes looked at to tell UTF-16 without a BOM by its NUL bytes
+UTF16_NUL_SHARE = 0.3  # of the characters with a NUL high byte: ASCII and Latin letters
 WRITE_BATCH = 10_000  # people written between two progress calls
 
 
@@ -106,12 +112,45 @@ class ImportFileError(TrackerError):
 
 # --- reading ---------------------------------------------------------------------------------
 
+def utf16_kind(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when ``data`` is UTF-16 text, with or without a BOM; else None.
+
+    Without a BOM (issue 15: Notepad's and some phones' "Unicode" saves), UTF-16 is told by its
+    NUL bytes: a sheet is mostly digits, commas and Latin letters, whose high byte is 0, so one
+    byte in two is NUL, at odd offsets in LE and even ones in BE. UTF-8 and Windows-1258 text
+    never holds a NUL.
+    """
+    if data.startswith(b"\xff\xfe"):
+        return "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    sample = data[:UTF16_SAMPLE]
+    pairs = len(sample) // 2
+    if not pairs:
+        return None
+    nul_even, nul_odd = sample[0::2].count(0), sample[1::2].count(0)
+    if nul_odd >= pairs * UTF16_NUL_SHARE and nul_even <= pairs * 0.02:
+        return "utf-16-le"
+    if nul_even >= pairs * UTF16_NUL_SHARE and nul_odd <= pairs * 0.02:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """Text of a CSV file saved as UTF-8 (BOM or not), UTF-16 (BOM) or Windows-1258; NFC."""
+    """Text of a CSV file saved as UTF-8 (BOM or not), UTF-16 (LE or BE, BOM or not) or
+    Windows-1258; NFC."""
+    utf16 = utf16_kind(data)
     if data.startswith(b"\xef\xbb\xbf"):
         decoded = data[3:].decode("utf-8")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        decoded = data.decode("utf-16")
+    elif utf16:
+        try:
+            decoded = data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16)
+        except UnicodeDecodeError:
+            raise ImportFileError("tracker.import.error.utf16") from None  # cut short or damaged
+    elif b"\x00" in data:
+        # NUL bytes but not UTF-16's pattern: not a text file at all (read as UTF-8 it only
+        # ever gave a confusing "missing columns").
+        raise ImportFileError("tracker.import.error.encoding")
     else:
         try:
             decoded = data.decode("utf-8")
@@ -152,13 +191,28 @@ def estimate_rows(data: bytes, filename: str = "") -> int:
     """About how many data rows a file holds, for a progress bar (0 when unknown)."""
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return 0
-    newline = b"\n\x00" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\n"
+    newline = {"utf-16-le": b"\n\x00", "utf-16-be": b"\x00\n"}.get(utf16_kind(data), b"\n")
     return max(0, data.count(newline) - 1)
+
+
+@lru_cache(maxsize=256)
+def _guarded_char(first: str) -> bool:
+    if first in GUARDED_START:
+        return True
+    return not first.isascii() and (unicodedata.normalize("NFKC", first)[:1] in GUARDED_START
+                                    or first in MINUS_SIGNS)
+
+
+def needs_guard(value) -> bool:
+    """Whether an exported cell starting like ``value`` gets the formula guard's apostrophe:
+    it starts like a formula (= + - @ tab CR, or a look-alike a spreadsheet folds to one) or
+    with the apostrophe itself."""
+    return isinstance(value, str) and value != "" and _guarded_char(value[0])
 
 
 def unneutralise(value):
     """An exported cell "'=…" (formula injection guard) reads back as "=…"."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in GUARDED_START:
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and _guarded_char(value[1]):
         return value[1:]
     return value
 
