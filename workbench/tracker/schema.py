@@ -236,3 +236,13 @@ def _citizen_totals(db, sign: int, citizens: str, milestones: str, params: list)
 def dashboard_totals(db):
     """Running totals for the dashboard at a province's size (issue 8, bench/tracker_scale.py)."""
     create_dashboard_totals(db)
+
+
+@migrations()
+def import_team_names(db):
+    """What a sheet's team value means when it is not a team's name (issue 15): "Tổ 3" for the
+    commune's "Tổ CNS Thôn 3", a team created from the value, or no team (``team_id`` null),
+    decided once by the person importing and applied to every later file. No foreign key: a
+    demo team deleted later leaves the value undecided again instead of refusing the delete."""
+    db["team_names"].create({"value_folded": str, "value": str, "team_id": int, "decided_by": str,
+                             "decided_at": str}, pk="value_folded")
