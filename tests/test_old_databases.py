@@ -43,7 +43,9 @@ def test_an_old_database_opens_with_every_table_of_a_new_one(old_data, kind, tmp
 def test_an_old_database_keeps_every_row(old_data, kind):
     db = databases.sandbox() if kind == "sandbox" else databases.tracker()
     kept = {table: db.execute(f"select count(*) from [{table}]").fetchone()[0] for table in COUNTS[kind]}
-    assert kept == COUNTS[kind]
+    # A later migration adds its own bookkeeping row: the data rows are what must be kept as they were.
+    assert kept.pop("_sqlite_migrations") >= COUNTS[kind]["_sqlite_migrations"]
+    assert kept == {table: n for table, n in COUNTS[kind].items() if table != "_sqlite_migrations"}
     assert sum(kept.values()) > 100
 
 
