@@ -186,13 +186,14 @@ def test_every_bad_row_is_reported_with_its_row_column_and_a_message(db):
         row(db, name="Bùi Thị Hoa", day="32/13/2025"),        # row 8
         row(db, name="Ngô Văn Ích", day=""),                  # row 9: ticked but no date
         row(db, name="", year="1990"),                        # row 10
-        row(db, name="Mai Thị Kim", team="Tổ không có"),      # row 11
+        row(db, name="Mai Thị Kim", team="Tổ không có"),      # row 11: no error, a team decision (issue 15)
         row(db, name="Hồ Văn Long", day=f"01/01/{TODAY.year + 1}"),  # row 12
     )
     report = run(db, text, dry_run=True)
     where = {(e["row"], e["column"]) for e in report["errors"]}
     assert where == {(3, "Năm sinh"), (4, "Giới tính"), (5, "Thôn/Buôn"), (6, "Số điện thoại"), (7, "VNeID mức 2"),
-                     (8, "Ngày"), (9, "Ngày"), (10, "Họ và tên"), (11, "Tổ CNS"), (12, "Ngày")}
+                     (8, "Ngày"), (9, "Ngày"), (10, "Họ và tên"), (12, "Ngày")}
+    assert [entry["value"] for entry in report["undecided_teams"]] == ["Tổ không có"]
     messages = {e["row"]: e["message"] for e in report["errors"]}
     assert "19x0" in messages[3] and "1975" not in messages[3]
     assert "Thôn Không Có" in messages[5]

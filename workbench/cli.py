@@ -5,10 +5,13 @@ cli.py. The library never builds a parser; every command is defined here.
     python -m workbench lessons [--kinds]
     python -m workbench workshops
     python -m workbench tracker import FILE [--dry-run] [--json] [--valid-only] [--consent-by NAME]
+                                       [--team-map "VALUE=TEAM" …] [--create-teams | --no-team-for-unknown]
     python -m workbench tracker export FILE.csv|FILE.xlsx
 
 With ``--json`` the tracker import prints exactly one JSON object on stdout:
-``{"created": n, "updated": n, "ignored": n, "errors": [{"row": n, "column": "…", "message": "…"}]}``.
+``{"created": n, "updated": n, "ignored": n, "errors": [{"row": n, "column": "…", "message": "…"}]}``,
+and ``"undecided_teams": [{"value", "rows", "first_rows", "suggestion"}]`` when team values of
+the file are no team's name and nothing decided them (issue 15).
 Long work draws a progress line on stderr.
 """
 
@@ -25,7 +28,7 @@ from workbench.learning.lessons import catalogue as lesson_catalogue
 from workbench.learning.workshops import hall as workshop_hall
 from workbench.sandbox import personas
 from workbench.tracker import (citizens as tracker_citizens, demo as tracker_demo, export as tracker_export,
-                               importer as tracker_import)
+                               importer as tracker_import, team_names)
 from workbench.tracker.errors import TrackerError
 
 PERSONA_COLUMNS = ["full_name", "gender", "birth_date", "ethnicity", "cccd", "phone", "village"]
@@ -151,11 +154,13 @@ def cmd_tracker_import(args) -> int:
             print(message, file=sys.stderr)
         return 2
     db = databases.tracker()
+    unknown = team_names.CREATE if args.create_teams else team_names.NO_TEAM if args.no_team_for_unknown else None
     try:
         report = tracker_import.import_file(
             db, data, path.name, dry_run=args.dry_run, mode="valid_only" if args.valid_only else "all_or_nothing",
             actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_import_progress,
-            write_progress=_write_progress)
+            write_progress=_write_progress, team_decisions=team_names.parse_mappings(db, args.team_map),
+            unknown_teams=unknown)
     except TrackerError as error:
         message = i18n.t(error.key, args.lang, **error.params)
         if args.json:
@@ -172,7 +177,15 @@ def cmd_tracker_import(args) -> int:
                      ignored=report["ignored"], errors=len(report["errors"])))
         for error in report["errors"]:
             print(i18n.t("tracker.cli.error_line", args.lang, **error))
-    return 1 if report["errors"] and not args.valid_only and not args.dry_run else 0
+        for team in report.get("undecided_teams", []):
+            suggestion = (i18n.t("tracker.cli.undecided_suggestion", args.lang, team=team["suggestion"])
+                          if team["suggestion"] else "")
+            print(i18n.t("tracker.cli.undecided_team", args.lang, value=team["value"], rows=team["rows"],
+                         first_rows=", ".join(map(str, team["first_rows"])), suggestion=suggestion))
+        if report.get("undecided_teams"):
+            print(i18n.t("tracker.cli.undecided_hint", args.lang))
+    held_back = report["errors"] or report.get("undecided_teams")
+    return 1 if held_back and not args.valid_only and not args.dry_run else 0
 
 
 def cmd_tracker_export(args) -> int:
@@ -221,6 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--consent-by", default="", help="who took the consent of the people in the file")
     p.add_argument("--actor", default="cli", help="name written in the audit log")
     p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.add_argument("--team-map", action="append", default=[], metavar="VALUE=TEAM",
+                   help="a team name as the file writes it = the commune's team (nothing after = for no team); "
+                        "repeat for each name; remembered for the next files")
+    unknown = p.add_mutually_exclusive_group()
+    unknown.add_argument("--create-teams", action="store_true",
+                         help="create a team for every team name of the file the commune does not have")
+    unknown.add_argument("--no-team-for-unknown", action="store_true",
+                         help="record no team for the people of a team name the commune does not have")
     p.set_defaults(func=cmd_tracker_import)
     p = tracker_sub.add_parser("export", help="export every citizen to a CSV or XLSX file")
     p.add_argument("file")

@@ -10,6 +10,8 @@ it stores: every bad row is reported with its row number as a spreadsheet shows 
 plan in one transaction, all-or-nothing or valid rows only. A citizen is the same person when
 name (diacritics forgiven), birth year and village match, so importing the same file twice
 changes nothing. Never a silent merge: a row matching two recorded citizens is an error.
+A team value that is no team's name ("Tổ 3") is a decision for the person importing, never
+an error nor a guess: see ``team_names`` (issue 15).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import openpyxl
 from openpyxl.styles import Font
 
 from workbench import i18n, store, text
-from workbench.tracker import audit, fields, realtime, schema, settings
+from workbench.tracker import audit, fields, realtime, schema, settings, team_names
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
 
@@ -65,6 +67,8 @@ GUARDED_START = (*FORMULA_START, "'")
 # full-width ＝ ＋ － ＠ of East Asian keyboards, the small ﹦ ﹢ ﹣ ﹫, super- and subscript ⁺ ₊ ⁼ ₌
 # (all of which NFKC folds), and the minus signs − ⁻ ₋ (which it folds to "−", not "-").
 MINUS_SIGNS = frozenset("\u2212\u207b\u208b")
+TEAM_ROWS_SHOWN = 10  # row numbers kept for each team value waiting for a decision
+TEAM_VALUES_LISTED = 100  # team values waiting for a decision listed in the CLI's JSON
 PROGRESS_EVERY = 1000  # rows read between two progress calls
 UTF16_SAMPLE = 4096  # bytes looked at to tell UTF-16 without a BOM by its NUL bytes
 UTF16_NUL_SHARE = 0.3  # of the characters with a NUL high byte: ASCII and Latin letters
@@ -99,11 +103,29 @@ class Plan:
     updates: dict[int, dict] = field(default_factory=dict)  # citizen id → new milestone dates, phone
     issues: list[Issue] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
+    # Team values that are no team's name, folded → value as first written, rows (count),
+    # first_rows (up to TEAM_ROWS_SHOWN), choice (team id, CREATE, NO_TEAM or None: undecided)
+    # and remembered (the choice kept from an earlier file, or None).
+    team_values: dict[str, dict] = field(default_factory=dict)
+    undecided_rows: set[int] = field(default_factory=set)  # rows waiting for a team decision
+    new_team_people: dict[str, list] = field(default_factory=dict)  # folded value → people of a team to create
 
     def counts(self) -> dict:
         actions = [r["action"] for r in self.rows]
         return {"created": actions.count("create"), "updated": actions.count("update"),
-                "ignored": actions.count("ignore"), "errors": len(self.bad_rows)}
+                "ignored": actions.count("ignore"), "errors": len(self.bad_rows),
+                "undecided": len(self.undecided_rows)}
+
+    def undecided_teams(self) -> list[dict]:
+        """The team values still waiting for a decision, the most used first."""
+        waiting = [{"value_folded": folded, **entry} for folded, entry in self.team_values.items()
+                   if entry["choice"] is None]
+        return sorted(waiting, key=lambda entry: (-entry["rows"], entry["first_rows"][0]))
+
+    def team_decisions(self) -> dict[str, tuple]:
+        """The decisions of this import to keep for the next files: new or changed ones."""
+        return {folded: (entry["value"], entry["choice"]) for folded, entry in self.team_values.items()
+                if entry["choice"] is not None and entry["choice"] != entry["remembered"]}
 
 
 class ImportFileError(TrackerError):
@@ -255,8 +277,19 @@ def _text(value) -> str:
 
 
 def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[int] | None = None,
-         progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> Plan:
-    """Read and check every row; say what would be created, updated and ignored. Writes nothing."""
+         progress: Callable[[int, int], None] | None = None, today: dt.date | None = None,
+         team_decisions: dict | None = None, unknown_teams: str | None = None, may_create_teams: bool = True) -> Plan:
+    """Read and check every row; say what would be created, updated and ignored. Writes nothing.
+
+    ``team_decisions`` (value → team id, ``team_names.CREATE`` or ``NO_TEAM``) say what a team
+    value that is no team's name means, over what earlier files decided; ``unknown_teams``
+    (CREATE or NO_TEAM) decides every value left. A value still undecided holds its rows back
+    (``Plan.undecided_rows``) until the person decides: it is never guessed."""
+    decisions = team_names.check(db, team_decisions or {}, may_create=may_create_teams)
+    if unknown_teams not in (None, team_names.CREATE, team_names.NO_TEAM):
+        raise TrackerError("tracker.import.error.mode")
+    if unknown_teams == team_names.CREATE and not may_create_teams:
+        raise TrackerError("tracker.error.forbidden", field="team", action="admin")
     today_iso = (today or realtime.today()).isoformat()
     rows = read_rows(data, filename)
     result = Plan()
@@ -291,6 +324,7 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         if v["code"]:
             villages.setdefault(text.fold(v["code"]), v["id"])
     teams = {t["name_folded"]: t["id"] for t in db.query("select id, name_folded from teams")}
+    remembered = team_names.remembered(db)
     village_team = {}
     for t in db.query("select id, village_id from teams where village_id is not null order by id"):
         village_team.setdefault(t["village_id"], t["id"])
@@ -312,7 +346,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
                               "cccd_last4"))
     # Village and team names repeat on every row: fold each once.
     village_of: dict[str, int | None] = {}
-    team_of: dict[str, int | None] = {}
+    team_of: dict[str, tuple] = {}  # value as written → (team id, folded value when it is no team's name)
+    team_values = result.team_values
 
     for values in iterator:
         number += 1
@@ -392,13 +427,37 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
             bad("date", "tracker.import.error.date_missing")
         team_id = None
         team_text = texts[i_team]
+        undecided = no_team = False
+        new_team = None
         if team_text:
             if team_text in team_of:
-                team_id = team_of[team_text]
+                team_id, folded_team = team_of[team_text]
             else:
-                team_id = team_of[team_text] = teams.get(text.fold(team_text))
-            if team_id is None:
-                bad("team", "tracker.import.error.team", value=team_text)
+                folded_team = text.fold(team_text)
+                team_id = teams.get(folded_team)
+                folded_team = None if team_id is not None else folded_team
+                team_of[team_text] = (team_id, folded_team)
+            if folded_team is not None:
+                entry = team_values.get(folded_team)
+                if entry is None:
+                    before = remembered.get(folded_team)
+                    choice = decisions.get(folded_team, before if before is not None else unknown_teams)
+                    entry = team_values[folded_team] = {"value": team_text, "rows": 0, "first_rows": [],
+                                                        "choice": choice, "remembered": before}
+                entry["rows"] += 1
+                if len(entry["first_rows"]) < TEAM_ROWS_SHOWN:
+                    entry["first_rows"].append(number)
+                choice = entry["choice"]
+                if choice is None:
+                    undecided = True
+                elif choice == team_names.NO_TEAM:
+                    no_team = True
+                elif choice == team_names.CREATE:
+                    new_team = folded_team
+                    if len(entry["value"]) > team_names.MAX_NAME:
+                        bad("team", "tracker.import.error.team_too_long", limit=team_names.MAX_NAME)
+                else:
+                    team_id = choice
 
         key = (text.fold(full_name), year, village_id)
         matches = existing.get(key, [])
@@ -409,15 +468,22 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
             result.bad_rows.add(number)
             result.rows.append({"row": number, "action": "error", "full_name": full_name, "village": village_text})
             continue
+        if undecided:
+            result.undecided_rows.add(number)
+            result.rows.append({"row": number, "action": "undecided", "full_name": full_name, "village": village_text})
+            continue
 
         dates = {m: day for m in ticked}
         planned = seen.get(key)
         if planned is None and not matches:
             planned = {"row": number, "full_name": full_name, "name_folded": key[0], "birth_year": year,
                        "gender": gender, "ethnicity": ethnicity, "village_id": village_id,
-                       "team_id": team_id or village_team.get(village_id), "phone": phone, "cccd_last4": last4,
-                       "consent_date": day or today_iso, "dates": dict(dates), "helper_team": team_id}
+                       "team_id": None if no_team or new_team else team_id or village_team.get(village_id),
+                       "phone": phone, "cccd_last4": last4, "consent_date": day or today_iso, "dates": dict(dates),
+                       "helper_team": team_id}
             seen[key] = planned
+            if new_team:
+                result.new_team_people.setdefault(new_team, []).append(planned)
             result.creates.append(planned)
             action = "create"
         elif planned is not None and "citizen_id" not in planned:
@@ -433,6 +499,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
                            "dates_now": {m: current[5 + i] for i, m in enumerate(MILESTONES)},
                            "dates": {}, "phone": None, "helper_team": team_id}
                 seen[key] = planned
+                if new_team:
+                    result.new_team_people.setdefault(new_team, []).append(planned)
             changed = False
             for milestone, value in dates.items():
                 now = planned["dates"].get(milestone) or planned["dates_now"].get(milestone)
@@ -480,7 +548,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     if not consent_by:
         raise TrackerError("tracker.error.consent", field="consent_by")
     counts = result.counts()
-    if result.bad_rows and mode == "all_or_nothing":
+    if (result.bad_rows or result.undecided_rows) and mode == "all_or_nothing":
         return {"created": 0, "updated": 0, "ignored": counts["ignored"], "written": False}
     chosen = settings.definition(db)
     stamp = realtime.now_iso()
@@ -489,6 +557,11 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     insert_milestones = INSERT_MILESTONE
     total = len(result.creates) + len(result.updates)
     with store.write(db):
+        # the person's team decisions first: the people of a team to create need its id
+        new_ids = team_names.remember(db, result.team_decisions(), actor=actor)
+        for folded, people in result.new_team_people.items():
+            for planned in people:
+                planned["team_id"] = planned["helper_team"] = new_ids[folded]
         # the new people, in batches, each reported; counted for the dashboard's totals on the way
         next_id = db.execute("select coalesce(max(id), 0) + 1 from citizens").fetchone()[0]
         totals = schema.NewPeopleTotals()
@@ -533,7 +606,8 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
             "where excluded.date < milestones.date", milestone_rows)
         schema.citizen_totals(db, 1, result.updates)
         audit.record(db, actor, "import.committed", "citizen", None, created=counts["created"],
-                     updated=counts["updated"], ignored=counts["ignored"], bad_rows=len(result.bad_rows), mode=mode)
+                     updated=counts["updated"], ignored=counts["ignored"], bad_rows=len(result.bad_rows),
+                     undecided_rows=len(result.undecided_rows), mode=mode)
     if progress:
         progress(total, total)
     return {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"], "written": True}
@@ -541,19 +615,34 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
 
 def import_file(db, data: bytes, filename: str = "", *, dry_run: bool = False, mode: str = "all_or_nothing",
                 actor: str = "cli", consent_by: str = "", lang: str = "vi", allowed_village_ids=None,
-                progress=None, write_progress=None) -> dict:
+                progress=None, write_progress=None, team_decisions: dict | None = None,
+                unknown_teams: str | None = None) -> dict:
     """Plan and (unless ``dry_run``) apply; the CLI's JSON object. ``progress(done, total)`` is
-    called as rows are read and checked, ``write_progress(done, total)`` as people are written."""
-    result = plan(db, data, filename, allowed_village_ids=allowed_village_ids, progress=progress)
+    called as rows are read and checked, ``write_progress(done, total)`` as people are written.
+    Team values still waiting for a decision are listed under ``undecided_teams`` (only then)."""
+    result = plan(db, data, filename, allowed_village_ids=allowed_village_ids, progress=progress,
+                  team_decisions=team_decisions, unknown_teams=unknown_teams)
     counts = result.counts()
     report = {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"],
               "errors": [issue.as_dict(lang) for issue in result.issues]}
+    if result.undecided_rows:
+        report["undecided_teams"] = undecided_teams_report(db, result)
     if not dry_run:
         written = apply(db, result, mode=mode, actor=actor, consent_by=consent_by or actor,
                         progress=write_progress)
         if not written["written"]:
             report["created"] = report["updated"] = 0
     return report
+
+
+def undecided_teams_report(db, result: Plan, limit: int = TEAM_VALUES_LISTED) -> list[dict]:
+    """The team values waiting for a decision, the most used first, each with its row count,
+    first rows and the suggested team's name (null when none fits): for the CLI's JSON."""
+    waiting = result.undecided_teams()[:limit]
+    suggested = team_names.suggest(db, [entry["value"] for entry in waiting])
+    names = {row[0]: row[1] for row in db.execute("select id, name from teams")}
+    return [{"value": entry["value"], "rows": entry["rows"], "first_rows": entry["first_rows"],
+             "suggestion": names.get(suggested[entry["value"]])} for entry in waiting]
 
 
 # --- the template ----------------------------------------------------------------------------

@@ -245,3 +245,13 @@ def signin_throttle(db):
     does not reset them. Replaces ``users.failed_count``/``locked_until``, which stay unused."""
     db.execute("create table signin_throttle (scope text not null, key text not null, failures integer not null, "
                "since text not null, locked_until text, primary key (scope, key)) without rowid")
+
+
+@migrations()
+def import_team_names(db):
+    """What a sheet's team value means when it is not a team's name (issue 15): "Tổ 3" for the
+    commune's "Tổ CNS Thôn 3", a team created from the value, or no team (``team_id`` null),
+    decided once by the person importing and applied to every later file. No foreign key: a
+    demo team deleted later leaves the value undecided again instead of refusing the delete."""
+    db["team_names"].create({"value_folded": str, "value": str, "team_id": int, "decided_by": str,
+                             "decided_at": str}, pk="value_folded")
