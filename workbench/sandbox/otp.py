@@ -1,4 +1,4 @@
-"""One-time codes sent to the simulated phone, and the secret hashing every identity module uses.
+"""One-time codes sent to the simulated phone (secrets are hashed by ``workbench.passwords``).
 
 Like the real VNeID app and the national portal: 6 digits, valid for 5 minutes on the
 sandbox clock, 5 wrong tries lock the purpose for a while, "Gửi lại mã" sends a new one.
