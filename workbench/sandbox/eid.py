@@ -296,14 +296,20 @@ def _passcode_problem(passcode: str) -> str | None:
     return None if passwords.is_passcode(passcode) else "eid.error.passcode_format"
 
 
-def set_passcode(db, persona_id: str, passcode: str, confirm: str) -> None:
-    _require_step(db, persona_id, "passcode")
+def _new_passcode_hash(db, persona_id: str, passcode: str, confirm: str) -> str:
+    """The hash of a new passcode typed twice, or the refusal that says what to fix (set and reset
+    both ask the same). Hashed before any write lock is taken (see otp.issue)."""
     problem = _passcode_problem(passcode)
     if problem:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
     if passcode != confirm:
         raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
-    passcode_hash = passwords.hash_secret(passcode, passwords.SANDBOX)
+    return passwords.hash_secret(passcode, passwords.SANDBOX)
+
+
+def set_passcode(db, persona_id: str, passcode: str, confirm: str) -> None:
+    _require_step(db, persona_id, "passcode")
+    passcode_hash = _new_passcode_hash(db, persona_id, passcode, confirm)
     with store.write(db):
         _require_step(db, persona_id, "passcode")
         _save(db, persona_id, passcode_hash=passcode_hash, step="security")
@@ -414,12 +420,7 @@ def reset_passcode(db, persona_id: str, answers: dict[str, str], new_passcode: s
     stored = {item["q"]: item["a"] for item in json.loads(acc["security"])}
     if set(answers) != set(stored) or not all(passwords.check_secret(_norm_answer(answers[q]), h) for q, h in stored.items()):
         raise _refuse(db, persona_id, "eid.passcode_reset_failed", "eid.error.security_wrong")
-    problem = _passcode_problem(new_passcode)
-    if problem:
-        raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
-    if new_passcode != confirm:
-        raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
-    passcode_hash = passwords.hash_secret(new_passcode, passwords.SANDBOX)
+    passcode_hash = _new_passcode_hash(db, persona_id, new_passcode, confirm)
     with store.write(db):
         _save(db, persona_id, passcode_hash=passcode_hash)
         events.record(db, "eid.passcode_reset", persona_id=persona_id)
