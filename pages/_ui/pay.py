@@ -10,6 +10,7 @@ import streamlit as st
 from pages._ui.frame import current_lang, page_link, t
 from workbench import databases, i18n
 from workbench.sandbox.payments import receipts, schema as payment_schema, wallet
+from workbench import passwords
 
 MONEY_PARAMS = ("balance", "amount", "missing")
 
@@ -107,8 +108,8 @@ def passcode_setup(db, persona: dict, key: str) -> bool:
     st.subheader(t("wallet.setup.title"))
     st.write(t("wallet.setup.body"))
     with st.form(f"{key}_setup"):
-        first = st.text_input(t("wallet.setup.passcode"), type="password", max_chars=6, key=f"{key}_new")
-        again = st.text_input(t("wallet.setup.confirm"), type="password", max_chars=6, key=f"{key}_again")
+        first = st.text_input(t("wallet.setup.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key=f"{key}_new")
+        again = st.text_input(t("wallet.setup.confirm"), type="password", max_chars=passwords.PASSCODE_DIGITS, key=f"{key}_again")
         submitted = st.form_submit_button(t("wallet.setup.submit"), type="primary", width="stretch")
     if submitted:
         try:

@@ -12,6 +12,7 @@ import streamlit as st
 from pages._ui.frame import page_link, show_refusal, t
 from workbench.sandbox import eid, otp
 from workbench.sandbox.phone import IdentityError
+from workbench import passwords
 
 
 def masked(number: str) -> str:
@@ -44,7 +45,7 @@ def otp_form(db, persona: dict, prefix: str, on_submit, on_resend, purpose: str)
     if expires:
         st.caption(t("eid.otp.expires", time=expires.strftime("%H:%M")))
     with st.form(f"{prefix}_otp_form"):
-        code = st.text_input(t("eid.field.otp"), key=f"{prefix}_otp", max_chars=6)
+        code = st.text_input(t("eid.field.otp"), key=f"{prefix}_otp", max_chars=otp.CODE_LENGTH)
         sent = st.form_submit_button(key=f"{prefix}_otp_form_submit", label=t("eid.otp.submit"), type="primary", width="stretch")
     if sent:
         try:
@@ -89,8 +90,8 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
         st.subheader(t("eid.passcode.title"), anchor=False)
         st.write(t("eid.passcode.body"))
         with st.form("vneid_passcode_form"):
-            passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_pc")
-            confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=6, key="vneid_pc2")
+            passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_pc")
+            confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_pc2")
             sent = st.form_submit_button(key="vneid_passcode_form_submit", label=t("eid.continue"), type="primary", width="stretch")
         if sent:
             try:

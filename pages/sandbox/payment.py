@@ -17,6 +17,7 @@ from workbench import passwords
 from workbench.sandbox import catalogue, phone
 from workbench.sandbox.dossiers import records
 from workbench.sandbox.payments import gateway, payables, providers, receipts, schema as payment_schema
+from workbench.sandbox import otp
 
 page_setup(sandbox=True)
 ui.style()
@@ -139,7 +140,7 @@ elif step == "authorise":
     if ready:
         with st.form("authorise"):
             if method == "otp":
-                secret = st.text_input(t("payments.gateway.otp"), max_chars=6, help=t("payments.gateway.otp_help"),
+                secret = st.text_input(t("payments.gateway.otp"), max_chars=otp.CODE_LENGTH, help=t("payments.gateway.otp_help"),
                                        key="gateway_otp")
             else:
                 secret = st.text_input(t("payments.gateway.passcode"), type="password",

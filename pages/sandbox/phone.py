@@ -17,6 +17,7 @@ from pages._ui.persona import require_persona
 from workbench import clock
 from workbench.sandbox import eid, health_book, otp, phone
 from workbench.sandbox.phone import IdentityError
+from workbench import passwords
 
 PHONE_CSS = """
 <style>
@@ -174,7 +175,7 @@ def screen_health() -> None:
     if not health_book.is_activated(db, pid):
         st.write(t("phone.health.login_intro"))
         with st.form("phone_health_login"):
-            passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="phone_health_pass")
+            passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="phone_health_pass")
             sent = st.form_submit_button(key="phone_health_login_submit", label=t("phone.health.login"), type="primary", width="stretch")
         if sent:
             try:
@@ -242,7 +243,7 @@ def vneid_unlock() -> None:
     st.subheader(t("eid.unlock.title"), anchor=False)
     st.write(t("eid.unlock.body", name=persona["full_name"]))
     with st.form("vneid_unlock_form"):
-        passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6, key="vneid_unlock_pc")
+        passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_unlock_pc")
         sent = st.form_submit_button(key="vneid_unlock_form_submit", label=t("eid.unlock.submit"), type="primary",
                                      width="stretch")
     if sent:
@@ -279,7 +280,7 @@ def vneid_requests() -> None:
             st.markdown(f"**{t('eid.request.title')}**")
             st.write(t(f"eid.request.from_{request['requester']}"))
             with st.form(f"vneid_request_form_{request['id']}"):
-                passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=6,
+                passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS,
                                          key=f"vneid_request_pass_{request['id']}")
                 accept = st.form_submit_button(key=f"vneid_request_form_{request['id']}_submit", label=t("eid.request.accept"), type="primary", width="stretch")
                 refuse = st.form_submit_button(key=f"vneid_request_form_{request['id']}_refuse", label=t("eid.request.refuse"), width="stretch")
@@ -336,8 +337,8 @@ def vneid_forgot() -> None:
     questions = eid.security_questions_of(db, pid)
     with st.form("vneid_forgot_form"):
         answers = {q: st.text_input(t(f"eid.questions.{q}"), key=f"vneid_forgot_{q}") for q in questions}
-        passcode = st.text_input(t("eid.field.new_passcode"), type="password", max_chars=6, key="vneid_forgot_pc")
-        confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=6, key="vneid_forgot_pc2")
+        passcode = st.text_input(t("eid.field.new_passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_forgot_pc")
+        confirm = st.text_input(t("eid.field.passcode_confirm"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_forgot_pc2")
         sent = st.form_submit_button(key="vneid_forgot_form_submit", label=t("eid.forgot.submit"), type="primary", width="stretch")
     if sent:
         try:

@@ -234,7 +234,7 @@ elif screen == "reg_otp":
     if expires:
         st.caption(t("portal.reg.otp_expires", time=expires.strftime("%H:%M")))
     with st.form("portal_otp_form"):
-        code = st.text_input(t("portal.field.otp"), key="portal_otp_code", max_chars=6)
+        code = st.text_input(t("portal.field.otp"), key="portal_otp_code", max_chars=otp.CODE_LENGTH)
         sent = st.form_submit_button(key="portal_otp_form_submit", label=t("portal.reg.otp_submit"), type="primary", width="stretch")
     if sent:
         try:
