@@ -112,7 +112,7 @@ with st.expander(t("persona.trainer.title")):
     st.dataframe(
         [{t("persona.trainer.col_case"): c[lang] if lang in c else c["vi"],
           t("persona.trainer.col_state"): t(f"persona.state.{c['state']}"),
-          t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30)}
+          t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30, since=portal.route_since(db))}
          for c in scenarios.cases()],
         hide_index=True, width="stretch",
     )
