@@ -2,6 +2,7 @@
 
 - no VNeID level 2 without the police's approval;
 - no portal account without a standardised SIM or VNeID level 2;
+- no portal log-in by username and password on a sandbox date from 1/7/2024 (issue 13: VNeID only);
 - passwords, passcodes and security answers are never stored in clear, anywhere in the sandbox.
 
 Hypothesis drives a persona through any order of actions — right and wrong inputs, expired
@@ -14,7 +15,7 @@ import json
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from workbench import clock, databases, store
+from workbench import clock, databases, events, store
 from workbench.sandbox import eid, otp, phone, portal, scenarios
 from workbench.sandbox.phone import IdentityError
 
@@ -119,21 +120,6 @@ class IdentityJourney(RuleBasedStateMachine):
         elif step == "security":
             self.attempt(eid.set_security_questions, {"q2": ANSWERS[1], "q4": ANSWERS[0]})
 
-    @rule(steps=st.integers(1, 3))
-    def follow_the_portal_lesson(self, steps):
-        for _ in range(steps):
-            self.next_right_portal_step()
-
-    def next_right_portal_step(self):
-        step = portal.registration_step(self.db, self.pid)
-        if step in (None, "done"):
-            self.start_portal_registration(right=True)
-        elif step == "otp":
-            self.attempt(portal.resend_registration_otp)
-            self.attempt(portal.confirm_registration_otp, self.code("portal_register"))
-        elif step == "password":
-            self.attempt(portal.set_registration_password, "Dichvucong@2024", "Dichvucong@2024")
-
     @rule()
     def log_in_with_vneid_properly(self):
         request = self.attempt(portal.request_vneid_login)
@@ -145,19 +131,10 @@ class IdentityJourney(RuleBasedStateMachine):
             self.attempt(portal.complete_vneid_login, request)
 
     # --- the portal -----------------------------------------------------------------------------------
-    @rule(right=st.booleans())
-    def start_portal_registration(self, right):
-        born = "/".join(reversed(self.person["birth_date"].split("-")))
-        self.attempt(portal.start_registration, cccd=self.person["cccd"], full_name=self.person["full_name"],
-                     birth_date=born if right else "01/01/1900", phone_number=self.person["phone"])
-
-    @rule(right=st.booleans())
-    def type_portal_otp(self, right):
-        self.attempt(portal.confirm_registration_otp, self.code("portal_register") if right else "000000")
-
-    @rule(password=st.sampled_from(PASSWORDS + ["Dichvucong@2024"]))
-    def set_portal_password(self, password):
-        self.attempt(portal.set_registration_password, password, password)
+    @rule(password=st.sampled_from(PASSWORDS + ["Dichvucong@2024"]), by_phone=st.booleans())
+    def try_the_old_portal_account(self, password, by_phone):
+        self.attempt(portal.login_with_old_account, self.person["phone"] if by_phone else self.person["cccd"],
+                     password)
 
     @rule()
     def ask_vneid_login(self):
@@ -185,6 +162,12 @@ class IdentityJourney(RuleBasedStateMachine):
     def no_portal_account_without_a_standardised_sim_or_level_2(self):
         if portal.has_account(self.db, self.pid):
             assert phone.is_standardised(self.db, self.pid) or eid.level(self.db, self.pid) == 2
+
+    @invariant()
+    def no_password_log_in_since_vneid_only(self):
+        if portal.login_route(self.db) == portal.VNEID_ONLY:
+            assert not [e for e in events.for_persona(self.db, self.pid)
+                        if e["kind"] == "portal.login" and e["payload"].get("method") != "vneid"]
 
     @invariant()
     def secrets_never_stored_in_clear(self):

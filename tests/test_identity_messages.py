@@ -22,8 +22,6 @@ def raised_keys() -> set[str]:
     keys |= {k for k in eid.REFUSALS} | {k for k in portal.REFUSALS if "*" not in k}
     keys |= {f"eid.error.{rule}" for rule in ("password_length", "password_digit", "password_upper",
                                               "password_lower", "password_special")}
-    keys |= {f"portal.error.{rule}" for rule in ("password_length", "password_digit", "password_upper",
-                                                 "password_lower", "password_special")}
     return keys
 
 

@@ -118,11 +118,11 @@ def script_portal_login(me):
         me.notes["request_id"] = request_id
 
     return {
-        "request_login": (None, lambda: portal.request_vneid_login(db, pid)),
+        # The hint of the first step: an old portal account typed instead (issue 13: VNeID only).
+        "request_login": (lambda: refused(portal.login_with_old_account, db, pid, p["cccd"], "Sai@2024"),
+                          lambda: portal.request_vneid_login(db, pid)),
         "confirm_in_app": (None, confirm),
         "logged_in": (None, lambda: portal.complete_vneid_login(db, pid, me.notes["request_id"])),
-        "password_route": (lambda: refused(portal.login_with_password, db, pid, p["cccd"], "Sai@2024"),
-                           lambda: portal.login_with_password(db, pid, p["cccd"], CREDS["portal_password"])),
     }
 
 
@@ -158,7 +158,7 @@ def script_birth_registration(me):
         return papers.download_result(db, pid, me.notes["code"])
 
     return {
-        "login": (lambda: refused(portal.login_with_password, db, pid, me.person["cccd"], "Sai@2024"),
+        "login": (lambda: refused(portal.login_with_old_account, db, pid, me.person["cccd"], "Sai@2024"),
                   lambda: portal_vneid_login(db, pid)),
         "find_procedure": (None, lambda: catalogue.record_view(db, pid, "khai_sinh")),
         "declare": (None, declare),

@@ -92,10 +92,10 @@ def test_five_wrong_tries_lock_even_the_right_code_and_resend_until_time_passes(
 
 def test_purposes_do_not_share_codes(sandbox_db, pid):
     otp.issue(sandbox_db, pid, P)
-    otp.issue(sandbox_db, pid, "portal_register")
+    otp.issue(sandbox_db, pid, "portal_login")
     assert phone.inbox(sandbox_db, pid)[0]["sender"] == "DVCQG"
     otp.verify(sandbox_db, pid, P, otp.latest_code_for_tests(sandbox_db, pid, P))
-    otp.verify(sandbox_db, pid, "portal_register", otp.latest_code_for_tests(sandbox_db, pid, "portal_register"))
+    otp.verify(sandbox_db, pid, "portal_login", otp.latest_code_for_tests(sandbox_db, pid, "portal_login"))
 
 
 def test_secret_hashes_are_salted_scrypt():

@@ -1,13 +1,11 @@
-"""The public-service portal account: log in with VNeID, self-registration by mobile subscriber, profile."""
+"""The public-service portal account: log in with VNeID, profile. (No self-registration since
+1/7/2024: tests/test_portal_vneid_only.py.)"""
 
 import pytest
 
 from workbench import events
-from workbench.sandbox import eid, otp, phone, portal, scenarios
+from workbench.sandbox import eid, otp, portal, scenarios
 from workbench.sandbox.phone import IdentityError
-
-PASSWORD = "Dichvucong@2024"
-
 
 def new(db, state="fresh"):
     return scenarios.create(db, state, seed=None)
@@ -19,117 +17,8 @@ def refused(call, *args, **kwargs) -> IdentityError:
     return error.value
 
 
-def details(person, **changes):
-    born = "/".join(reversed(person["birth_date"].split("-")))
-    values = {"cccd": person["cccd"], "full_name": person["full_name"], "birth_date": born,
-              "phone_number": person["phone"], "email": ""}
-    values.update(changes)
-    return values
-
-
 def last_event(db, pid):
     return events.for_persona(db, pid)[-1]
-
-
-# --- self-registration ---------------------------------------------------------------------------
-
-def test_self_registration_otp_then_password_makes_an_account(sandbox_db):
-    person = new(sandbox_db)
-    pid = person["id"]
-    portal.start_registration(sandbox_db, pid, **details(person, email="an@example.com"))
-    assert portal.registration_step(sandbox_db, pid) == "otp"
-    assert phone.inbox(sandbox_db, pid)[0]["sender"] == "DVCQG"
-    portal.confirm_registration_otp(sandbox_db, pid, otp.latest_code_for_tests(sandbox_db, pid, "portal_register"))
-    portal.set_registration_password(sandbox_db, pid, PASSWORD, PASSWORD)
-    account = portal.account(sandbox_db, pid)
-    assert account["method"] == "sim" and account["email"] == "an@example.com"
-    assert PASSWORD not in account["password_hash"]
-    portal.login_with_password(sandbox_db, pid, person["cccd"], PASSWORD)
-    assert [k for k in (e["kind"] for e in events.for_persona(sandbox_db, pid)) if k.startswith("portal.")] == [
-        "portal.register_started", "portal.registered", "portal.login"]
-
-
-def test_name_is_compared_without_case_or_extra_spaces_and_dates_may_be_iso(sandbox_db):
-    person = new(sandbox_db)
-    portal.start_registration(sandbox_db, person["id"], **details(
-        person, full_name="  " + person["full_name"].upper() + " ", birth_date=person["birth_date"]))
-    assert portal.registration_step(sandbox_db, person["id"]) == "otp"
-
-
-@pytest.mark.parametrize("change,key", [
-    ({"cccd": "1234"}, "portal.error.cccd_format"),
-    ({"full_name": "  "}, "portal.error.name_empty"),
-    ({"birth_date": "31/02/1990"}, "portal.error.birth_date"),
-    ({"birth_date": ""}, "portal.error.birth_date"),
-    ({"phone_number": "091234"}, "phone.error.length"),
-    ({"email": "an@"}, "portal.error.email"),
-    ({"birth_date": "01/01/1900"}, "portal.error.info_mismatch"),
-    ({"full_name": "Người Khác"}, "portal.error.info_mismatch"),
-    ({"cccd": "000000000000"}, "portal.error.info_mismatch"),
-])
-def test_each_wrong_detail_says_what_to_fix_and_is_recorded(sandbox_db, change, key):
-    person = new(sandbox_db)
-    assert refused(portal.start_registration, sandbox_db, person["id"], **details(person, **change)).key == key
-    assert last_event(sandbox_db, person["id"])["kind"] == "portal.register_refused"
-    assert portal.registration_step(sandbox_db, person["id"]) is None
-
-
-def test_the_form_check_alone_finds_format_problems_but_not_mismatches(sandbox_db):
-    person = new(sandbox_db)
-    values = {"cccd": person["cccd"], "full_name": "X", "birth_date": "01/01/1900", "phone": person["phone"]}
-    assert portal.registration_details_problem(sandbox_db, person["id"], values) is None
-    values["birth_date"] = "1/13/1990"
-    assert portal.registration_details_problem(sandbox_db, person["id"], values).key == "portal.error.birth_date"
-
-
-def test_a_sim_not_in_the_persona_name_is_refused_until_standardised(sandbox_db):
-    person = new(sandbox_db, "sim_unverified")
-    pid = person["id"]
-    assert refused(portal.start_registration, sandbox_db, pid, **details(person)).key == "portal.error.sim_not_standardised"
-    assert last_event(sandbox_db, pid)["payload"]["reason"] == "sim_not_standardised"
-    phone.send_sms(sandbox_db, pid, "1414", "tttb")
-    assert "chua chinh xac" in phone.inbox(sandbox_db, pid)[0]["text"]
-    phone.standardise_sim(sandbox_db, pid)
-    portal.start_registration(sandbox_db, pid, **details(person))
-    assert portal.registration_step(sandbox_db, pid) == "otp"
-
-
-def test_an_existing_account_cannot_register_again(sandbox_db):
-    person = new(sandbox_db, "ready")
-    assert refused(portal.start_registration, sandbox_db, person["id"], **details(person)).key == \
-        "portal.error.already_registered"
-
-
-def test_registration_steps_out_of_order_are_refused(sandbox_db):
-    pid = new(sandbox_db)["id"]
-    assert refused(portal.confirm_registration_otp, sandbox_db, pid, "123456").key == "portal.error.wrong_step"
-    assert refused(portal.resend_registration_otp, sandbox_db, pid).key == "portal.error.wrong_step"
-    assert refused(portal.set_registration_password, sandbox_db, pid, PASSWORD, PASSWORD).key == "portal.error.wrong_step"
-
-
-def test_wrong_otp_then_resend_then_weak_passwords_then_a_good_one(sandbox_db):
-    person = new(sandbox_db)
-    pid = person["id"]
-    portal.start_registration(sandbox_db, pid, **details(person))
-    assert refused(portal.confirm_registration_otp, sandbox_db, pid, "000000").key == "phone.otp.wrong"
-    portal.resend_registration_otp(sandbox_db, pid)
-    portal.confirm_registration_otp(sandbox_db, pid, otp.latest_code_for_tests(sandbox_db, pid, "portal_register"))
-    for weak, rule in (("Ab@1", "password_length"), ("matkhau@1", "password_upper"), ("Matkhau12", "password_special")):
-        assert refused(portal.set_registration_password, sandbox_db, pid, weak, weak).key == f"portal.error.{rule}"
-        assert last_event(sandbox_db, pid)["payload"] == {"rule": rule}
-    assert refused(portal.set_registration_password, sandbox_db, pid, PASSWORD, "x").key == "portal.error.password_confirm"
-    portal.set_registration_password(sandbox_db, pid, PASSWORD, PASSWORD)
-    assert portal.has_account(sandbox_db, pid)
-
-
-def test_password_login_refuses_wrong_details(sandbox_db):
-    person = new(sandbox_db, "ready")
-    pid = person["id"]
-    assert refused(portal.login_with_password, sandbox_db, pid, person["cccd"], "Sai@1234").key == "portal.error.login_failed"
-    assert last_event(sandbox_db, pid)["kind"] == "portal.login_failed"
-    fresh = new(sandbox_db)
-    assert refused(portal.login_with_password, sandbox_db, fresh["id"], fresh["cccd"], PASSWORD).key == \
-        "portal.error.login_failed"
 
 
 # --- log in with VNeID ----------------------------------------------------------------------------
@@ -182,20 +71,3 @@ def test_logout_is_recorded(sandbox_db):
     pid = new(sandbox_db, "ready")["id"]
     portal.logout(sandbox_db, pid)
     assert last_event(sandbox_db, pid)["kind"] == "portal.logout"
-
-
-def test_a_registration_left_waiting_while_vneid_made_the_account_ends_with_a_message(sandbox_db):
-    """Found by the identity state machine: the registration's last step inserted a second account
-    (a database error on the page) when a VNeID login had made one meanwhile."""
-    person = scenarios.create(sandbox_db, "ready", seed=21)
-    pid = person["id"]
-    sandbox_db.execute("delete from portal_accounts where persona_id = ?", [pid])
-    sandbox_db.execute("insert or replace into portal_registrations (persona_id, step, email) values (?, 'password', '')",
-                       [pid])
-    sandbox_db["portal_accounts"].insert({"persona_id": pid, "method": "vneid", "password_hash": None, "email": "",
-                                          "created_at": "2026-12-01T08:00:00"})
-    with pytest.raises(IdentityError) as refused:
-        portal.set_registration_password(sandbox_db, pid, "Dichvucong@2024", "Dichvucong@2024")
-    assert refused.value.key == "portal.error.already_registered"
-    assert sandbox_db.execute("select count(*) from portal_accounts where persona_id = ?", [pid]).fetchone()[0] == 1
-    assert portal.registration_step(sandbox_db, pid) == "done"

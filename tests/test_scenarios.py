@@ -12,6 +12,7 @@ EXPECTED = {  # state: (SIM standardised, VNeID registration, level, portal acco
     "eid_level1": (True, "none", 1, False, True),
     "eid_approved": (True, "approved", 0, False, True),
     "ready": (True, "approved", 2, True, True),
+    "old_portal_account": (True, "approved", 2, True, True),  # the account is the old portal-issued one
 }
 
 
@@ -32,7 +33,7 @@ def test_ready_personas_share_the_documented_credentials(sandbox_db):
     creds = scenarios.credentials()
     assert eid.login(sandbox_db, person["id"], person["cccd"], creds["vneid_password"]) == "ok"
     assert eid.verify_passcode(sandbox_db, person["id"], creds["passcode"])
-    portal.login_with_password(sandbox_db, person["id"], person["cccd"], creds["portal_password"])
+    assert "portal_password" not in creds  # since 1/7/2024 the portal is entered with VNeID (issue 13)
     eid.reset_passcode(sandbox_db, person["id"], creds["security_answers"], "111111", "111111")
 
 

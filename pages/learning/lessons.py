@@ -141,7 +141,6 @@ def practice_card(persona, setup: dict) -> None:
                 (t("lessons.practice.phone"), persona["phone"]),
                 (t("lessons.practice.vneid_password"), creds["vneid_password"]),
                 (t("lessons.practice.passcode"), creds["passcode"]),
-                (t("lessons.practice.portal_password"), creds["portal_password"]),
                 (t("lessons.practice.wallet_passcode"), scenario_settings.scenario_defaults()["scenario_passcode"])]
         st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows))
         st.caption(t("lessons.practice.note"))

@@ -1,7 +1,7 @@
 """Nhân vật mô phỏng: choose a sandbox persona, or create one in a starting state (issue 3).
 
 The starting states (fresh, SIM not standardised, VNeID level 1, approved but not activated,
-fully set up) come from workbench/scenarios.py, so a trainer can begin a lesson at any point.
+fully set up, an old portal account holder) come from workbench/scenarios.py, so a trainer can begin a lesson at any point.
 Other areas link here through ``require_persona``.
 """
 
@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
 from pages._ui.persona import current_persona, set_persona
+from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
 
 page_setup(sandbox=True)
@@ -18,6 +19,15 @@ db = sandbox_db()
 persona = current_persona(db)
 
 
+def portal_line(info: dict) -> str:
+    """The portal row: an account the portal itself issued (before 1/7/2024) is shown as the old
+    account it is, with today's way in (issue 13), never as a way to log in."""
+    yes, no = ":green[:material/check_circle:]", ":grey[:material/radio_button_unchecked:]"
+    if info["portal_method"] == "sim":
+        return f"{no} {t('persona.profile.portal_old')}"
+    return f"{yes if info['portal_account'] else no} {t('persona.profile.portal_yes' if info['portal_account'] else 'persona.profile.portal_no')}"
+
+
 def profile_lines(persona_id: str) -> list[str]:
     info = portal.profile(db, persona_id)
     yes, no = ":green[:material/check_circle:]", ":grey[:material/radio_button_unchecked:]"
@@ -25,7 +35,7 @@ def profile_lines(persona_id: str) -> list[str]:
         f"{yes if info['sim_standardised'] else no} {t('persona.profile.sim_ok' if info['sim_standardised'] else 'persona.profile.sim_not_ok')}",
         f"{yes if info['eid_level'] == 2 else no} " + (t("persona.profile.eid_level", level=info["eid_level"])
                                                        if info["eid_level"] else t("persona.profile.eid_none")),
-        f"{yes if info['portal_account'] else no} {t('persona.profile.portal_yes' if info['portal_account'] else 'persona.profile.portal_no')}",
+        portal_line(info),
         f"{yes if info['health_book'] else no} {t('persona.profile.health_yes' if info['health_book'] else 'persona.profile.health_no')}",
     ]
 
@@ -91,13 +101,18 @@ else:
 
 with st.expander(t("persona.trainer.title")):
     creds = scenarios.credentials()
-    st.markdown(t("persona.trainer.credentials", vneid_password=creds["vneid_password"], passcode=creds["passcode"],
-                  portal_password=creds["portal_password"]))
+    st.markdown(t("persona.trainer.credentials", vneid_password=creds["vneid_password"], passcode=creds["passcode"]))
+    # The old-account persona (issue 13): what it shows, and whether the portal's words are confirmed.
+    notice = rules.get("portal.old_account_notice", clock.now(db).date()) if portal.old_account_notice(db) else None
+    if notice is not None:
+        st.markdown(t("persona.trainer.old_account", since=portal.route_since(db)))
+        if notice.confidence != "confirmed":
+            st.caption(t("persona.trainer.unconfirmed_wording", source=notice.source["document"]))
     st.markdown(t("persona.trainer.cases_intro"))
     st.dataframe(
         [{t("persona.trainer.col_case"): c[lang] if lang in c else c["vi"],
           t("persona.trainer.col_state"): t(f"persona.state.{c['state']}"),
-          t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30)}
+          t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30, since=portal.route_since(db))}
          for c in scenarios.cases()],
         hide_index=True, width="stretch",
     )

@@ -1,9 +1,10 @@
-"""Tài khoản Dịch vụ công: the national portal's log-in, registration and profile (issue 3).
+"""Tài khoản Dịch vụ công: the national portal's log-in and profile (issues 3 and 13).
 
-Two routes, as on dichvucong.gov.vn: log in with VNeID (the persona confirms on the simulated
-phone, pages/sandbox/phone.py), and the older self-registration by mobile subscriber (OTP,
-password rules, the "chưa chuẩn hóa thuê bao" refusal and its remedy). The logic is in
-workbench/portal.py; this page only keeps which screen is shown (``portal_screen``).
+As on dichvucong.gov.vn since 1/7/2024 (Decree 69/2024/NĐ-CP, rule ``portal.login``): a citizen
+logs in with VNeID and confirms on the simulated phone (pages/sandbox/phone.py); there is no
+registration. Someone who still types an old portal username and password gets the notice and
+a button to "Đăng nhập bằng VNeID". The logic is in workbench/sandbox/portal.py; this page only
+keeps which screen is shown (``portal_screen``).
 After a successful log-in ``st.session_state["portal_login"]`` is the persona id (the
 contract other pages read through ``require_portal_login``).
 """
@@ -13,9 +14,9 @@ from functools import partial
 import streamlit as st
 
 from pages._ui import steps
-from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
+from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui.persona import require_persona
-from workbench.sandbox import eid, otp, portal
+from workbench.sandbox import eid, portal
 from workbench.sandbox.phone import IdentityError
 
 page_setup(sandbox=True)
@@ -30,10 +31,11 @@ if ss.get("portal_persona") != pid:  # another persona in this browser: start ag
     ss["portal_persona"] = pid
     ss["portal_screen"] = "start"
     ss.pop("portal_request", None)
-    ss.pop("portal_reg", None)
+    ss.pop("portal_old_refused", None)
 
 
-go = partial(steps.go, "portal_screen", forget=("portal_reg_error",))
+go = partial(steps.go, "portal_screen")
+route = portal.login_route(db)  # the rule on the sandbox date decides (issue 13)
 
 
 def back(screen: str) -> None:
@@ -70,11 +72,9 @@ if screen == "home":
         go("start")
 
 elif screen == "start":
-    st.write(t("portal.start.intro"))
+    st.write(t(f"portal.start.intro_{route}"))
     if st.button(t("portal.start.login"), key="portal_go_login", type="primary", width="stretch"):
         go("login_choice")
-    if st.button(t("portal.start.register"), key="portal_go_register", width="stretch"):
-        go("reg_method")
     profile_panel()
 
 elif screen == "login_choice":
@@ -83,9 +83,11 @@ elif screen == "login_choice":
     if st.button(t("portal.login.with_vneid"), key="portal_choose_vneid", type="primary", width="stretch",
                  icon=":material/badge:"):
         go("login_vneid")
-    st.caption(t("portal.login.with_vneid_hint"))
-    if st.button(t("portal.login.with_password"), key="portal_choose_password", width="stretch"):
-        go("login_password")
+    if route == portal.VNEID_ONLY:
+        st.caption(t("portal.login.with_vneid_hint", since=portal.route_since(db)))
+    # Tertiary: only for someone who still remembers an old portal account (issue 13).
+    if st.button(t("portal.login.with_old_account"), key="portal_choose_old", type="tertiary"):
+        go("login_old")
 
 elif screen == "login_vneid":
     back("login_choice")
@@ -146,129 +148,30 @@ elif screen == "vneid_wait":
             st.rerun()
     back("login_vneid")
 
-elif screen == "login_password":
+elif screen == "login_old":
     back("login_choice")
-    st.subheader(t("portal.password_login.title"), anchor=False)
-    with st.form("portal_password_form"):
-        cccd = st.text_input(t("portal.field.username"), key="portal_login_cccd", max_chars=12)
-        password = st.text_input(t("portal.field.password"), key="portal_login_password", type="password")
-        sent = st.form_submit_button(key="portal_password_form_submit", label=t("portal.password_login.submit"), type="primary", width="stretch")
+    st.subheader(t("portal.old_login.title"), anchor=False)
+    with st.form("portal_old_form"):
+        username = st.text_input(t("portal.field.username"), key="portal_old_username")
+        password = st.text_input(t("portal.field.password"), key="portal_old_password", type="password")
+        sent = st.form_submit_button(key="portal_old_form_submit", label=t("portal.old_login.submit"),
+                                     type="primary", width="stretch")
     if sent:
         try:
-            portal.login_with_password(db, pid, cccd, password)
+            portal.login_with_old_account(db, pid, username, password)
         except IdentityError as error:
-            show_refusal(error)
+            if error.key == "portal.error.vneid_only":
+                # The notice of the rule in force (its wording: sandbox_data/rules/portal.toml).
+                st.warning(portal.old_account_notice(db, current_lang()) or t(error.key, **error.params),
+                           icon=":material/info:")
+                ss["portal_old_refused"] = True
+            else:
+                show_refusal(error)
         else:
             ss["portal_login"] = pid
             go("home")
-
-# --- self-registration ("Đăng ký" → "Thuê bao di động") ---------------------------------------
-
-elif screen == "reg_method":
-    back("start")
-    st.subheader(t("portal.reg.method_title"), anchor=False)
-    if st.button(t("portal.reg.method_sim"), key="portal_reg_sim", type="primary", width="stretch",
-                 icon=":material/sim_card:"):
-        go("reg_details")
-    st.caption(t("portal.reg.method_vneid_hint"))
-    if st.button(t("portal.reg.method_vneid"), key="portal_reg_vneid", width="stretch"):
-        go("login_vneid")
-
-elif screen == "reg_details":
-    back("reg_method")
-    st.subheader(t("portal.reg.details_title"), anchor=False)
-    reg = ss.setdefault("portal_reg", {})
-    with st.form("portal_reg_form"):
-        values = {
-            "cccd": st.text_input(t("portal.field.cccd"), value=reg.get("cccd", ""), key="portal_reg_cccd", max_chars=12),
-            "full_name": st.text_input(t("portal.field.full_name"), value=reg.get("full_name", ""), key="portal_reg_full_name"),
-            "birth_date": st.text_input(t("portal.field.birth_date"), value=reg.get("birth_date", ""), key="portal_reg_birth_date",
-                                        placeholder="dd/mm/yyyy"),
-            "phone": st.text_input(t("portal.field.phone"), value=reg.get("phone", ""), key="portal_reg_phone"),
-            "email": st.text_input(t("portal.field.email"), value=reg.get("email", ""), key="portal_reg_email"),
-        }
-        sent = st.form_submit_button(key="portal_reg_form_submit", label=t("portal.continue"), type="primary", width="stretch")
-    if sent:
-        ss["portal_reg"] = values
-        problem = portal.registration_details_problem(db, pid, values)
-        if problem:
-            show_refusal(problem)
-        else:
-            go("reg_check")
-
-elif screen == "reg_check":
-    back("reg_details")
-    reg = ss.get("portal_reg", {})
-    st.subheader(t("portal.reg.check_title"), anchor=False)
-    if ss.get("portal_reg_error"):  # GOV.UK: the problem first, at the top, saying how to fix it
-        key, params = ss["portal_reg_error"]
-        st.error(t(key, **params), icon=":material/error:")
-        if key == "portal.error.sim_not_standardised":
-            st.info(t("portal.reg.sim_remedy"), icon=":material/sms:")
-            if st.button(t("portal.reg.open_1414"), key="portal_open_1414", width="stretch",
-                         icon=":material/smartphone:"):
-                ss["phone_screen"] = "sms_compose"
-                ss.pop("portal_reg_error", None)
-                st.switch_page("pages/sandbox/phone.py")
-    with st.container(border=True):
-        for field in ("cccd", "full_name", "birth_date", "phone", "email"):
-            answer, change = st.columns([4, 1], vertical_alignment="center", wrap=False)
-            answer.markdown(f"**{t(f'portal.field.{field}')}**  \n{reg.get(field) or '—'}")
-            if change.button(t("portal.change"), key=f"portal_change_{field}", type="tertiary"):
-                go("reg_details")
-    if st.button(t("portal.reg.submit"), key="portal_reg_submit", type="primary", width="stretch"):
-        try:
-            portal.start_registration(db, pid, cccd=reg.get("cccd", ""), full_name=reg.get("full_name", ""),
-                                      birth_date=reg.get("birth_date", ""), phone_number=reg.get("phone", ""),
-                                      email=reg.get("email", ""))
-        except IdentityError as error:
-            ss["portal_reg_error"] = (error.key, error.params)
-            st.rerun()
-        else:
-            go("reg_otp")
-
-elif screen == "reg_otp":
-    st.subheader(t("portal.reg.otp_title"), anchor=False)
-    st.write(t("portal.reg.otp_body", phone=persona["phone"][:3] + "****" + persona["phone"][-3:]))
-    expires = otp.expires_at(db, pid, "portal_register")
-    if expires:
-        st.caption(t("portal.reg.otp_expires", time=expires.strftime("%H:%M")))
-    with st.form("portal_otp_form"):
-        code = st.text_input(t("portal.field.otp"), key="portal_otp_code", max_chars=otp.CODE_LENGTH)
-        sent = st.form_submit_button(key="portal_otp_form_submit", label=t("portal.reg.otp_submit"), type="primary", width="stretch")
-    if sent:
-        try:
-            portal.confirm_registration_otp(db, pid, code)
-        except IdentityError as error:
-            show_refusal(error)
-        else:
-            go("reg_password")
-    if st.button(t("portal.reg.otp_resend"), key="portal_otp_resend", width="stretch"):
-        try:
-            portal.resend_registration_otp(db, pid)
-        except IdentityError as error:
-            show_refusal(error)
-        else:
-            st.success(t("portal.reg.otp_resent"), icon=":material/sms:")
-    page_link("pages/sandbox/phone.py", label=t("portal.reg.open_inbox"), icon=":material/sms:")
-
-elif screen == "reg_password":
-    st.subheader(t("portal.reg.password_title"), anchor=False)
-    st.markdown(t("portal.reg.password_rules"))
-    with st.form("portal_password_set"):
-        password = st.text_input(t("portal.field.password"), type="password", key="portal_new_password")
-        confirm = st.text_input(t("portal.field.password_confirm"), type="password", key="portal_new_password2")
-        sent = st.form_submit_button(key="portal_password_set_submit", label=t("portal.reg.password_submit"), type="primary", width="stretch")
-    if sent:
-        try:
-            portal.set_registration_password(db, pid, password, confirm)
-        except IdentityError as error:
-            show_refusal(error)
-        else:
-            go("reg_done")
-
-elif screen == "reg_done":
-    st.success(t("portal.reg.done_title"), icon=":material/check_circle:")
-    st.markdown(t("portal.reg.done_body", cccd=persona["cccd"]))
-    if st.button(t("portal.reg.done_login"), key="portal_done_login", type="primary", width="stretch"):
-        go("login_password")
+    if ss.get("portal_old_refused"):
+        if st.button(t("portal.old_login.go_vneid"), key="portal_old_go_vneid", type="primary", width="stretch",
+                     icon=":material/badge:"):
+            ss.pop("portal_old_refused", None)
+            go("login_vneid")

@@ -1,14 +1,10 @@
-"""Cổng Dịch vụ công: log in (VNeID or password), self-registration with its refusals, profile.
+"""Cổng Dịch vụ công: log in with VNeID, an old portal account led to VNeID (issue 13), profile.
 
 The VNeID confirmation itself happens on the phone page (st.switch_page); the browser journey
 tests/browser/test_vneid_activation.py walks it end to end."""
 
 from tests.pages.apptest import click, errors, page, text, type_in
-from workbench.sandbox import eid, otp, portal, scenarios
-
-
-def vn_date(iso: str) -> str:
-    return "/".join(reversed(iso.split("-")))
+from workbench.sandbox import eid, portal, scenarios
 
 
 def test_a_logged_in_browser_sees_the_profile_and_can_log_out(sandbox_db):
@@ -20,16 +16,35 @@ def test_a_logged_in_browser_sees_the_profile_and_can_log_out(sandbox_db):
     assert "portal_login" not in app.session_state
 
 
-def test_password_login_says_what_is_wrong_then_logs_in(sandbox_db):
-    person = scenarios.create(sandbox_db, "ready", seed=None)
+def test_no_registration_on_the_portal_today(sandbox_db):
+    person = scenarios.create(sandbox_db, "fresh", seed=None)
     app = page("sandbox/portal_account.py", person["id"])
-    app = click(click(app, "portal_go_login"), "portal_choose_password")
-    type_in(app, portal_login_cccd=person["cccd"], portal_login_password="Sai@1234")
-    app = click(app, "portal_password_form_submit")
-    assert errors(app) == ["Tên đăng nhập (số CCCD) hoặc mật khẩu không đúng."]
-    type_in(app, portal_login_password=scenarios.credentials()["portal_password"])
-    app = click(app, "portal_password_form_submit")
-    assert app.session_state["portal_login"] == person["id"]
+    assert "Đăng nhập bằng tài khoản định danh điện tử VNeID" in text(app)
+    assert not [b for b in app.button if b.key in ("portal_go_register", "portal_reg_sim")]
+    assert "Đăng ký" not in [b.label for b in app.button]
+
+
+def test_an_old_portal_account_meets_the_notice_and_is_led_to_vneid(sandbox_db):
+    person = scenarios.create(sandbox_db, "old_portal_account", seed=None)
+    app = page("sandbox/portal_account.py", person["id"])
+    app = click(click(app, "portal_go_login"), "portal_choose_old")
+    type_in(app, portal_old_username=person["cccd"], portal_old_password="Matkhaucu@2023")
+    app = click(app, "portal_old_form_submit")
+    shown = text(app)
+    assert "Từ ngày 01/7/2024" in shown and "tài khoản định danh điện tử VNeID" in shown
+    assert "portal_login" not in app.session_state
+    app = click(app, "portal_old_go_vneid")
+    assert "Nhập số định danh cá nhân và mật khẩu VNeID" in text(app)
+    assert portal.account(sandbox_db, person["id"])["method"] == "sim"
+
+
+def test_the_old_account_notice_follows_the_language(sandbox_db):
+    person = scenarios.create(sandbox_db, "old_portal_account", seed=None)
+    app = page("sandbox/portal_account.py", person["id"], lang="en")
+    app = click(click(app, "portal_go_login"), "portal_choose_old")
+    type_in(app, portal_old_username="anything", portal_old_password="x")
+    app = click(app, "portal_old_form_submit")
+    assert "Since 1 July 2024" in text(app)
 
 
 def test_vneid_login_with_a_level_1_account_asks_to_upgrade(sandbox_db):
@@ -54,53 +69,3 @@ def test_vneid_login_waits_for_the_phone_and_completes_once_confirmed(sandbox_db
     eid.answer_request(sandbox_db, person["id"], request, "123456")  # what the phone page does
     app = app.run()
     assert app.session_state["portal_login"] == person["id"]
-
-
-def fill_registration(app, person, **changes):
-    values = {"cccd": person["cccd"], "full_name": person["full_name"], "birth_date": vn_date(person["birth_date"]),
-              "phone": person["phone"], "email": ""}
-    values.update(changes)
-    labels = {"cccd": "Số CCCD (12 chữ số)", "full_name": "Họ và tên", "birth_date": "Ngày sinh (ngày/tháng/năm)",
-              "phone": "Số điện thoại di động", "email": "Thư điện tử (không bắt buộc)"}
-    for field, value in values.items():
-        next(w for w in app.text_input if w.label == labels[field]).input(value)
-    return click(app, "portal_reg_form_submit")
-
-
-def test_registration_form_keeps_what_was_typed_and_says_what_to_fix(sandbox_db):
-    person = scenarios.create(sandbox_db, "fresh", seed=None)
-    app = click(click(page("sandbox/portal_account.py", person["id"]), "portal_go_register"), "portal_reg_sim")
-    app = fill_registration(app, person, birth_date="31/02/1990")
-    assert errors(app) == ["Hãy nhập ngày sinh dạng ngày/tháng/năm, ví dụ 05/09/1990."]
-    assert app.session_state["portal_reg"]["full_name"] == person["full_name"]
-    assert any(w.value == person["full_name"] for w in app.text_input)
-
-
-def test_registration_with_an_unstandardised_sim_teaches_the_1414_remedy(sandbox_db):
-    person = scenarios.create(sandbox_db, "sim_unverified", seed=None)
-    app = click(click(page("sandbox/portal_account.py", person["id"]), "portal_go_register"), "portal_reg_sim")
-    app = fill_registration(app, person)
-    assert "Kiểm tra lại thông tin" in text(app)
-    app = click(app, "portal_reg_submit")
-    assert errors(app)[0].startswith("Số điện thoại chưa chuẩn hóa thông tin thuê bao")
-    assert "soạn tin TTTB gửi 1414" in text(app)
-    assert not portal.has_account(sandbox_db, person["id"])
-
-
-def test_registration_otp_then_weak_then_good_password(sandbox_db):
-    person = scenarios.create(sandbox_db, "fresh", seed=None)
-    pid = person["id"]
-    app = click(click(page("sandbox/portal_account.py", pid), "portal_go_register"), "portal_reg_sim")
-    app = click(fill_registration(app, person), "portal_reg_submit")
-    type_in(app, portal_otp_code="000000")
-    app = click(app, "portal_otp_form_submit")
-    assert errors(app) == ["Mã OTP không đúng. Bạn còn 4 lần thử."]
-    type_in(app, portal_otp_code=otp.latest_code_for_tests(sandbox_db, pid, "portal_register"))
-    app = click(app, "portal_otp_form_submit")
-    type_in(app, portal_new_password="matkhau@123", portal_new_password2="matkhau@123")
-    app = click(app, "portal_password_set_submit")
-    assert errors(app) == ["Mật khẩu phải có ít nhất một chữ in hoa (A–Z)."]
-    type_in(app, portal_new_password="Matkhau@123", portal_new_password2="Matkhau@123")
-    app = click(app, "portal_password_set_submit")
-    assert "Đăng ký tài khoản thành công" in text(app)
-    assert portal.account(sandbox_db, pid)["method"] == "sim"

@@ -31,8 +31,8 @@ LOCK_FOR = dt.timedelta(minutes=30)
 # so typing it is always a wrong code.
 ALWAYS_WRONG = "000000"
 
-SENDERS = {"eid_activation": "VNeID", "eid_new_device": "VNeID", "portal_register": "DVCQG",
-           "portal_login": "DVCQG"}
+# No "portal_register": the portal's own registration by phone number ended on 30/6/2024 (issue 13).
+SENDERS = {"eid_activation": "VNeID", "eid_new_device": "VNeID", "portal_login": "DVCQG"}
 
 EVENT_KINDS = {
     "otp.sent": "a one-time code was sent by SMS to the simulated phone (payload: purpose)",

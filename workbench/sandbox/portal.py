@@ -1,66 +1,54 @@
-"""The national public-service portal ACCOUNT (Cổng Dịch vụ công quốc gia): registration,
-log-in, profile. Dossiers are ``workbench/sandbox/dossiers/``'s.
+"""The national public-service portal ACCOUNT (Cổng Dịch vụ công quốc gia): log-in and profile.
+Dossiers are ``workbench/sandbox/dossiers/``'s.
 
-Two routes, as in the real portal (issue 3):
-
-log in with VNeID (the path since 1/7/2024)::
+Since 1/7/2024 (Decree 69/2024/NĐ-CP; the rule ``portal.login`` in
+``sandbox_data/rules/portal.toml``) a citizen logs in ONLY with the VNeID e-ID account, and the
+portal's first VNeID log-in makes the portal account::
 
     request_vneid_login --(persona confirms in the VNeID app, eid.answer_request)--> complete_vneid_login
 
-the older self-registration by mobile subscriber ("Đăng ký" → "Thuê bao di động")::
-
-    start_registration(cccd, name, birth date, phone, email?) --> otp
-    otp --confirm_registration_otp--> password --set_registration_password--> registered
-
-It refuses, like the real one, when the SIM is not registered in the persona's name
-("chưa chuẩn hóa thuê bao"); the remedy is ``phone.check_sim`` (TTTB → 1414) then
-``phone.standardise_sim``. Invariant: no portal account without a standardised SIM or VNeID
-level 2.
+The portal's own accounts (registered by phone number, OTP and a portal password) ended on
+30/6/2024, so the sandbox has no registration any more (issue 13). A persona who used such an
+account and types its username and password meets ``login_with_old_account``: on the sandbox
+date the rule decides; today that is the notice and a way to "Đăng nhập bằng VNeID". The tables
+``portal_registrations`` and ``portal_accounts.password_hash`` stay (old sandboxes open; no
+destructive migration). Invariant: no portal account without a standardised SIM or VNeID level 2.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 
 from sqlite_utils.migrations import Migrations
 
-from workbench import clock, events, fakes, passwords, store
-from workbench.sandbox import eid, health_book, otp, phone
+from workbench import clock, events, passwords, rules, store
+from workbench.sandbox import eid, health_book, phone
 from workbench.sandbox.phone import IdentityError
 
 migrations = Migrations("portal")
 
 EVENT_KINDS = {
-    "portal.register_started": "self-registration details accepted; an OTP was sent",
-    "portal.register_refused": "self-registration refused (payload: reason, e.g. sim_not_standardised)",
-    "portal.password_weak": "a registration password failing a rule (payload: rule)",
-    "portal.registered": "a portal account exists now (payload: method vneid | sim)",
+    "portal.registered": "a portal account exists now, made by the first VNeID log-in (payload: method vneid)",
     "portal.login_requested": "log in with VNeID: the portal asked the VNeID app to confirm",
     "portal.login_confirmed": "the VNeID confirmation reached the portal",
     "portal.login": "logged in to the portal (payload: method)",
-    "portal.login_failed": "portal log-in refused (payload: reason)",
+    "portal.login_failed": "portal log-in refused (payload: reason, e.g. vneid_only for an old portal account)",
     "portal.logout": "logged out of the portal",
 }
 
 REFUSALS = {
-    "portal.error.cccd_format": "CCCD is not 12 digits",
-    "portal.error.name_empty": "no full name",
-    "portal.error.birth_date": "no or impossible date of birth",
-    "portal.error.email": "email typed but not an address",
-    "portal.error.info_mismatch": "details differ from the national population database",
-    "portal.error.sim_not_standardised": "the SIM is not registered in the persona's name",
-    "portal.error.already_registered": "the persona already has an account",
-    "portal.error.wrong_step": "that screen is not the current registration step",
-    "portal.error.password_*": "same password rules as VNeID (length 8–20, digit, upper, lower, special)",
-    "portal.error.password_confirm": "the two passwords differ",
-    "portal.error.login_failed": "wrong CCCD or password",
-    "portal.error.vneid_login_failed": "log in with VNeID: wrong CCCD or VNeID password",
+    "portal.error.cccd_format": "personal ID number is not 12 digits",
+    "portal.error.login_failed": "old portal account before 1/7/2024: wrong username or password",
+    "portal.error.vneid_only": "old portal account on or after 1/7/2024: log in with VNeID (rule portal.login)",
+    "portal.error.vneid_login_failed": "log in with VNeID: wrong personal ID number or VNeID password",
     "portal.error.vneid_level2": "log in with VNeID needs an activated level-2 account",
     "portal.error.vneid_refused": "the persona refused the request in the VNeID app",
     "portal.error.vneid_pending": "not confirmed in the VNeID app yet",
 }
+
+# The values of the rule ``portal.login``.
+VNEID_ONLY = "vneid_only"
+ACCOUNT_OR_VNEID = "portal_account_or_vneid"
 
 
 class PortalError(IdentityError):
@@ -73,6 +61,8 @@ def m001_portal(db):
         {"persona_id": str, "method": str, "password_hash": str, "email": str, "created_at": str},
         pk="persona_id",
     )
+    # No longer written since the portal's own registration ended (issue 13); kept so an old
+    # sandbox.db still opens and no migration has to drop anything.
     db["portal_registrations"].create(
         {"persona_id": str, "step": str, "email": str, "started_at": str},
         pk="persona_id",
@@ -87,149 +77,51 @@ def account(db, persona_id: str) -> dict | None:
     return next(iter(db["portal_accounts"].rows_where("persona_id = ?", [persona_id])), None)
 
 
-def registration_step(db, persona_id: str) -> str | None:
-    row = db.execute("select step from portal_registrations where persona_id = ?", [persona_id]).fetchone()
-    return row[0] if row else None
-
-
 def _refuse(db, persona_id: str, kind: str | None, key: str, reason: str, **params) -> PortalError:
     if kind:
         events.record(db, kind, persona_id=persona_id, reason=reason)
     return PortalError(key, **params)
 
 
-def _same_name(a: str, b: str) -> bool:
-    norm = lambda s: " ".join(unicodedata.normalize("NFC", s or "").lower().split())  # noqa: E731
-    return norm(a) == norm(b)
-
-
-def parse_birth_date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    text = (value or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-# --- self-registration by mobile subscriber -------------------------------------------------
-
-def _checked_details(cccd: str, full_name: str, birth_date, phone_number: str, email: str):
-    """The form's own checks (before anything is compared with the persona): raise what to fix."""
-    cccd = re.sub(r"\s", "", cccd or "")
-    if not (len(cccd) == 12 and cccd.isdigit()):
-        raise PortalError("portal.error.cccd_format")
-    if not (full_name or "").strip():
-        raise PortalError("portal.error.name_empty")
-    born = parse_birth_date(birth_date)
-    if born is None:
-        raise PortalError("portal.error.birth_date")
-    try:
-        number = fakes.normalise_phone(phone_number)
-    except fakes.InvalidPhone as error:
-        raise PortalError(error.key) from None
-    email = (email or "").strip()
-    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise PortalError("portal.error.email")
-    return cccd, born, number, email
-
-
-def registration_details_problem(db, persona_id: str, values: dict) -> PortalError | None:
-    """The first thing to fix in the registration form (``values``: cccd, full_name, birth_date, phone, email).
-
-    The form page asks before its check-your-answers screen; a problem is recorded like any refusal.
-    """
-    try:
-        _checked_details(values.get("cccd", ""), values.get("full_name", ""), values.get("birth_date", ""),
-                         values.get("phone", ""), values.get("email", ""))
-    except PortalError as error:
-        events.record(db, "portal.register_refused", persona_id=persona_id, reason=error.key.rsplit(".", 1)[-1])
-        return error
-    return None
-
-
-def start_registration(db, persona_id: str, *, cccd: str, full_name: str, birth_date, phone_number: str,
-                       email: str = "") -> None:
-    """"Đăng ký" → "Thuê bao di động": check the details, then send an OTP to the phone."""
-    persona = phone.persona_or_raise(db, persona_id)
-    try:
-        cccd, born, number, email = _checked_details(cccd, full_name, birth_date, phone_number, email)
-    except PortalError as error:
-        raise _refuse(db, persona_id, "portal.register_refused", error.key, error.key.rsplit(".", 1)[-1]) from None
-    if has_account(db, persona_id):
-        raise _refuse(db, persona_id, "portal.register_refused", "portal.error.already_registered",
-                      "already_registered")
-    if (cccd != persona["cccd"] or not _same_name(full_name, persona["full_name"])
-            or born.isoformat() != persona["birth_date"] or number != persona["phone"]):
-        raise _refuse(db, persona_id, "portal.register_refused", "portal.error.info_mismatch", "info_mismatch")
-    if not phone.is_standardised(db, persona_id):
-        raise _refuse(db, persona_id, "portal.register_refused", "portal.error.sim_not_standardised",
-                      "sim_not_standardised")
-    otp.issue(db, persona_id, "portal_register")
-    with store.write(db):
-        db["portal_registrations"].upsert({"persona_id": persona_id, "step": "otp", "email": email,
-                                           "started_at": clock.now(db).isoformat()}, pk="persona_id")
-        events.record(db, "portal.register_started", persona_id=persona_id)
-
-
-def _require_step(db, persona_id: str, expected: str) -> None:
-    if registration_step(db, persona_id) != expected:
-        raise PortalError("portal.error.wrong_step")
-
-
-def resend_registration_otp(db, persona_id: str) -> None:
-    _require_step(db, persona_id, "otp")
-    otp.resend(db, persona_id, "portal_register")
-
-
-def confirm_registration_otp(db, persona_id: str, code: str) -> None:
-    _require_step(db, persona_id, "otp")
-    otp.verify(db, persona_id, "portal_register", code)
-    with store.write(db):
-        db.execute("update portal_registrations set step = 'password' where persona_id = ?", [persona_id])
-
-
-def set_registration_password(db, persona_id: str, password: str, confirm: str) -> None:
-    _require_step(db, persona_id, "password")
-    problem = eid.password_problem(password)
-    if problem:
-        events.record(db, "portal.password_weak", persona_id=persona_id, rule=problem)
-        raise PortalError(f"portal.error.{problem}")
-    if password != confirm:
-        events.record(db, "portal.password_weak", persona_id=persona_id, rule="confirm")
-        raise PortalError("portal.error.password_confirm")
-    password_hash = passwords.hash_secret(password, passwords.SANDBOX)  # before the write lock (see otp.issue)
-    with store.write(db):
-        _require_step(db, persona_id, "password")
-        # The invariant, checked again at the moment the account is made.
-        if not (phone.is_standardised(db, persona_id) or eid.level(db, persona_id) == 2):
-            raise PortalError("portal.error.sim_not_standardised")
-        # Logging in with VNeID while this registration waited made the account already.
-        already = has_account(db, persona_id)
-        if not already:
-            email = db.execute("select email from portal_registrations where persona_id = ?",
-                               [persona_id]).fetchone()[0]
-            db["portal_accounts"].insert({"persona_id": persona_id, "method": "sim", "password_hash": password_hash,
-                                          "email": email, "created_at": clock.now(db).isoformat()})
-        db.execute("update portal_registrations set step = 'done' where persona_id = ?", [persona_id])
-        if already:
-            events.record(db, "portal.register_refused", persona_id=persona_id, reason="already_registered")
-        else:
-            events.record(db, "portal.registered", persona_id=persona_id, method="sim")
-    if already:
-        raise PortalError("portal.error.already_registered")
-
-
 # --- log-in -----------------------------------------------------------------------------
 
-def login_with_password(db, persona_id: str, cccd: str, password: str) -> None:
-    """The account route: CCCD (tên đăng nhập) and password."""
-    persona = phone.persona_or_raise(db, persona_id)
+def login_route(db) -> str:
+    """How citizens log in on the sandbox date: ``vneid_only`` since 1/7/2024 (rule ``portal.login``)."""
+    return rules.value("portal.login", clock.now(db).date())
+
+
+def route_since(db) -> str:
+    """The day (dd/mm/yyyy) the log-in route in force began: "từ ngày 01/7/2024" on today's screens."""
+    return rules.get("portal.login", clock.now(db).date()).valid_from.strftime("%d/%m/%Y")
+
+
+def old_account_notice(db, lang: str = "vi") -> str | None:
+    """The words shown to someone who tries an old portal username and password; None before 1/7/2024."""
+    try:
+        return rules.value("portal.old_account_notice", clock.now(db).date(), lang)
+    except rules.RuleMissing:
+        return None
+
+
+def had_old_account(db, persona_id: str) -> bool:
+    """The persona had an account the portal itself issued (registered by phone number, before 1/7/2024)."""
     acc = account(db, persona_id)
-    if (acc is None or not acc["password_hash"] or re.sub(r"\s", "", cccd or "") != persona["cccd"]
+    return acc is not None and acc["method"] == "sim"
+
+
+def login_with_old_account(db, persona_id: str, username: str, password: str) -> None:
+    """Someone types the username and password of an account the portal issued.
+
+    Since 1/7/2024 (``vneid_only``) nothing typed here logs in: the answer is the notice and the
+    way to VNeID, whatever the password (the real portal does not check it either). Only a sandbox
+    clock set before that date lets an old account with a stored password in.
+    """
+    persona = phone.persona_or_raise(db, persona_id)
+    if login_route(db) == VNEID_ONLY:
+        raise _refuse(db, persona_id, "portal.login_failed", "portal.error.vneid_only", "vneid_only",
+                      since=route_since(db))
+    acc = account(db, persona_id)
+    if (acc is None or not acc["password_hash"] or re.sub(r"\s", "", username or "") != persona["cccd"]
             or not passwords.check_secret(password or "", acc["password_hash"])):
         raise _refuse(db, persona_id, "portal.login_failed", "portal.error.login_failed", "wrong_password")
     events.record(db, "portal.login", persona_id=persona_id, method="password")

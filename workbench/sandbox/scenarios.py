@@ -13,7 +13,11 @@ import json
 from workbench import clock, data as data_files, events, fakes, passwords, store
 from workbench.sandbox import eid, otp, personas, phone, portal
 
-STATES = ["fresh", "sim_unverified", "eid_level1", "eid_approved", "ready"]
+STATES = ["fresh", "sim_unverified", "eid_level1", "eid_approved", "ready", "old_portal_account"]
+
+# When the "old_portal_account" persona registered with the portal (by phone number): before
+# the portal's own accounts ended on 30/6/2024 (rule portal.login).
+OLD_ACCOUNT_CREATED = "2023-05-10T09:00:00"
 
 EVENT_KINDS = {"scenario.applied": "a persona was put in a starting state (payload: state)"}
 
@@ -44,10 +48,11 @@ def apply(db, persona_id: str, state: str) -> None:
         raise UnknownState("persona.error.unknown_state", state=state)
     creds = credentials()
     # Hashes first, outside the write lock (a workshop creates 40 personas at once).
-    hashes = {"vneid_password": passwords.hash_secret(creds["vneid_password"], passwords.SANDBOX), "passcode": passwords.hash_secret(creds["passcode"], passwords.SANDBOX),
-              "portal_password": passwords.hash_secret(creds["portal_password"], passwords.SANDBOX)} if state in ("eid_level1", "ready") else {}
+    done = state in ("ready", "old_portal_account")  # VNeID level 2 activated in both
+    hashes = {"vneid_password": passwords.hash_secret(creds["vneid_password"], passwords.SANDBOX),
+              "passcode": passwords.hash_secret(creds["passcode"], passwords.SANDBOX)} if state == "eid_level1" or done else {}
     answers = [{"q": q, "a": passwords.hash_secret(eid._norm_answer(a), passwords.SANDBOX)}
-               for q, a in creds["security_answers"].items()] if state == "ready" else []
+               for q, a in creds["security_answers"].items()] if done else []
     with store.write(db):
         person = phone.persona_or_raise(db, persona_id)
         if state == "sim_unverified":
@@ -55,24 +60,27 @@ def apply(db, persona_id: str, state: str) -> None:
             phone.set_sim(db, persona_id, phone=person["phone"], owner_name=other, standardised=0, checked=0)
         else:
             phone.set_sim(db, persona_id, phone=person["phone"], owner_name=person["full_name"], standardised=1,
-                          checked=1 if state == "ready" else 0)
-        if state in ("eid_level1", "eid_approved", "ready"):
+                          checked=1 if done else 0)
+        if state in ("eid_level1", "eid_approved") or done:
             phone.install_app(db, persona_id, "vneid")
         if state == "eid_level1":
             eid._save(db, persona_id, level=1, password_hash=hashes["vneid_password"],
                       device_id=eid.DEFAULT_DEVICE)
-        if state in ("eid_approved", "ready") and eid.level(db, persona_id) < 2:
+        if (state == "eid_approved" or done) and eid.level(db, persona_id) < 2:
             eid.approve_registration(db, persona_id, actor="system")
-        if state == "ready":
+        if done:
             eid._save(db, persona_id, level=2, step="done", channel="app",
                       password_hash=hashes["vneid_password"], passcode_hash=hashes["passcode"],
                       security=json.dumps(answers),
                       device_id=eid.DEFAULT_DEVICE, activated_at=clock.now(db).isoformat())
             if not portal.has_account(db, persona_id):
+                # "ready" has logged in with VNeID before (which made the account); the
+                # old-account persona registered by phone number in 2023. Neither has a portal
+                # password: nothing typed on the portal's old form logs in today (issue 13).
+                old = state == "old_portal_account"
                 db["portal_accounts"].insert({
-                    "persona_id": persona_id, "method": "sim",
-                    "password_hash": hashes["portal_password"], "email": "",
-                    "created_at": clock.now(db).isoformat()})
+                    "persona_id": persona_id, "method": "sim" if old else "vneid", "password_hash": None,
+                    "email": "", "created_at": OLD_ACCOUNT_CREATED if old else clock.now(db).isoformat()})
         db.execute("update personas set starting_state = ? where id = ?", [state, persona_id])
         events.record(db, "scenario.applied", persona_id=persona_id, actor="system", state=state)
 
@@ -101,11 +109,8 @@ def run_case(db, case: dict | str) -> str | None:
     pid = person["id"]
     try:
         action = case["action"]
-        if action == "portal_register":
-            portal.start_registration(
-                db, pid, cccd=_own(case.get("cccd"), person["cccd"]), full_name=person["full_name"],
-                birth_date=_own(case.get("birth_date"), person["birth_date"]),
-                phone_number=_own(case.get("phone"), person["phone"]))
+        if action == "portal_old_login":
+            portal.login_with_old_account(db, pid, _own(case.get("cccd"), person["cccd"]), case.get("password", ""))
             return None
         if action == "portal_vneid_login":
             portal.request_vneid_login(db, pid)

@@ -26,10 +26,9 @@ from workbench.sandbox import personas, portal, scenarios
 # step ticking is a mistake recovered from (the lesson summary counts them).
 MISTAKE_KINDS = (
     "otp.wrong", "otp.expired", "otp.locked", "eid.cccd_invalid", "eid.pair_mismatch", "eid.password_weak",
-    "eid.passcode_mismatch", "eid.login_failed", "portal.register_refused", "portal.login_failed",
+    "eid.passcode_mismatch", "eid.login_failed", "portal.login_failed",
     "dossier.document_rejected", "payment.failed", "scam.otp_typed_wrong_place",
     "dossier.action_refused", "health_book.login_failed", "wallet.topup_failed", "wallet.link_refused",
-    "portal.password_weak",
 )
 
 EVENT_KINDS = {
@@ -90,6 +89,8 @@ def persona_fits(db, persona_id: str, lesson: Lesson) -> bool:
         return profile["eid_registration"] == "approved" and profile["eid_level"] < 2
     if state == "ready":
         return profile["eid_level"] == 2 and profile["portal_account"]
+    if state == "old_portal_account":
+        return profile["eid_level"] == 2 and profile["portal_method"] == "sim"
     return False
 
 
