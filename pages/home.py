@@ -1,14 +1,17 @@
-"""Home: what the workbench is, in three sentences, and the QR code phones scan to open it."""
+"""Home: what the workbench is, in three sentences, the QR code phones scan to open it, and for
+the trainer how fresh the content is (issue 13: a rule that ends soon is named here)."""
 
 import streamlit as st
 
+from pages._ui import freshness
 from pages._ui.frame import page_setup, t
 from workbench import network, qr
 
-page_setup()
+lang = page_setup()
 st.title(t("common.home.title"))
 for n in (1, 2, 3):
     st.write(t(f"common.home.intro_{n}"))
+freshness.show(lang)
 
 left, right = st.columns([3, 2])
 with left:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench import clock, databases, events, passwords
-from workbench.sandbox import scenarios
+from workbench.sandbox import fees, scenarios
 from workbench.sandbox.dossiers import desk, records
 from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, scenario_settings, wallet
 from workbench.sandbox.payments import schema as payment_schema
@@ -33,6 +33,11 @@ def kinds(db, persona_id):
     return [e["kind"] for e in events.for_persona(db, persona_id)]
 
 
+def desk_fee(db, procedure_id="thuong_tru"):
+    """The desk fee on the sandbox date: the dated rule in force decides (issue 13)."""
+    return fees.fee(procedure_id, "desk", on=clock.now(db).date())[0]
+
+
 def reasons(db, persona_id):
     return [e["payload"].get("reason") for e in events.for_persona(db, persona_id, kinds=["payment.failed"])]
 
@@ -46,15 +51,16 @@ def pay_wallet(db, persona_id, payable, key=None, passcode=PASSCODE):
 
 def test_paying_a_dossier_fee_moves_the_money_once_and_the_dossier_on(sandbox_db, persona):
     dossier = awaiting_payment(sandbox_db, persona["id"])
-    assert dossier["status"] == "awaiting_payment" and dossier["amount_due"] == 20_000
+    due = desk_fee(sandbox_db)
+    assert dossier["status"] == "awaiting_payment" and dossier["amount_due"] == due > 0
     payable = payables.dossier_payable(sandbox_db, dossier["code"], persona_id=persona["id"])
     gateway.start(sandbox_db, persona["id"], payable)
     gateway.choose_provider(sandbox_db, persona["id"], payable, "chim_en")
 
     payment = pay_wallet(sandbox_db, persona["id"], payable)
 
-    assert payment["status"] == "succeeded" and payment["amount"] == 20_000
-    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    assert payment["status"] == "succeeded" and payment["amount"] == due
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - due
     after = records.get(sandbox_db, dossier["code"])
     assert after["status"] == "result_ready" and after["payment_id"] == payment["id"]
     assert {"payment.started", "payment.provider_chosen", "payment.authorised", "payment.succeeded",
@@ -126,7 +132,8 @@ def test_insufficient_balance_moves_nothing_then_a_top_up_lets_the_payment_throu
     with pytest.raises(payment_schema.PaymentError) as short:
         pay_wallet(sandbox_db, pid, payable)
     assert short.value.key == "payments.error.insufficient_balance"
-    assert short.value.params == {"balance": 5_000, "amount": 20_000, "missing": 15_000}
+    due = desk_fee(sandbox_db)  # 10,000 đ during the 50% cut, 20,000 đ before and after
+    assert short.value.params == {"balance": 5_000, "amount": due, "missing": due - 5_000}
     assert wallet.wallet_balance(sandbox_db, pid) == 5_000
     assert wallet.top_up(sandbox_db, pid, 50_000, PASSCODE) == 55_000
     pay_wallet(sandbox_db, pid, payable)
