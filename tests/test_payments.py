@@ -76,7 +76,7 @@ def test_a_double_click_returns_the_same_payment_and_a_second_attempt_is_refused
     with pytest.raises(payment_schema.PaymentError) as refused:
         pay_wallet(sandbox_db, persona["id"], payable)
     assert refused.value.key == "payments.error.already_paid"
-    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - desk_fee(sandbox_db)
 
 
 def test_someone_elses_dossier_answers_not_found(sandbox_db, persona):
@@ -101,7 +101,7 @@ def test_a_bank_payment_is_authorised_with_the_otp_texted_to_the_simulated_phone
     payment = gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code,
                           attempt_key="b")
     assert payment["account_id"] == ledger.bank_id(persona["id"])
-    assert wallet.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - 20_000
+    assert wallet.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - desk_fee(sandbox_db)
 
 
 def test_an_expired_payment_otp_is_refused(sandbox_db, persona):
@@ -137,7 +137,7 @@ def test_insufficient_balance_moves_nothing_then_a_top_up_lets_the_payment_throu
     assert wallet.wallet_balance(sandbox_db, pid) == 5_000
     assert wallet.top_up(sandbox_db, pid, 50_000, PASSCODE) == 55_000
     pay_wallet(sandbox_db, pid, payable)
-    assert wallet.wallet_balance(sandbox_db, pid) == 35_000
+    assert wallet.wallet_balance(sandbox_db, pid) == 55_000 - due
     assert "insufficient_balance" in reasons(sandbox_db, pid)
 
 
@@ -216,7 +216,7 @@ def test_a_network_timeout_leaves_one_pending_payment_that_resolves_without_payi
     retried = pay_wallet(sandbox_db, pid, payable, key="a-new-tab")  # paying again resolves the same one
     assert retried["id"] == pending.value.payment_id and retried["status"] == "succeeded"
     assert gateway.check_pending(sandbox_db, retried["id"], payable)["status"] == "succeeded"
-    assert wallet.wallet_balance(sandbox_db, pid) == START - 20_000
+    assert wallet.wallet_balance(sandbox_db, pid) == START - desk_fee(sandbox_db)
     assert records.get(sandbox_db, payable.dossier_code)["status"] == "result_ready"
 
 
