@@ -11,7 +11,10 @@ lang = page_setup()
 st.title(t("common.home.title"))
 for n in (1, 2, 3):
     st.write(t(f"common.home.intro_{n}"))
-freshness.show(lang)
+if not (st.session_state.get("persona_id") or st.query_params.get("p")):
+    # the trainer's laptop: a phone playing a persona (a workshop participant) lands here too,
+    # and the content's freshness and unconfirmed rules are for trainers, not citizens
+    freshness.show(lang)
 
 left, right = st.columns([3, 2])
 with left:

@@ -265,8 +265,9 @@ def cmd_fees(args) -> int:
         return 0
     print(i18n.t("freshness.cli.fees_on", args.lang, date=on.isoformat()))
     for row in rows:
-        print(f"{row['procedure_id']:<22} {i18n.t('freshness.cli.fee_line', args.lang, desk=i18n.format_money(row['desk'], args.lang), online=i18n.format_money(row['online'], args.lang))}"
-              f"  [{row['valid_from']} → {row['valid_to'] or '…'}]  {row['source']}")
+        amounts = i18n.t("freshness.cli.fee_line", args.lang, desk=i18n.format_money(row["desk"], args.lang),
+                         online=i18n.format_money(row["online"], args.lang))
+        print(f"{row['procedure_id']:<22} {amounts}  [{row['valid_from']} → {row['valid_to'] or '…'}]  {row['source']}")
     return 0
 
 

@@ -23,6 +23,6 @@ def show(lang: str) -> None:
     if unconfirmed:
         with st.expander(t("freshness.unconfirmed_title", count=len(unconfirmed))):
             st.caption(t("freshness.unconfirmed_intro"))
-            st.markdown("\n".join(f"- `{rule.id}` — {rule.source['document']}" + (f": {rule.note}" if rule.note else "")
-                                  for rule in unconfirmed))
+            st.markdown("\n".join(f"- `{rule.id}` — {rule.source['document']}"
+                                  + (f": {rule.note}" if rule.note else "") for rule in unconfirmed))
     st.caption(t("freshness.see_doc"))

@@ -59,6 +59,12 @@ def test_the_fee_table_follows_the_sandbox_clock_with_the_source_for_the_date(mo
     assert "20.000 đ" in metrics.values()
 
 
+def test_a_phone_playing_a_persona_on_the_home_page_sees_no_trainer_panel(monkeypatch, sandbox_db):
+    sandbox_day(monkeypatch, "2026-12-01")
+    app = page("home.py", query={"p": "a-participants-persona"})
+    assert not app.warning and "chưa xác nhận" not in shown(app) and "Nội dung cập nhật" not in shown(app)
+
+
 def test_citizen_screens_never_show_unconfirmed(monkeypatch, sandbox_db):
     sandbox_day(monkeypatch, "2026-12-01")
     app = page("sandbox/services.py")
