@@ -1,14 +1,20 @@
-"""Home: what the workbench is, in three sentences, and the QR code phones scan to open it."""
+"""Home: what the workbench is, in three sentences, the QR code phones scan to open it, and for
+the trainer how fresh the content is (issue 13: a rule that ends soon is named here)."""
 
 import streamlit as st
 
+from pages._ui import freshness
 from pages._ui.frame import page_setup, t
 from workbench import network, qr
 
-page_setup()
+lang = page_setup()
 st.title(t("common.home.title"))
 for n in (1, 2, 3):
     st.write(t(f"common.home.intro_{n}"))
+if not (st.session_state.get("persona_id") or st.query_params.get("p")):
+    # the trainer's laptop: a phone playing a persona (a workshop participant) lands here too,
+    # and the content's freshness and unconfirmed rules are for trainers, not citizens
+    freshness.show(lang)
 
 left, right = st.columns([3, 2])
 with left:

@@ -1,16 +1,16 @@
-"""Settings: language, where the data lives, the LAN address, clearing the sandbox, and (for
-officials) backing up and restoring tracker.db."""
+"""Settings: language, where the data lives, the LAN address, how fresh the content is (issue 13),
+clearing the sandbox, and (for officials) backing up and restoring tracker.db."""
 
 import streamlit as st
 
-from pages._ui import plain, safety_copies
+from pages._ui import freshness, plain, safety_copies
 from pages._ui.frame import page_setup, show_refusal, store_guard, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import databases, network, store
 from workbench.tracker import backup as tracker_backup
 from workbench.tracker.errors import TrackerError
 
-page_setup()
+lang = page_setup()
 st.title(t("settings.title"))
 
 st.subheader(t("settings.data_title"))
@@ -24,6 +24,9 @@ if addresses:
         st.code(f"http://{address}:{network.DEFAULT_PORT}", language=None)
 else:
     st.warning(t("common.home.join_no_lan"))
+
+st.subheader(t("freshness.title"))
+freshness.show(lang)
 
 st.subheader(t("settings.sandbox_title"))
 st.write(t("settings.sandbox_body"))

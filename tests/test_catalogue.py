@@ -20,7 +20,7 @@ def test_every_procedure_is_complete_in_both_languages(proc):
     assert isinstance(proc["processing_days"], int) and proc["processing_days"] >= 0
     assert proc["documents"] and any(d["required"] for d in proc["documents"])
     assert proc["form_pages"][0]["id"] == "requester"
-    for value in [proc["name"], proc["legal_time"], proc["result"], proc["basis"]] + \
+    for value in [proc["name"], proc["legal_time"], proc["result"]] + \
             [d["name"] for d in proc["documents"]] + [f["label"] for f in proc["fields_all"]]:
         assert value["vi"].strip() and value["en"].strip()
     for field in proc["fields_all"]:

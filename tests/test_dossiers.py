@@ -118,8 +118,9 @@ def test_a_dossier_cannot_be_submitted_with_a_required_paper_missing(sandbox_db,
 
 def test_submitting_fixes_the_fee_and_the_due_date(sandbox_db, persona, frozen):
     row = records.get(sandbox_db, filed(sandbox_db, persona, "thuong_tru"))
-    assert (row["status"], row["fee"], row["due_date"]) == ("submitted", 10000, "2026-12-03")
-    assert row["amount_due"] == 10000
+    # 24/11/2026: the 50% cut of Thông tư 64/2025/TT-BTC is in force (10,000 đ online before and after it)
+    assert (row["status"], row["fee"], row["due_date"]) == ("submitted", 5000, "2026-12-03")
+    assert row["amount_due"] == 5000
     assert "dossier.submitted" in kinds(sandbox_db, persona["id"])
 
 
@@ -156,12 +157,12 @@ def test_the_happy_path_through_every_desk_step(sandbox_db, persona):
         "dossier.result_downloaded", "dossier.result_returned", "dossier.rated"]
 
 
-def test_a_fee_due_waits_for_payment_then_the_result_is_ready(sandbox_db, persona):
+def test_a_fee_due_waits_for_payment_then_the_result_is_ready(sandbox_db, persona, frozen):
     code = filed(sandbox_db, persona, "tam_tru")
     for action in (desk.receive, desk.process):
         action(sandbox_db, code)
     assert desk.approve(sandbox_db, code)["status"] == "awaiting_payment"
-    assert records.amount_due(sandbox_db, code) == 7000
+    assert records.amount_due(sandbox_db, code) == 3500  # 7,000 đ online, halved to 31/12/2026
     row = desk.record_payment(sandbox_db, code, payment_id="pay-1", channel="portal")
     assert (row["status"], row["amount_due"]) == ("result_ready", 0)
     assert desk.record_payment(sandbox_db, code, payment_id="pay-1")["paid_at"]  # the same payment again: fine
@@ -332,9 +333,9 @@ def test_the_desk_queue_pages_and_filters_in_sql(sandbox_db, persona):
 
 def test_kpis_on_a_known_set_of_dossiers(sandbox_db, persona, frozen):
     # 4 online (3 fully online, 1 partly), 1 typed in at the desk
-    early = filed(sandbox_db, persona, "thuong_tru")     # fee 10,000, paid online, resolved early
+    early = filed(sandbox_db, persona, "thuong_tru")     # a fee, paid online, resolved early
     on_time = filed(sandbox_db, persona, "khai_sinh")    # free, resolved on the due day
-    late = filed(sandbox_db, persona, "tam_tru")         # fee 7,000, paid in cash, resolved late
+    late = filed(sandbox_db, persona, "tam_tru")         # a fee, paid in cash, resolved late
     filed(sandbox_db, persona, "chung_thuc_chu_ky")      # partly online, fee 10,000, unpaid, open
     desk.file_at_desk(sandbox_db, persona["id"], "tach_ho", digitised=False)
     desk.record_payment(sandbox_db, early, payment_id="p1", channel="portal")

@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 
 from workbench import clock, databases, events
-from workbench.sandbox import catalogue, eid, health_book, otp, phone, portal, scams, scenarios
+from workbench.sandbox import catalogue, eid, fees, health_book, otp, phone, portal, scams, scenarios
 from workbench.sandbox.dossiers import citizen, desk, papers, samples
 from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, receipts, scenario_settings, wallet
 from workbench.learning.lessons import catalogue as lesson_catalogue, progress, validator
@@ -367,7 +367,8 @@ def test_a_setup_runs_once_and_its_codes_survive_a_reload(sandbox_db):
     me = Learner(sandbox_db, "paying_and_receipts")
     first = me.state().setup
     again = me.state().setup
-    assert first == again and first["code"].startswith("DVC-") and first["amount"] == 15_000
+    desk_fee = fees.fee("tam_tru", "desk", on=clock.now(sandbox_db).date())[0]  # the rule in force (issue 13)
+    assert first == again and first["code"].startswith("DVC-") and first["amount"] == desk_fee > 0
     done = [e for e in events.for_persona(sandbox_db, me.id) if e["kind"] == "lesson.setup_done"]
     assert len(done) == 1
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench import clock, databases, events, passwords
-from workbench.sandbox import scenarios
+from workbench.sandbox import fees, scenarios
 from workbench.sandbox.dossiers import desk, records
 from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, scenario_settings, wallet
 from workbench.sandbox.payments import schema as payment_schema
@@ -33,6 +33,11 @@ def kinds(db, persona_id):
     return [e["kind"] for e in events.for_persona(db, persona_id)]
 
 
+def desk_fee(db, procedure_id="thuong_tru"):
+    """The desk fee on the sandbox date: the dated rule in force decides (issue 13)."""
+    return fees.fee(procedure_id, "desk", on=clock.now(db).date())[0]
+
+
 def reasons(db, persona_id):
     return [e["payload"].get("reason") for e in events.for_persona(db, persona_id, kinds=["payment.failed"])]
 
@@ -46,15 +51,16 @@ def pay_wallet(db, persona_id, payable, key=None, passcode=PASSCODE):
 
 def test_paying_a_dossier_fee_moves_the_money_once_and_the_dossier_on(sandbox_db, persona):
     dossier = awaiting_payment(sandbox_db, persona["id"])
-    assert dossier["status"] == "awaiting_payment" and dossier["amount_due"] == 20_000
+    due = desk_fee(sandbox_db)
+    assert dossier["status"] == "awaiting_payment" and dossier["amount_due"] == due > 0
     payable = payables.dossier_payable(sandbox_db, dossier["code"], persona_id=persona["id"])
     gateway.start(sandbox_db, persona["id"], payable)
     gateway.choose_provider(sandbox_db, persona["id"], payable, "chim_en")
 
     payment = pay_wallet(sandbox_db, persona["id"], payable)
 
-    assert payment["status"] == "succeeded" and payment["amount"] == 20_000
-    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    assert payment["status"] == "succeeded" and payment["amount"] == due
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - due
     after = records.get(sandbox_db, dossier["code"])
     assert after["status"] == "result_ready" and after["payment_id"] == payment["id"]
     assert {"payment.started", "payment.provider_chosen", "payment.authorised", "payment.succeeded",
@@ -70,7 +76,7 @@ def test_a_double_click_returns_the_same_payment_and_a_second_attempt_is_refused
     with pytest.raises(payment_schema.PaymentError) as refused:
         pay_wallet(sandbox_db, persona["id"], payable)
     assert refused.value.key == "payments.error.already_paid"
-    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - 20_000
+    assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - desk_fee(sandbox_db)
 
 
 def test_someone_elses_dossier_answers_not_found(sandbox_db, persona):
@@ -95,7 +101,7 @@ def test_a_bank_payment_is_authorised_with_the_otp_texted_to_the_simulated_phone
     payment = gateway.pay(sandbox_db, persona["id"], payable, provider_id="lua_vang", otp_code=code,
                           attempt_key="b")
     assert payment["account_id"] == ledger.bank_id(persona["id"])
-    assert wallet.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - 20_000
+    assert wallet.bank_balance(sandbox_db, persona["id"]) == 2_000_000 - desk_fee(sandbox_db)
 
 
 def test_an_expired_payment_otp_is_refused(sandbox_db, persona):
@@ -126,11 +132,12 @@ def test_insufficient_balance_moves_nothing_then_a_top_up_lets_the_payment_throu
     with pytest.raises(payment_schema.PaymentError) as short:
         pay_wallet(sandbox_db, pid, payable)
     assert short.value.key == "payments.error.insufficient_balance"
-    assert short.value.params == {"balance": 5_000, "amount": 20_000, "missing": 15_000}
+    due = desk_fee(sandbox_db)  # 10,000 đ during the 50% cut, 20,000 đ before and after
+    assert short.value.params == {"balance": 5_000, "amount": due, "missing": due - 5_000}
     assert wallet.wallet_balance(sandbox_db, pid) == 5_000
     assert wallet.top_up(sandbox_db, pid, 50_000, PASSCODE) == 55_000
     pay_wallet(sandbox_db, pid, payable)
-    assert wallet.wallet_balance(sandbox_db, pid) == 35_000
+    assert wallet.wallet_balance(sandbox_db, pid) == 55_000 - due
     assert "insufficient_balance" in reasons(sandbox_db, pid)
 
 
@@ -209,7 +216,7 @@ def test_a_network_timeout_leaves_one_pending_payment_that_resolves_without_payi
     retried = pay_wallet(sandbox_db, pid, payable, key="a-new-tab")  # paying again resolves the same one
     assert retried["id"] == pending.value.payment_id and retried["status"] == "succeeded"
     assert gateway.check_pending(sandbox_db, retried["id"], payable)["status"] == "succeeded"
-    assert wallet.wallet_balance(sandbox_db, pid) == START - 20_000
+    assert wallet.wallet_balance(sandbox_db, pid) == START - desk_fee(sandbox_db)
     assert records.get(sandbox_db, payable.dossier_code)["status"] == "result_ready"
 
 

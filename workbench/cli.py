@@ -7,6 +7,15 @@ cli.py. The library never builds a parser; every command is defined here.
     python -m workbench tracker import FILE [--dry-run] [--json] [--valid-only] [--consent-by NAME]
                                        [--team-map "VALUE=TEAM" …] [--create-teams | --no-team-for-unknown]
     python -m workbench tracker export FILE.csv|FILE.xlsx
+    python -m workbench rules [--on YYYY-MM-DD] [--json] | rules --doc > docs/rules.md
+    python -m workbench fees [--on YYYY-MM-DD] [--json]
+    python -m workbench content check [--today YYYY-MM-DD] [--within DAYS] [--json]
+
+``rules``, ``fees`` and ``content check`` answer from the dated rules of ``sandbox_data/rules``
+(issue 13): ``rules --json`` a list of ``{id, kind, value, valid_from, valid_to, source, confidence, …}``,
+``fees --json`` a list of ``{procedure_id, name, desk, online, valid_from, valid_to, source, …}``,
+``content check --json`` ``{"expiring": [...], "stale": [...], "unsourced": [...]}``. A date that is
+not YYYY-MM-DD is refused with a message and exit code 2.
 
 With ``--json`` the tracker import prints exactly one JSON object on stdout:
 ``{"created": n, "updated": n, "ignored": n, "errors": [{"row": n, "column": "…", "message": "…"}]}``,
@@ -23,10 +32,12 @@ import json
 import sys
 from pathlib import Path
 
-from workbench import databases, fakes, i18n, network, store
+import datetime as dt
+
+from workbench import clock, databases, fakes, freshness, i18n, network, rules, rules_doc, store
 from workbench.learning.lessons import catalogue as lesson_catalogue
 from workbench.learning.workshops import hall as workshop_hall
-from workbench.sandbox import personas
+from workbench.sandbox import fees as sandbox_fees, personas
 from workbench.tracker import (citizens as tracker_citizens, demo as tracker_demo, export as tracker_export,
                                importer as tracker_import, team_names)
 from workbench.tracker.errors import TrackerError
@@ -197,6 +208,85 @@ def cmd_tracker_export(args) -> int:
     return 0
 
 
+# --- the dated rules: what is in force, the fees, is the content fresh (issue 13) -------------
+
+class BadDate(ValueError):
+    pass
+
+
+def _day(value: str | None, args, option: str, default) -> dt.date:
+    """A YYYY-MM-DD option as a date; BadDate (→ a message and exit 2) when it is not one."""
+    if value is None:
+        return default()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadDate(i18n.t("freshness.cli.bad_date", args.lang, option=option, value=value)) from None
+
+
+def _sandbox_date() -> dt.date:
+    return clock.now(databases.sandbox()).date()
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+
+
+def cmd_rules(args) -> int:
+    if args.doc:
+        sys.stdout.write(rules_doc.render())
+        return 0
+    on = _day(args.on, args, "--on", _sandbox_date)
+    found = rules.in_force(on)
+    if args.json:
+        _print_json([rule.as_dict() for rule in found])
+        return 0
+    print(i18n.t("freshness.cli.rules_on", args.lang, date=on.isoformat(), count=len(found)))
+    for rule in found:
+        value = rule.text(args.lang)
+        print(f"{rule.id:<28} {value}  [{rule.valid_from.isoformat()} → {_iso(rule.valid_to)}] "
+              f"{rule.confidence}  {rule.source['document']}")
+    return 0
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else "…"
+
+
+def cmd_fees(args) -> int:
+    on = _day(args.on, args, "--on", _sandbox_date)
+    rows = [{"procedure_id": row["procedure_id"], "name": row["name"][args.lang], "desk": row["desk"],
+             "online": row["online"], "valid_from": row["valid_from"].isoformat(),
+             "valid_to": row["valid_to"].isoformat() if row["valid_to"] else None, "source": row["source"],
+             "confidence": row["confidence"], "rule_id": row["rule"].id}
+            for row in sandbox_fees.table(on)]
+    if args.json:
+        _print_json(rows)
+        return 0
+    print(i18n.t("freshness.cli.fees_on", args.lang, date=on.isoformat()))
+    for row in rows:
+        amounts = i18n.t("freshness.cli.fee_line", args.lang, desk=i18n.format_money(row["desk"], args.lang),
+                         online=i18n.format_money(row["online"], args.lang))
+        print(f"{row['procedure_id']:<22} {amounts}  [{row['valid_from']} → {row['valid_to'] or '…'}]  {row['source']}")
+    return 0
+
+
+def cmd_content_check(args) -> int:
+    today = _day(args.today, args, "--today", lambda: clock.real_now().date())
+    if args.within < 0:
+        raise BadDate(i18n.t("freshness.cli.bad_within", args.lang, value=args.within))
+    report = freshness.check(today, args.within)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(i18n.t("freshness.cli.check_title", args.lang, date=today.isoformat(), within=args.within))
+    for section, field in (("expiring", "valid_to"), ("stale", "checked_on"), ("unsourced", "valid_to")):
+        print(i18n.t(f"freshness.cli.{section}", args.lang, count=len(report[section])))
+        for entry in report[section]:
+            print(f"  - {entry['id']}  {field} = {entry[field] or '…'}  {entry['source']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m workbench", description="Công dân số Workbench")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -248,6 +338,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor", default="cli")
     p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
     p.set_defaults(func=cmd_tracker_export)
+
+    p = sub.add_parser("rules", help="the rules in force on a day (dated, with sources), or docs/rules.md")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: the sandbox clock's date)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--doc", action="store_true", help="print docs/rules.md (every rule, every version)")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("fees", help="every procedure's fee at the desk and online on a day, with its source")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: the sandbox clock's date)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_fees)
+
+    content_parser = sub.add_parser("content", help="is the content still true: content check")
+    content_sub = content_parser.add_subparsers(dest="content_command", required=True)
+    p = content_sub.add_parser("check", help="rules that end soon, not checked for 180 days, or without a source")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="the day to check from (default: today)")
+    p.add_argument("--within", type=int, default=freshness.EXPIRING_DAYS, metavar="DAYS",
+                   help="rules that end within this many days (default 60)")
+    p.add_argument("--json", action="store_true", help='print {"expiring": [...], "stale": [...], "unsourced": [...]}')
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_content_check)
     return parser
 
 
@@ -255,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
+    except BadDate as error:
+        print(error, file=sys.stderr)
+        return 2
     except store.StoreError as error:
         print(i18n.t(error.key, **error.params), file=sys.stderr)
         print(i18n.t(error.key, "en", **error.params), file=sys.stderr)

@@ -105,11 +105,12 @@ elif step == "procedure":
     st.subheader(t("catalogue.procedure.time"))
     st.write(text(proc["legal_time"]))
     st.subheader(t("catalogue.procedure.fee"))
-    online, rule = fees.fee(proc["id"], "online")
-    desk, _ = fees.fee(proc["id"], "desk")
+    today = clock.now(db).date()  # the fee rule in force on the sandbox date (issue 13)
+    online, rule = fees.fee(proc["id"], "online", on=today)
+    desk, _ = fees.fee(proc["id"], "desk", on=today)
     st.markdown(f"- {t('catalogue.procedure.fee_online', amount=money(online))}\n"
                 f"- {t('catalogue.procedure.fee_desk', amount=money(desk))}")
-    st.caption(f"{t(rule)}. {text(proc['basis'])}")
+    st.caption(f"{t(rule)}. {t('fees.source', source=fees.source_text(fees.rule(proc['id'], today)))}")
     st.subheader(t("catalogue.procedure.result"))
     st.write(text(proc["result"]))
     if st.button(t("catalogue.procedure.start"), type="primary", width="stretch", icon=":material/send:"):

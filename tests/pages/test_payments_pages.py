@@ -6,8 +6,8 @@ browser journey covers it.)"""
 import pytest
 
 from tests.pages.apptest import page
-from workbench import events
-from workbench.sandbox import personas, scenarios
+from workbench import clock, events, i18n
+from workbench.sandbox import fees, personas, scenarios
 from workbench.sandbox.dossiers import desk, records
 from workbench.sandbox.payments import desk_qr, gateway, providers, scenario_settings, wallet
 
@@ -18,6 +18,11 @@ def text(app):
     parts = [m.value for m in app.markdown] + [e.value for e in app.error] + [i.value for i in app.info]
     parts += [s.value for s in app.success] + [w.value for w in app.warning] + [c.value for c in app.caption]
     return "\n".join(str(p) for p in parts)
+
+
+def desk_fee(db) -> int:
+    """The desk fee of a permanent-residence dossier on the sandbox date (issue 13: dated rules)."""
+    return fees.fee("thuong_tru", "desk", on=clock.now(db).date())[0]
 
 
 def button(app, label):
@@ -50,7 +55,7 @@ def test_the_gateway_lists_dossiers_awaiting_payment_when_opened_without_one(san
 def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, ready, awaiting):
     code = awaiting["code"]
     app = page("sandbox/payment.py", ready["id"], logged_in=True, query={"dossier": code})
-    assert "20.000 đ" in text(app)
+    assert i18n.format_money(desk_fee(sandbox_db)) in text(app)
     button(app, "Tiếp tục").click().run()
     assert "Hãy chọn một ngân hàng hoặc ví điện tử" in text(app)  # nothing chosen: say what to do
     app.radio(key=f"provider_{code}").set_value("chim_en").run()
@@ -78,7 +83,9 @@ def test_insufficient_balance_in_the_gateway_says_how_much_is_missing(sandbox_db
     button(app, "Xác nhận thanh toán").click().run()
     app.text_input(key="gateway_passcode").input(PASSCODE)
     button(app, "Xác thực").click().run()
-    assert "Số dư không đủ: ví có 5.000 đ, cần 20.000 đ, còn thiếu 15.000 đ" in text(app)
+    due = desk_fee(sandbox_db)
+    assert (f"Số dư không đủ: ví có 5.000 đ, cần {i18n.format_money(due)}, "
+            f"còn thiếu {i18n.format_money(due - 5_000)}") in text(app)
     assert records.get(sandbox_db, code)["status"] == "awaiting_payment"
 
 
@@ -198,4 +205,4 @@ def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sand
     app.text_input(key="gateway_otp").input(otp)
     button(app, "Xác thực").click().run()
     assert "Giao dịch thành công" in text(app)
-    assert wallet.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - 20_000
+    assert wallet.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - desk_fee(sandbox_db)

@@ -171,8 +171,8 @@ def test_a_trainer_message_shows_on_the_participants_phone_and_can_be_dismissed(
     nudges.nudge(db, workshop["id"], joined["persona_id"], "Bác mở tin nhắn mới nhất nhé")
     app = page("home.py", query={"p": joined["persona_id"]})
     assert "Bác mở tin nhắn mới nhất nhé" in "\n".join(w.value for w in app.warning)
-    other = page("home.py")
-    assert not other.warning
+    other = page("home.py")  # the trainer's laptop may warn of a rule ending soon (issue 13), never this message
+    assert "Bác mở tin nhắn mới nhất nhé" not in "\n".join(w.value for w in other.warning)
 
 
 # --- report ----------------------------------------------------------------------------------------

@@ -42,7 +42,6 @@ def _data(path: str = str(PROCEDURES_FILE)) -> dict:
         proc = dict(raw)
         proc["form_pages"] = [{"id": page_id, **data["pages"][page_id]} for page_id in raw["pages"]]
         proc["fields_all"] = [f for page in proc["form_pages"] for f in page["fields"]]
-        proc["basis"] = data["fee_basis"][raw["fee"]["basis"]]
         procedures.append(proc)
     return {"procedures": procedures, "fields": data["fields"], "online_levels": data["online_levels"],
             "by_id": {p["id"]: p for p in procedures}}

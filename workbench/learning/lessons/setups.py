@@ -10,7 +10,8 @@ citizen, so no check that asks for the learner's own action can be satisfied by 
 
 from __future__ import annotations
 
-from workbench.sandbox import eid, scams
+from workbench import clock
+from workbench.sandbox import eid, fees, scams
 from workbench.sandbox.dossiers import desk, samples
 from workbench.sandbox.payments import desk_qr, providers, tokens
 
@@ -26,15 +27,21 @@ def _qr_output(request: dict) -> dict:
             "qr_token": request["token"], "amount": request["amount"]}
 
 
+def _copy_fee(db) -> int:
+    """The certified-copy fee of a two-page original on the sandbox date: the rule in force decides."""
+    return fees.fee("chung_thuc_ban_sao", "desk", pages=2, on=clock.now(db).date())[0]
+
+
 def _setup_desk_qr(db, persona_id: str) -> dict:
     """A desk QR for a certified-copy fee, for learners with no trainer projecting one."""
-    request = desk_qr.issue_desk_qr(db, 4000, providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    request = desk_qr.issue_desk_qr(db, _copy_fee(db), providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
     return _qr_output(request)
 
 
 def _setup_scam_qr(db, persona_id: str) -> dict:
     """A 'scammer's' copy of a desk QR: the same reference, a look-alike payee, more money."""
-    original = desk_qr.issue_desk_qr(db, 4000, providers.fee_payee_id(), "Chung thuc ban sao", actor="system")
+    original = desk_qr.issue_desk_qr(db, _copy_fee(db), providers.fee_payee_id(), "Chung thuc ban sao",
+                                     actor="system")
     return _qr_output(desk_qr.issue_scam_qr(db, original["id"], actor="system"))
 
 

@@ -74,11 +74,12 @@ def _on_time(proc: dict, answers: dict, today: dt.date) -> bool:
 
 
 def fee_for(row: dict, channel: str, today: dt.date) -> tuple[int, str]:
-    """(amount in đồng, the rule that set it) for a dossier filed through ``channel``."""
+    """(amount in đồng, the rule that set it) for a dossier filed through ``channel`` on
+    ``today``, the sandbox date: the fee rule in force that day applies (issue 13)."""
     proc = catalogue.get(row["procedure_id"])
     answers = row["answers"]
     return fees.fee(proc["id"], channel, pages=int(answers.get("pages") or 1),
-                    copies=int(answers.get("copies") or 1), on_time=_on_time(proc, answers, today))
+                    copies=int(answers.get("copies") or 1), on_time=_on_time(proc, answers, today), on=today)
 
 
 # --- form fields and document pictures ------------------------------------------------------
