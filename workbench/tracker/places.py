@@ -57,7 +57,7 @@ def save_village(db, *, name: str, population: int, households: int, code: str =
         raise TrackerError("tracker.error.not_a_number", field="population")
     with store.write(db):
         commune_row = commune(db)
-        commune_id = commune_row["id"] if commune_row else set_commune(db, "Xã", "", "", actor)
+        commune_id = commune_row["id"] if commune_row else set_commune(db, "Xã", "", actor)
         values = {"name": name, "name_folded": text.fold(name), "population": population, "households": households,
                   "code": text.clean(code) or None, "commune_id": commune_id, "is_demo": int(is_demo)}
         if village_id:
