@@ -19,7 +19,7 @@ FIVE = ("vneid2", "dvc", "health_book", "bank", "wallet")
 
 def commune(db) -> dict:
     """Build it in ``db`` (an empty tracker): the ids of its villages, teams and citizens."""
-    places.set_commune(db, "Xã Thử", "Huyện Thử", "Tỉnh Thử", actor="test")
+    places.set_commune(db, "Xã Thử", "Tỉnh Thử", actor="test")
     a = places.save_village(db, name="Thôn A", code="A", population=100, households=25, actor="test")
     b = places.save_village(db, name="Thôn B", code="B", population=200, households=50, actor="test")
     ta = places.save_team(db, name="Tổ A", village_id=a, actor="test")

@@ -1,4 +1,4 @@
-"""The weekly report to the district (issue 8): one A4 page, from the dashboard's figures."""
+"""The weekly report to the province (issue 8; no districts since 1/7/2025, issue 13): one A4 page, from the dashboard's figures."""
 
 import re
 

@@ -8,7 +8,7 @@ import contextlib
 import streamlit as st
 
 from pages._ui import plain
-from workbench import databases, i18n, store
+from workbench import clock, databases, i18n, names, store
 from workbench.errors import Refusal
 
 CSS = """
@@ -39,8 +39,20 @@ def current_lang() -> str:
     return lang
 
 
+NAMES_ON = "_names_on"
+
+
+def names_on():
+    """The day whose law-dependent names (desk, card, report_to) this run shows: the sandbox
+    clock's date on sandbox pages (set by ``page_setup``), else today's real date."""
+    return st.session_state.get(NAMES_ON) or clock.real_now().date()
+
+
 def t(key: str, **params) -> str:
-    return i18n.t(key, current_lang(), **params)
+    """``i18n.t`` in this session's language, with the names the law sets (``{desk}``,
+    ``{card}``…, ``workbench.names``) filled for ``names_on()`` unless the caller gives them."""
+    lang = current_lang()
+    return i18n.t(key, lang, **{**names.params(names_on(), lang), **params})
 
 
 def language_switch() -> None:
@@ -81,9 +93,11 @@ def page_setup(*, sandbox: bool = False, polls: bool = False) -> str:
     language_switch()
     st.session_state.pop(_workshop_nudge.SEEN, None)  # a poll compares with this run's messages only
     strip_polls = False
+    st.session_state[NAMES_ON] = clock.real_now().date()
     if sandbox:
         sandbox_banner()
-        sandbox_db()  # a broken data folder or database shows its message here, then stops
+        # a broken data folder or database shows its message here, then stops
+        st.session_state[NAMES_ON] = clock.now(sandbox_db()).date()
         strip_polls = lesson_strip()
     _workshop_nudge.show(poll=not (polls or strip_polls))  # the trainer's messages (issue 7)
     return lang

@@ -132,11 +132,10 @@ with tabs[1]:
     with st.expander(t("tracker.admin.commune_title"), expanded=not current):
         with st.form("admin_commune"):
             name = st.text_input(t("tracker.admin.commune_name"), value=current.get("name", ""))
-            district = st.text_input(t("tracker.admin.district"), value=current.get("district", "") or "")
             province = st.text_input(t("tracker.admin.province"), value=current.get("province", "") or "")
             if st.form_submit_button(t("common.save")):
                 try:
-                    places.set_commune(db, name, district, province, actor=user["username"])
+                    places.set_commune(db, name, province, actor=user["username"])
                 except TrackerError as error:
                     show_refusal(error, as_text=True)
                 else:

@@ -86,7 +86,7 @@ def open_persona(page, app_url: str, persona_id: str) -> str:
     close_page_not_found(page)
     page.locator(".st-key-persona_change").wait_for()
     text = page.locator("[data-testid='stMain']").inner_text()
-    return re.search(r"CCCD[^:\n]*:\s*(\d{12})", text).group(1)
+    return re.search(r"(?:CCCD|định danh cá nhân)[^:\n]*:\s*(\d{12})", text).group(1)
 
 
 def portal_login(page, app_url: str, persona_id: str) -> None:

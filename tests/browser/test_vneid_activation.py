@@ -22,7 +22,7 @@ def test_fresh_persona_to_level_2_and_a_portal_login(app_url, app_data_dir, new_
     click(page, "persona_create_submit")  # starting state "Mới bắt đầu" is preselected
     expect(main(page)).to_contain_text("Chưa có VNeID")
     text = main_text(page)
-    cccd = text.split("Số CCCD:")[1].split()[0]
+    cccd = text.split("Số định danh cá nhân:")[1].split()[0]
     phone_number = text.split("Số điện thoại:")[1].split()[0]
     screenshot(page, "identity-01-persona-created-phone")
 

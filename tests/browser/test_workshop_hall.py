@@ -95,7 +95,7 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
         trainer.locator(f"tr[data-participant='{name}'][data-status='{status}']").wait_for(timeout=20_000)
     lan_row = trainer.locator("tr[data-participant='Bà Lan'] td")
     assert [lan_row.nth(i).get_attribute("data-state") for i in range(4)] == ["done", "done", "working", "todo"]
-    assert trainer.get_by_text("CCCD hoặc số điện thoại sai dạng ×3").is_visible()
+    assert trainer.get_by_text("Số định danh cá nhân hoặc số điện thoại sai dạng ×3").is_visible()
     screenshot(trainer, "workshop-dashboard-laptop")
 
     # --- a nudge reaches Bà Lan's phone --------------------------------------------------------------

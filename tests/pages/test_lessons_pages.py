@@ -78,7 +78,7 @@ def test_a_hint_appears_after_a_wrong_attempt_seen_in_the_events():
 
         eid.start_activation(db, person["id"], "123", person["phone"])
     app = page("learning/lessons.py", query={"p": person["id"]})
-    assert "Số CCCD phải đủ 12 chữ số" in text_of(app)
+    assert "Số định danh cá nhân phải đủ 12 chữ số" in text_of(app)
 
 
 def test_a_manual_step_is_ticked_by_a_button_then_the_quiz_and_the_summary():

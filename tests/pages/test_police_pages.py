@@ -9,7 +9,7 @@ def test_registration_needs_the_checklist_then_approval_sends_the_sms(sandbox_db
     app = page("sandbox/police.py", pid)
     assert "chưa đăng ký mức độ 2" in text(app)
     app = click(app, "police_submit")
-    assert errors(app) == ["Hãy đánh dấu đủ ba mục: thẻ CCCD gắn chip, ảnh chân dung và vân tay."]
+    assert errors(app) == ["Hãy đánh dấu đủ ba mục: thẻ căn cước, ảnh chân dung và vân tay."]
     for item in ("chip_card", "photo", "fingerprints"):
         app.checkbox(key=f"police_check_{item}").check()
     app = click(app, "police_submit")

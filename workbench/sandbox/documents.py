@@ -13,7 +13,7 @@ import hashlib
 import io
 from functools import lru_cache
 
-from workbench import data as data_files, i18n, pdf
+from workbench import clock, data as data_files, i18n, names, pdf
 from workbench.sandbox import catalogue
 
 FONTS = pdf.FONTS
@@ -81,8 +81,18 @@ def _picture(document: str, variant: str, name: str, cccd: str, village: str, bi
 
 # --- PDFs ----------------------------------------------------------------------------------
 
-def _t(key: str, lang: str, **params) -> str:
-    return i18n.t(f"dossiers.pdf.{key}", lang, **params)
+def _t(key: str, lang: str, on: dt.date | None = None, **params) -> str:
+    """A PDF string, with the desk's name (and other law-set names) in force on ``on``."""
+    return i18n.t(f"dossiers.pdf.{key}", lang, **{**names.params(on or clock.real_now().date(), lang), **params})
+
+
+def _on(row: dict) -> dt.date | None:
+    """The day a paper speaks for: its result's day, else its filing day (issue 13: a slip
+    from before 1/7/2025 names the desk of its day)."""
+    for key in ("resolved_at", "submitted_at"):
+        if row.get(key):
+            return dt.date.fromisoformat(str(row[key])[:10])
+    return None
 
 
 def _date(value) -> str:
@@ -105,7 +115,7 @@ def result_pdf(row: dict, persona: dict, lang: str = "vi") -> bytes:
     """The electronic result of a dossier, stamped SANDBOX on every page."""
     proc = catalogue.get(row["procedure_id"])
     doc = pdf.new_document(sandbox=True, title=catalogue.text(proc["result"], lang))
-    doc.paragraph(_t("issuer", lang), size=10)
+    doc.paragraph(_t("issuer", lang, _on(row)), size=10)
     doc.heading(catalogue.text(proc["result"], lang).upper(), size=15)
     rows = _common_rows(row, persona, lang)
     for page in proc["form_pages"]:
@@ -123,7 +133,7 @@ def result_pdf(row: dict, persona: dict, lang: str = "vi") -> bytes:
 def apology_pdf(row: dict, persona: dict, lang: str = "vi") -> bytes:
     """Phiếu xin lỗi và hẹn lại ngày trả kết quả (the form of Thông tư 01/2018/TT-VPCP)."""
     doc = pdf.new_document(sandbox=True, title=_t("apology_title", lang))
-    doc.paragraph(_t("issuer", lang), size=10)
+    doc.paragraph(_t("issuer", lang, _on(row)), size=10)
     doc.heading(_t("apology_title", lang), size=15)
     doc.paragraph(_t("apology_to", lang, name=(persona or {}).get("full_name", "")))
     rows = _common_rows(row, persona, lang) + [
@@ -132,5 +142,5 @@ def apology_pdf(row: dict, persona: dict, lang: str = "vi") -> bytes:
     ]
     doc.key_values(rows)
     doc.ln(3)
-    doc.paragraph(_t("apology_body", lang, new_date=_date(row.get("apology_due_date"))))
+    doc.paragraph(_t("apology_body", lang, _on(row), new_date=_date(row.get("apology_due_date"))))
     return pdf.to_bytes(doc)

@@ -36,7 +36,7 @@ def seed(db, force: bool = False, count: int = CITIZENS, seed: int = SEED) -> st
     start = end - dt.timedelta(weeks=40)
     with store.write(db):
         if places.commune(db) is None:
-            db["communes"].insert({"name": info.name, "district": info.district, "province": info.province})
+            db["communes"].insert({"name": info.name, "province": info.province})
         commune_id = places.commune(db)["id"]
         village_ids, team_ids, helpers = {}, {}, {}
         for village in info.villages:

@@ -17,13 +17,15 @@ def commune(db) -> dict | None:
     return row[0] if row else None
 
 
-def set_commune(db, name: str, district: str, province: str, actor: str) -> int:
+def set_commune(db, name: str, province: str, actor: str) -> int:
+    """The commune's name and its province. Two tiers since 1/7/2025 (issue 13): no district is
+    asked for; the ``district`` column stays for old databases, and nothing shows it."""
     name = text.clean(name)
     if not name:
         raise TrackerError("tracker.error.required", field="name")
     with store.write(db):
         current = commune(db)
-        values = {"name": name, "district": text.clean(district), "province": text.clean(province)}
+        values = {"name": name, "province": text.clean(province)}
         if current:
             db["communes"].update(current["id"], values)
             commune_id = current["id"]
@@ -55,7 +57,7 @@ def save_village(db, *, name: str, population: int, households: int, code: str =
         raise TrackerError("tracker.error.not_a_number", field="population")
     with store.write(db):
         commune_row = commune(db)
-        commune_id = commune_row["id"] if commune_row else set_commune(db, "Xã", "", "", actor)
+        commune_id = commune_row["id"] if commune_row else set_commune(db, "Xã", "", actor)
         values = {"name": name, "name_folded": text.fold(name), "population": population, "households": households,
                   "code": text.clean(code) or None, "commune_id": commune_id, "is_demo": int(is_demo)}
         if village_id:

@@ -1,4 +1,4 @@
-"""The one-page weekly report to the district (issue 8): printable A4, in Vietnamese.
+"""The one-page weekly report to the province (issue 8; issue 13: no districts since 1/7/2025): printable A4, in Vietnamese.
 
 Built from the same aggregated figures as the dashboard (``dashboard.figures``) and the same
 chart builders (``charts``), rendered to PNG offline by vl-convert. Real data: no sandbox
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from workbench import i18n, pdf
+from workbench import i18n, names, pdf
 from workbench.tracker import charts, dashboard, realtime
 
 TABLE_ROWS = 20  # villages listed, lowest rate first: what fits on the page with the charts
@@ -66,10 +66,13 @@ def build(db, *, end=None, village_ids=None, author: str = "", lang: str = "vi")
 
 
 def render(figures: dict, *, author: str = "", lang: str = "vi") -> bytes:
-    def t(key, **params):
-        return i18n.t(f"tracker_dashboard.report.{key}", lang, **params)
-
     head, week = figures["headline"], figures["week"]
+    # the level the report goes to is the one of the report's week (issue 13: the province)
+    law_names = names.params(dt.date.fromisoformat(week["end"]), lang)
+
+    def t(key, **params):
+        return i18n.t(f"tracker_dashboard.report.{key}", lang, **{**law_names, **params})
+
     commune = figures.get("commune") or {}
     doc = pdf.new_document(sandbox=False, title=t("title"))
     doc.set_auto_page_break(auto=False)
@@ -94,8 +97,8 @@ def render(figures: dict, *, author: str = "", lang: str = "vi") -> bytes:
     doc.set_font("DejaVu", "", 10)
     doc.cell(0, 5, t("period", start=_date(week["start"]), end=_date(week["end"])), align="C",
              new_x="LMARGIN", new_y="NEXT")
-    if commune.get("district"):
-        doc.cell(0, 5, t("to", district=commune["district"]), align="C", new_x="LMARGIN", new_y="NEXT")
+    if commune.get("province"):  # two tiers: a commune reports to its province, never to a huyện
+        doc.cell(0, 5, t("to", recipient=commune["province"]), align="C", new_x="LMARGIN", new_y="NEXT")
     doc.ln(2)
 
     # Key figures.

@@ -27,7 +27,7 @@ def prefill(persona: dict) -> dict:
     return {
         "full_name": persona["full_name"], "cccd": persona["cccd"], "phone": persona["phone"],
         "birth_date": persona["birth_date"], "gender": persona["gender"],
-        "address": f"{persona['village']}, {commune.name}, {commune.district}, {commune.province}",
+        "address": f"{persona['village']}, {commune.name}, {commune.province}",  # two tiers: no huyện
     }
 
 
