@@ -133,6 +133,12 @@ if row is not None:
     if status == "processing":
         if st.button(t("desk.action.approve"), type="primary", width="stretch", key="act.approve"):
             act(desk.approve, row["code"])
+    if status in ("received", "processing") and row["fee_unpaid"] > 0:
+        if row.get("payment_requested_at"):
+            st.info(t("desk.action.payment_requested", amount=money(row["fee_unpaid"])), icon=":material/payments:")
+        elif st.button(t("desk.action.request_payment"), width="stretch", key="act.request_payment",
+                       icon=":material/request_quote:"):
+            act(desk.request_payment, row["code"])
     if status == "awaiting_payment":
         st.info(t("desk.action.awaiting_payment", amount=money(row["amount_due"])), icon=":material/payments:")
     if status == "result_ready":

@@ -267,10 +267,9 @@ elif step == "done":
                 f'<div>{t("dossiers.done.code")}</div><div class="cds-code">{row["code"]}</div></div>',
                 unsafe_allow_html=True)
     st.markdown(f"**{text(proc['name'])}**  \n{t('dossiers.done.due', date=date(row['due_date']))}")
-    if row["amount_due"] > 0:
-        st.warning(t("dossiers.done.fee_due", amount=money(row["amount_due"])), icon=":material/payments:")
-        if st.button(t("dossiers.done.pay"), type="primary", width="stretch", icon=":material/credit_card:"):
-            st.switch_page("pages/sandbox/payment.py", query_params={"dossier": row["code"]})
+    # No "Thanh toán" here: on the portal one pays once the desk has asked (issue 13).
+    if row["fee_unpaid"] > 0:
+        st.info(t("dossiers.done.fee_later", amount=money(row["fee_unpaid"])), icon=":material/payments:")
     st.subheader(t("dossiers.done.next_title"))
     st.write(t("dossiers.done.next"))
     page_link("pages/sandbox/dossiers.py", label=t("dossiers.done.manage"), icon=":material/folder_open:",

@@ -168,6 +168,11 @@ def test_a_fee_due_offers_the_payment_page_with_the_dossier_code(persona, sandbo
     app.session_state["dos.code"] = code
     app.switch_page("pages/sandbox/dossiers.py").run()
     assert "10.000 đ" in text_of(app)
+    assert not [b for b in app.button if b.label == "Thanh toán"]  # not before the desk asks (issue 13)
+    desk.receive(sandbox_db, code)
+    desk.request_payment(sandbox_db, code)
+    app.run()
+    assert "Yêu cầu thanh toán" in text_of(app)
     button(app, "Thanh toán").click().run()
     assert not app.exception
     assert app.query_params.get("dossier") in (code, [code])
