@@ -92,6 +92,7 @@ if row is not None:
     st.markdown("  \n".join([
         f"**{row['code']}** {badge(row)}",
         f"**{t('desk.detail.applicant')}:** {person.get('full_name', '')}",
+        f"**{t('desk.detail.residence')}:** {personas.address(person) if person else '—'}",  # issue 13
         f"**{t('desk.detail.channel')}:** {channel} · {catalogue.text(catalogue.online_levels()[row['online_level']], lang)}",
         f"**{t('desk.detail.submitted')}:** {date(row['submitted_at'])}",
         f"**{t('desk.detail.due')}:** {due}",

@@ -9,7 +9,7 @@ import streamlit as st
 from pages._ui.dossier import (CSS, date, document_picker, money, scroll_to_top_on_change,
                                show_document_notices)
 from pages._ui import steps
-from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, t
+from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, show_refusal, t
 from pages._ui.persona import require_portal_persona
 from workbench import clock
 from workbench.sandbox import catalogue, fees
@@ -114,7 +114,11 @@ elif step == "procedure":
     st.write(text(proc["result"]))
     if st.button(t("catalogue.procedure.start"), type="primary", width="stretch", icon=":material/send:"):
         if row is None or row["procedure_id"] != proc["id"] or row["status"] != "draft":
-            state["svc.code"] = citizen.start(db, pid, proc["id"])
+            try:
+                state["svc.code"] = citizen.start(db, pid, proc["id"])
+            except dossier_schema.DossierError as error:
+                show_refusal(error)  # e.g. a resident of another province (issue 13)
+                st.stop()
         go("page", page=0, back_to_check=False)
 
 # --- one form page --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import json
 
 from workbench import clock, store
 from workbench.sandbox import catalogue, personas
-from workbench.sandbox.dossiers import records, rules
+from workbench.sandbox.dossiers import jurisdiction, records, rules
 from workbench.sandbox.dossiers.schema import OPEN_SQL, STATUSES
 from workbench.sandbox.dossiers.transitions import TRANSITIONS, desk_row, recorded, refuse_action
 from workbench.text import parse_date
@@ -175,6 +175,9 @@ def file_at_desk(db, persona_id: str, procedure_id: str, *, digitised: bool = Tr
     """A walk-in dossier typed in by the desk (not filed online): counts against the online share."""
     proc = catalogue.get(procedure_id)
     persona = personas.get(db, persona_id)
+    refusal = jurisdiction.refusal(persona or {}, clock.now(db).date())
+    if refusal:
+        refuse_action(db, None, "file_at_desk", actor, refusal[0], persona_id=persona_id, **refusal[1])
     with store.write(db):
         now = clock.now(db)
         code = records.new_code(db, now)
