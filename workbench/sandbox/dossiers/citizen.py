@@ -12,7 +12,7 @@ import json
 
 from PIL import Image
 
-from workbench import clock, events, fakes, store
+from workbench import clock, events, store
 from workbench.sandbox import catalogue, personas
 from workbench.sandbox.dossiers import jurisdiction, records, rules
 from workbench.sandbox.dossiers.schema import DELIVERY, DossierError
