@@ -120,8 +120,36 @@ def test_submitting_fixes_the_fee_and_the_due_date(sandbox_db, persona, frozen):
     row = records.get(sandbox_db, filed(sandbox_db, persona, "thuong_tru"))
     # 24/11/2026: the 50% cut of Thông tư 64/2025/TT-BTC is in force (10,000 đ online before and after it)
     assert (row["status"], row["fee"], row["due_date"]) == ("submitted", 5000, "2026-12-03")
-    assert row["amount_due"] == 5000
+    # Nothing to pay before the desk asks (the portal's path, issue 13).
+    assert (row["fee_unpaid"], row["amount_due"]) == (5000, 0)
     assert "dossier.submitted" in kinds(sandbox_db, persona["id"])
+
+
+def test_the_citizen_can_pay_only_once_the_desk_has_asked(sandbox_db, persona):
+    from workbench.sandbox.payments import payables, schema as payment_schema
+    code = filed(sandbox_db, persona, "thuong_tru")
+    with pytest.raises(payment_schema.PaymentError) as refused:
+        payables.dossier_payable(sandbox_db, code, persona_id=persona["id"])
+    assert refused.value.key == "payments.error.nothing_due"
+    with pytest.raises(dossier_schema.DossierError) as early:
+        desk.request_payment(sandbox_db, code)  # not received yet
+    assert early.value.key == "dossiers.error.not_allowed"
+    desk.receive(sandbox_db, code)
+    row = desk.request_payment(sandbox_db, code)
+    assert row["amount_due"] == 10000 and row["payment_requested_at"]
+    assert records.messages(sandbox_db, code)[-1]["key"] == "dossiers.message.payment_requested"
+    assert payables.dossier_payable(sandbox_db, code, persona_id=persona["id"]).amount == 10000
+    with pytest.raises(dossier_schema.DossierError) as twice:
+        desk.request_payment(sandbox_db, code)
+    assert twice.value.key == "dossiers.error.payment_already_requested"
+
+
+def test_a_free_dossier_has_no_payment_to_ask_for(sandbox_db, persona):
+    code = filed(sandbox_db, persona)
+    desk.receive(sandbox_db, code)
+    with pytest.raises(dossier_schema.DossierError) as refused:
+        desk.request_payment(sandbox_db, code)
+    assert refused.value.key == "dossiers.error.nothing_to_pay"
 
 
 def test_an_upload_that_is_not_a_picture_is_refused_with_a_reason(sandbox_db, persona):

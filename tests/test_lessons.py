@@ -306,3 +306,19 @@ def test_lesson_event_kinds_are_registered():
     kinds = databases.event_kinds()
     for kind in progress.EVENT_KINDS:
         assert kind in kinds
+
+
+def test_every_lesson_names_the_bdhvs_skill_areas_it_practises_and_an_unknown_one_is_refused(tmp_path):
+    """Issue 13: the catalogue shows which Bình dân học vụ số skill areas each lesson practises."""
+    from pathlib import Path
+    from workbench.learning.lessons import validator as lesson_validator
+    root = Path(__file__).resolve().parents[1]
+    known = lesson_validator.bdhvs_area_ids()
+    for lesson in catalogue.load_all()[0]:
+        assert lesson.bdhvs and set(lesson.bdhvs) <= known, lesson.id
+    bad = (root / "lessons" / "sim_check.toml").read_text(encoding="utf-8").replace(
+        'bdhvs = ["devices", "safety"]', 'bdhvs = ["devices", "flying"]')
+    path = tmp_path / "sim_check.toml"
+    path.write_text(bad, encoding="utf-8")
+    lesson, problems = catalogue.load_file(path)
+    assert lesson is None and any(p.key == "lessons.schema.unknown_bdhvs" for p in problems)

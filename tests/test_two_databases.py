@@ -27,7 +27,7 @@ def file_digest(path):
 def test_sandbox_work_leaves_tracker_db_byte_for_byte_unchanged(data_dir, tracker_db):
     tracker_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = file_digest(data_dir / "tracker.db")
-    sandbox = databases.sandbox()
+    databases.sandbox()
     cli.create_demo_sandbox(count=10, seed=9)
     store.reset_sandbox()
     databases.sandbox()

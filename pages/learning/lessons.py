@@ -14,8 +14,8 @@ from pages._ui import workshop_nudge as _workshop_nudge
 from pages._ui.frame import page_setup, sandbox_db, t
 from pages._ui.lesson_strip import page_link
 from pages._ui.persona import current_persona, set_persona
-from workbench import i18n, network
-from workbench.learning.lessons import catalogue, progress
+from workbench import clock, i18n, network
+from workbench.learning.lessons import catalogue, progress, validator
 from workbench.sandbox import scenarios
 from workbench.sandbox.payments import scenario_settings
 
@@ -101,6 +101,9 @@ def lesson_list(found) -> None:
                                    t("lessons.duration", minutes=lesson.duration_minutes),
                                    t("lessons.steps_count", count=len(lesson.steps))]))
             st.write(lesson.summary[lang])
+            if lesson.bdhvs:  # the Bình dân học vụ số skill areas it practises (issue 13)
+                names = dict(validator.bdhvs_areas(clock.now(sandbox_db()).date(), lang))
+                st.caption(t("lessons.bdhvs", areas=", ".join(names.get(a, a) for a in lesson.bdhvs)))
             if st.button(t("lessons.choose"), key=f"pick_{lesson.id}", type="primary", width="stretch"):
                 choose_lesson(lesson.id)
 

@@ -92,6 +92,7 @@ if row is not None:
     st.markdown("  \n".join([
         f"**{row['code']}** {badge(row)}",
         f"**{t('desk.detail.applicant')}:** {person.get('full_name', '')}",
+        f"**{t('desk.detail.residence')}:** {personas.address(person) if person else '—'}",  # issue 13
         f"**{t('desk.detail.channel')}:** {channel} · {catalogue.text(catalogue.online_levels()[row['online_level']], lang)}",
         f"**{t('desk.detail.submitted')}:** {date(row['submitted_at'])}",
         f"**{t('desk.detail.due')}:** {due}",
@@ -133,6 +134,12 @@ if row is not None:
     if status == "processing":
         if st.button(t("desk.action.approve"), type="primary", width="stretch", key="act.approve"):
             act(desk.approve, row["code"])
+    if status in ("received", "processing") and row["fee_unpaid"] > 0:
+        if row.get("payment_requested_at"):
+            st.info(t("desk.action.payment_requested", amount=money(row["fee_unpaid"])), icon=":material/payments:")
+        elif st.button(t("desk.action.request_payment"), width="stretch", key="act.request_payment",
+                       icon=":material/request_quote:"):
+            act(desk.request_payment, row["code"])
     if status == "awaiting_payment":
         st.info(t("desk.action.awaiting_payment", amount=money(row["amount_due"])), icon=":material/payments:")
     if status == "result_ready":

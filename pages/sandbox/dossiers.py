@@ -10,7 +10,10 @@ from pages._ui.dossier import (CSS, badge, date, document_name, document_picker,
                                procedure_name, scroll_to_top_on_change, show_document_notices, show_messages)
 from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, show_refusal, t
 from pages._ui.persona import require_portal_persona
+from pages._ui import pay as pay_ui
+from workbench import clock, rules
 from workbench.sandbox import catalogue
+from workbench.sandbox.payments import payables
 from workbench.sandbox.dossiers import citizen
 from workbench.sandbox.dossiers import papers
 from workbench.sandbox.dossiers import records
@@ -95,11 +98,23 @@ if int(row.get("fee") or 0) > 0:
     lines.append(f"**{t('dossiers.manage.fee')}:** {paid}")
 st.markdown("  \n".join(lines))
 
-# Pay: the payments page takes it from here (records.amount_due / record_payment).
+# Pay: only once the desk has asked ("Yêu cầu thanh toán", the portal's path, issue 13); the
+# payments page takes it from there (records.amount_due / record_payment).
 if row["amount_due"] > 0:
-    if st.button(t("dossiers.manage.pay"), type="primary", width="stretch", icon=":material/credit_card:",
-                 key="pay"):
-        st.switch_page("pages/sandbox/payment.py", query_params={"dossier": code})
+    with st.container(border=True):
+        st.subheader(t("dossiers.manage.payment_request_title"))
+        st.write(t("dossiers.manage.payment_request_body", amount=money(row["amount_due"]),
+                   platform=rules.value("portal.payment_platform", clock.now(db).date(), lang)))
+        if st.button(t("dossiers.manage.pay"), type="primary", width="stretch", icon=":material/credit_card:",
+                     key="pay"):
+            st.switch_page("pages/sandbox/payment.py", query_params={"dossier": code})
+elif row["fee_unpaid"] > 0:
+    st.caption(t("dossiers.manage.fee_not_requested", amount=money(row["fee_unpaid"])))
+paid = payables.paid_payment(db, f"dossier:{code}")
+if paid and paid["status"] == "succeeded":
+    with st.container(border=True):
+        st.subheader(t("dossiers.manage.paid_title"))
+        pay_ui.receipt_button(db, paid["id"], key="dos.receipt")
 
 if row.get("apology_due_date"):
     st.warning(t("dossiers.manage.apology", date=date(row["apology_due_date"])), icon=":material/schedule:")

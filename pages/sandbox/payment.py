@@ -13,7 +13,7 @@ import streamlit as st
 from pages._ui import pay as ui, steps
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona, require_portal_login
-from workbench import passwords
+from workbench import clock, passwords, rules
 from workbench.sandbox import catalogue, phone
 from workbench.sandbox.dossiers import records
 from workbench.sandbox.payments import gateway, payables, providers, receipts, schema as payment_schema
@@ -84,6 +84,8 @@ step = flow["step"]
 
 if step == "choose":
     page_link(DOSSIERS_PAGE, label=t("payments.back"), icon=":material/arrow_back:", query_params={"code": code})
+    st.markdown("**" + t("payments.gateway.platform", platform=rules.value(
+        "portal.payment_platform", clock.now(db).date(), current_lang())) + "**")
     st.caption(t("payments.gateway.intro"))
     ui.summary(facts(), big=t("payments.amount"))
     st.subheader(t("payments.gateway.choose_title"))

@@ -11,6 +11,7 @@ from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
+from workbench import data as data_files
 
 page_setup(sandbox=True)
 lang = current_lang()
@@ -60,14 +61,19 @@ if persona:
             set_persona(None)
             st.rerun()
 
+places = {e["key"]: f'{e["commune"]}, {e["province"]}' for e in data_files.load("commune").get("elsewhere", [])}
+places = {"same_province": places.get("same_province", ""), "other_province": places.get("other_province", "")}
 st.subheader(t("persona.create.title"), anchor=False)
 with st.form("persona_create"):
     state = st.radio(t("persona.create.state"), scenarios.STATES, key="persona_state",
                      format_func=lambda s: t(f"persona.state.{s}"))
     st.caption(t("persona.create.state_hint"))
+    # Where the persona lives (issue 13): another commune of the province files here too.
+    home = st.radio(t("persona.create.home"), personas.HOMES, key="persona_home", horizontal=False,
+                    format_func=lambda h: t(f"persona.home.{h}", **places))
     created = st.form_submit_button(key="persona_create_submit", label=t("persona.create.submit"), type="primary", width="stretch")
 if created:
-    made = scenarios.create(db, state)
+    made = scenarios.create(db, state, home=home)
     set_persona(made["id"])
     st.session_state["persona_flash"] = made["full_name"]
     st.rerun()

@@ -9,7 +9,7 @@ import streamlit as st
 from pages._ui.dossier import (CSS, date, document_picker, money, scroll_to_top_on_change,
                                show_document_notices)
 from pages._ui import steps
-from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, t
+from pages._ui.frame import page_link, page_setup, refusal_text, sandbox_db, show_refusal, t
 from pages._ui.persona import require_portal_persona
 from workbench import clock
 from workbench.sandbox import catalogue, fees
@@ -115,7 +115,11 @@ elif step == "procedure":
     st.write(text(proc["result"]))
     if st.button(t("catalogue.procedure.start"), type="primary", width="stretch", icon=":material/send:"):
         if row is None or row["procedure_id"] != proc["id"] or row["status"] != "draft":
-            state["svc.code"] = citizen.start(db, pid, proc["id"])
+            try:
+                state["svc.code"] = citizen.start(db, pid, proc["id"])
+            except dossier_schema.DossierError as error:
+                show_refusal(error)  # e.g. a resident of another province (issue 13)
+                st.stop()
         go("page", page=0, back_to_check=False)
 
 # --- one form page --------------------------------------------------------------------------
@@ -268,10 +272,9 @@ elif step == "done":
                 f'<div>{t("dossiers.done.code")}</div><div class="cds-code">{row["code"]}</div></div>',
                 unsafe_allow_html=True)
     st.markdown(f"**{text(proc['name'])}**  \n{t('dossiers.done.due', date=date(row['due_date']))}")
-    if row["amount_due"] > 0:
-        st.warning(t("dossiers.done.fee_due", amount=money(row["amount_due"])), icon=":material/payments:")
-        if st.button(t("dossiers.done.pay"), type="primary", width="stretch", icon=":material/credit_card:"):
-            st.switch_page("pages/sandbox/payment.py", query_params={"dossier": row["code"]})
+    # No "Thanh toán" here: on the portal one pays once the desk has asked (issue 13).
+    if row["fee_unpaid"] > 0:
+        st.info(t("dossiers.done.fee_later", amount=money(row["fee_unpaid"])), icon=":material/payments:")
     st.subheader(t("dossiers.done.next_title"))
     st.write(t("dossiers.done.next"))
     page_link("pages/sandbox/dossiers.py", label=t("dossiers.done.manage"), icon=":material/folder_open:",

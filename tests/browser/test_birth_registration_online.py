@@ -55,11 +55,23 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     citizen.get_by_role("textbox", name="Họ, chữ đệm và tên của trẻ").fill("Nguyễn Thị Mai")
     citizen.get_by_role("textbox", name="Ngày sinh (ngày/tháng/năm)").fill("32/13/2025")
     citizen.get_by_role("textbox", name="Nơi sinh").fill("Trạm y tế xã Ea Lành")
+    citizen.get_by_role("textbox", name="Dân tộc").fill("Kinh")
+    citizen.get_by_role("textbox", name="Quốc tịch").fill("Việt Nam")
+    citizen.get_by_role("textbox", name="Quê quán").fill("Xã Ea Lành")
     choose(citizen, "Giới tính", "nữ")
     choose(citizen, "Quan hệ với người được khai sinh", "mẹ")
     press(citizen, "Tiếp tục", then="Ngày chưa đúng dạng")
     screenshot(citizen, "services-form-error-phone")
     citizen.get_by_role("textbox", name="Ngày sinh (ngày/tháng/năm)").fill(today)
+    press(citizen, "Tiếp tục", then="Thông tin người mẹ")
+
+    # the parents' pages, as the real Tờ khai đăng ký khai sinh asks (issue 13)
+    for label, value in (("Họ, chữ đệm và tên người mẹ", "Nguyễn Thị Hoa"),
+                         ("Ngày, tháng, năm sinh của mẹ", "01/02/1998"), ("Dân tộc của mẹ", "Kinh"),
+                         ("Quốc tịch của mẹ", "Việt Nam"), ("Số định danh cá nhân của mẹ", "000198001234"),
+                         ("Nơi cư trú của mẹ", "Thôn 1, Xã Ea Lành")):
+        citizen.get_by_role("textbox", name=label).fill(value)
+    press(citizen, "Tiếp tục", then="Thông tin người cha")
     press(citizen, "Tiếp tục", then="Ảnh trong máy")
 
     # attach the blurry photo by mistake; how to receive; check; submit

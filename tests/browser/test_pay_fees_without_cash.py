@@ -44,7 +44,7 @@ def test_a_dossier_fee_is_paid_through_the_gateway_on_a_phone(app_url, app_data_
     page.get_by_role("button", name="Xem chi tiết").first.click()  # the persona's only dossier
     wait_for_app(page)
     click(page, "pay")
-    page.get_by_text("Chọn ngân hàng hoặc ví điện tử").wait_for()
+    page.get_by_text("Chọn ngân hàng hoặc trung gian thanh toán").wait_for()
     screenshot(page, "payment-1-choose-phone")
     page.get_by_text("Ví Chim Én (mô phỏng)").first.click()
     wait_for_app(page)

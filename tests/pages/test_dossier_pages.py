@@ -61,7 +61,22 @@ def test_birth_registration_from_search_to_confirmation(persona, sandbox_db):
     app.text_input(key=f"ans.{code}.child_birth_date").input(today.strftime("%d/%m/%Y"))
     app.text_input(key=f"ans.{code}.child_birth_place").input("Trạm y tế xã")
     app.radio(key=f"ans.{code}.child_gender").set_value("nữ")
+    app.text_input(key=f"ans.{code}.child_ethnicity").input("Kinh")
+    app.text_input(key=f"ans.{code}.child_nationality").input("Việt Nam")
+    app.text_input(key=f"ans.{code}.child_home_town").input("Xã Ea Lành, Tỉnh Đắk Sen")
     app.radio(key=f"ans.{code}.relationship").set_value("mẹ")
+    button(app, "Tiếp tục").click().run()
+    # page 3: the mother, as the real Tờ khai đăng ký khai sinh asks (issue 13)
+    assert app.title[0].value == "Thông tin người mẹ"
+    button(app, "Tiếp tục").click().run()
+    assert app.title[0].value == "Thông tin người mẹ"  # required: still here, with messages
+    for field, value in (("mother_name", "Nguyễn Thị Hoa"), ("mother_birth_date", "01/02/1998"),
+                         ("mother_ethnicity", "Kinh"), ("mother_nationality", "Việt Nam"),
+                         ("mother_cccd", "000198001234"), ("mother_address", "Thôn 1, Xã Ea Lành")):
+        app.text_input(key=f"ans.{code}.{field}").input(value)
+    button(app, "Tiếp tục").click().run()
+    # page 4: the father, which may stay empty when the father is not yet known
+    assert app.title[0].value == "Thông tin người cha"
     button(app, "Tiếp tục").click().run()
     assert not app.exception
     assert app.title[0].value == "Đính kèm giấy tờ"
@@ -154,6 +169,11 @@ def test_a_fee_due_offers_the_payment_page_with_the_dossier_code(persona, sandbo
     app.switch_page("pages/sandbox/dossiers.py").run()
     online_fee = fees.fee("thuong_tru", "online", on=clock.now(sandbox_db).date())[0]  # dated rule (issue 13)
     assert i18n.format_money(online_fee) in text_of(app)
+    assert not [b for b in app.button if b.label == "Thanh toán"]  # not before the desk asks (issue 13)
+    desk.receive(sandbox_db, code)
+    desk.request_payment(sandbox_db, code)
+    app.run()
+    assert "Yêu cầu thanh toán" in text_of(app)
     button(app, "Thanh toán").click().run()
     assert not app.exception
     assert app.query_params.get("dossier") in (code, [code])

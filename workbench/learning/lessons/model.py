@@ -72,6 +72,7 @@ class Lesson:
     goals: dict  # lang -> [str]
     steps: list[Step]
     quiz: list[Question]
+    bdhvs: tuple = ()  # the Bình dân học vụ số skill areas it practises (rule bdhvs.skill_areas)
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from workbench import clock
 from workbench.sandbox import eid, fees, scams
-from workbench.sandbox.dossiers import desk, samples
+from workbench.sandbox.dossiers import desk, records, samples
 from workbench.sandbox.payments import desk_qr, providers, tokens
 
 
@@ -69,7 +69,23 @@ def _setup_desk_practice(db, persona_id: str) -> dict:
     return {"codes": [blurry, clear, walk_in]}
 
 
+def _setup_payment_request(db, persona_id: str) -> dict:
+    """The desk asks for the fee of the learner's latest dossier with one (the portal's path,
+    issue 13: no "Thanh toán" before the desk has asked). In the hall the trainer may do it at
+    the desk instead; a dossier already asked for is left as it is."""
+    for row in records.for_persona(db, persona_id):
+        if row["fee_unpaid"] <= 0 or row["status"] not in ("submitted", "received", "processing"):
+            continue
+        if row["status"] == "submitted":
+            desk.receive(db, row["code"], actor="trainer")
+        if not records.get(db, row["code"]).get("payment_requested_at"):
+            desk.request_payment(db, row["code"], actor="trainer")
+        return {"code": row["code"], "amount": row["fee_unpaid"]}
+    return {}
+
+
 SETUPS = {
+    "payment_request": _setup_payment_request,
     "fee_dossier": _setup_fee_dossier,
     "desk_qr": _setup_desk_qr,
     "scam_qr": _setup_scam_qr,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workbench.learning.lessons import setups
 from workbench.learning.lessons.model import LANGS, Lesson, Problem, Question, Step
+from workbench import rules
 from workbench.sandbox import scenarios
 
 AUDIENCES = ("citizen", "volunteer", "official")
@@ -29,6 +30,17 @@ SANDBOX_PAGES = ("personas", "phone", "police", "vneid-web", "portal", "services
 
 def starting_states() -> tuple[str, ...]:
     return tuple(scenarios.STATES)
+
+
+def bdhvs_area_ids() -> set[str]:
+    """Every skill-area id any version of the rule ``bdhvs.skill_areas`` has named: a lesson
+    file is not dated, so an id that a later version drops is still known (issue 13)."""
+    return {area["id"] for rule in rules.versions("bdhvs.skill_areas") for area in rule.value}
+
+
+def bdhvs_areas(on, lang: str) -> list[tuple[str, str]]:
+    """(id, name) of the skill areas in force on ``on``, in ``lang``."""
+    return [(area["id"], area[lang]) for area in rules.value("bdhvs.skill_areas", on)]
 
 
 class Validator:
@@ -203,6 +215,11 @@ class Validator:
         if state is not None and state not in starting_states():
             self.add(self._key_line("starting_state"), "unknown_state", value=state,
                      allowed=", ".join(starting_states()))
+        bdhvs = data.get("bdhvs", [])
+        known = bdhvs_area_ids()
+        if not isinstance(bdhvs, list) or any(area not in known for area in bdhvs):
+            self.add(self._key_line("bdhvs"), "unknown_bdhvs", value=bdhvs, allowed=", ".join(sorted(known)))
+            bdhvs = []
         title = self.text(data.get("title", {}), "title", self._key_line("title"))
         summary = self.text(data.get("summary", {}), "summary", self._key_line("summary"))
         goals = self.text_list(data.get("goals", {}), "goals", self._key_line("goals"))
@@ -287,5 +304,5 @@ class Validator:
             return None
         return Lesson(id=lesson_id, number=number, file=self.name, title=title, summary=summary,
                       audience=audience, duration_minutes=duration, starting_state=state, goals=goals,
-                      steps=steps, quiz=quiz)
+                      steps=steps, quiz=quiz, bdhvs=tuple(bdhvs))
 

@@ -12,9 +12,9 @@ import json
 
 from PIL import Image
 
-from workbench import clock, events, fakes, store
+from workbench import clock, events, store
 from workbench.sandbox import catalogue, personas
-from workbench.sandbox.dossiers import records, rules
+from workbench.sandbox.dossiers import jurisdiction, records, rules
 from workbench.sandbox.dossiers.schema import DELIVERY, DossierError
 from workbench.sandbox.dossiers.transitions import own_row, recorded, refuse_action
 
@@ -23,11 +23,10 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 def prefill(persona: dict) -> dict:
     """Values the portal fills from the population database."""
-    commune = fakes.load_commune()
     return {
         "full_name": persona["full_name"], "cccd": persona["cccd"], "phone": persona["phone"],
         "birth_date": persona["birth_date"], "gender": persona["gender"],
-        "address": f"{persona['village']}, {commune.name}, {commune.province}",  # two tiers: no huyện
+        "address": personas.address(persona),
     }
 
 
@@ -38,6 +37,9 @@ def start(db, persona_id: str, procedure_id: str) -> str:
     persona = personas.get(db, persona_id)
     if persona is None:
         refuse_action(db, None, "start", "persona", "dossiers.error.no_persona", persona_id=persona_id)
+    refusal = jurisdiction.refusal(persona, clock.now(db).date())
+    if refusal:
+        refuse_action(db, None, "start", "persona", refusal[0], persona_id=persona_id, **refusal[1])
     known = prefill(persona)
     answers = {f["id"]: known[f["prefill"]] for f in proc["fields_all"] if f.get("prefill")}
     with store.write(db):

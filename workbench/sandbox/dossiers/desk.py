@@ -13,7 +13,7 @@ import json
 
 from workbench import clock, store
 from workbench.sandbox import catalogue, personas
-from workbench.sandbox.dossiers import records, rules
+from workbench.sandbox.dossiers import jurisdiction, records, rules
 from workbench.sandbox.dossiers.schema import OPEN_SQL, STATUSES
 from workbench.sandbox.dossiers.transitions import TRANSITIONS, desk_row, recorded, refuse_action
 from workbench.text import parse_date
@@ -67,17 +67,40 @@ def process(db, code: str, actor: str = "desk") -> dict:
     return records.get(db, code)
 
 
+def _ask_for_payment(db, row: dict, actor: str) -> None:
+    records.update(db, row["code"], payment_requested_at=clock.now(db).isoformat())
+    records.add_message(db, row["code"], actor, "dossiers.message.payment_requested", amount=row["fee_unpaid"])
+    records.log(db, "dossier.payment_requested", row, actor, amount=row["fee_unpaid"])
+
+
+@recorded
+def request_payment(db, code: str, actor: str = "desk") -> dict:
+    """The desk asks for the fee: only now does the citizen's "Quản lý hồ sơ" show "Yêu cầu
+    thanh toán" and a way to pay (the portal's path, issue 13)."""
+    with store.write(db):
+        row = desk_row(db, code, "request_payment", actor)
+        if row["fee_unpaid"] <= 0:
+            refuse_action(db, row, "request_payment", actor, "dossiers.error.nothing_to_pay")
+        if row.get("payment_requested_at"):
+            refuse_action(db, row, "request_payment", actor, "dossiers.error.payment_already_requested")
+        _ask_for_payment(db, row, actor)
+    return records.get(db, code)
+
+
 @recorded
 def approve(db, code: str, actor: str = "desk") -> dict:
-    """Approve: the result is ready, or waits for the fee when one is still due."""
+    """Approve: the result is ready, or waits for the fee when one is still unpaid (approving
+    asks for it, if the desk had not asked already)."""
     with store.write(db):
         row = desk_row(db, code, "approve", actor)
         now = clock.now(db).isoformat()
-        waiting = row["amount_due"] > 0
+        waiting = row["fee_unpaid"] > 0
         records.update(db, code, status="awaiting_payment" if waiting else "result_ready", resolved_at=now)
         records.log(db, "dossier.approved", row, actor)
         if waiting:
-            records.add_message(db, code, actor, "dossiers.message.awaiting_payment", amount=row["amount_due"])
+            if not row.get("payment_requested_at"):
+                _ask_for_payment(db, row, actor)
+            records.add_message(db, code, actor, "dossiers.message.awaiting_payment", amount=row["fee_unpaid"])
         else:
             records.add_message(db, code, actor, "dossiers.message.result_ready")
             records.log(db, "dossier.result_ready", row, "system")
@@ -152,6 +175,9 @@ def file_at_desk(db, persona_id: str, procedure_id: str, *, digitised: bool = Tr
     """A walk-in dossier typed in by the desk (not filed online): counts against the online share."""
     proc = catalogue.get(procedure_id)
     persona = personas.get(db, persona_id)
+    refusal = jurisdiction.refusal(persona or {}, clock.now(db).date())
+    if refusal:
+        refuse_action(db, None, "file_at_desk", actor, refusal[0], persona_id=persona_id, **refusal[1])
     with store.write(db):
         now = clock.now(db)
         code = records.new_code(db, now)

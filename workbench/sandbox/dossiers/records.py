@@ -45,11 +45,12 @@ def decorate(db, row: dict, today: dt.date | None = None) -> dict:
     row["is_overdue"] = bool(is_open and row.get("due_date") and today > dt.date.fromisoformat(row["due_date"]))
     row["needs_apology"] = bool(is_open and due and today > dt.date.fromisoformat(due))
     row["display_status"] = "overdue" if row["is_overdue"] else row["status"]
-    row["amount_due"] = _amount_due(row)
+    row["fee_unpaid"] = _fee_unpaid(row)
+    row["amount_due"] = row["fee_unpaid"] if (row.get("payment_requested_at") or row.get("channel") == "desk") else 0
     return row
 
 
-def _amount_due(row: dict) -> int:
+def _fee_unpaid(row: dict) -> int:
     if row["status"] in ("draft", "refused") or row.get("paid_at"):
         return 0
     return int(row.get("fee") or 0)
@@ -74,6 +75,8 @@ def for_persona(db, persona_id: str, include_drafts: bool = False) -> list[dict]
 
 
 def amount_due(db, code: str) -> int:
+    """What the citizen can pay now: the unpaid fee, once the desk has asked for it (the
+    portal's "Yêu cầu thanh toán"; a walk-in dossier is asked at the counter)."""
     row = get(db, code)
     return row["amount_due"] if row else 0
 

@@ -40,6 +40,7 @@ EVENT_KINDS = {
     "dossier.apology_issued": "the desk issued the apology slip with a new date (payload: new_date)",
     "dossier.rated": "the citizen rated the service (payload: rating)",
     "dossier.paid": "a payment was recorded on the dossier (payload: channel, amount)",
+    "dossier.payment_requested": "the desk asked the citizen to pay the fee on the portal (payload: amount)",
     "dossier.action_refused": "an action on a dossier was refused (payload: action, reason)",
 }
 
@@ -107,3 +108,10 @@ def m003_desk_indexes(db):
                f"where overdue_recorded = 0 and status in {OPEN_SQL}")
     db.execute("create index dossiers_token on dossiers(substr(code, 12))")
     db.execute(f"create index dossiers_kpi on dossiers({', '.join(KPI_COLUMNS)})")
+
+
+@migrations()
+def m004_payment_requested(db):
+    # The portal's payment path (issue 13): the citizen pays only once the desk has asked
+    # ("Yêu cầu thanh toán" in Quản lý hồ sơ); before that there is no "Thanh toán" button.
+    db["dossiers"].add_column("payment_requested_at", str)

@@ -26,6 +26,7 @@ TRANSITIONS = {
     "approve": ("desk", ("processing",), None),  # awaiting_payment or result_ready
     "record_payment": ("system", ("draft", "submitted", "received", "processing", "supplement_requested",
                                   "awaiting_payment"), None),
+    "request_payment": ("desk", ("received", "processing"), None),
     "return_result": ("desk", ("result_ready",), "returned"),
     "rate": ("persona", ("returned", "refused"), None),
     "issue_apology": ("desk", OPEN_STATUSES, None),
