@@ -15,6 +15,8 @@ from workbench import clock, databases, events, i18n
 from workbench.sandbox import documents, personas
 from workbench.sandbox.dossiers import citizen, desk, kpis, papers, records, rules, samples
 from workbench.sandbox.dossiers import schema as dossier_schema
+from workbench.sandbox.payments import payables
+from workbench.sandbox.payments import schema as payment_schema
 
 VN = clock.VN_TZ
 
@@ -126,7 +128,6 @@ def test_submitting_fixes_the_fee_and_the_due_date(sandbox_db, persona, frozen):
 
 
 def test_the_citizen_can_pay_only_once_the_desk_has_asked(sandbox_db, persona):
-    from workbench.sandbox.payments import payables, schema as payment_schema
     code = filed(sandbox_db, persona, "thuong_tru")
     with pytest.raises(payment_schema.PaymentError) as refused:
         payables.dossier_payable(sandbox_db, code, persona_id=persona["id"])
@@ -136,9 +137,9 @@ def test_the_citizen_can_pay_only_once_the_desk_has_asked(sandbox_db, persona):
     assert early.value.key == "dossiers.error.not_allowed"
     desk.receive(sandbox_db, code)
     row = desk.request_payment(sandbox_db, code)
-    assert row["amount_due"] == 10000 and row["payment_requested_at"]
+    assert row["amount_due"] == 5000 and row["payment_requested_at"]  # the 2026 cut (Thông tư 64/2025/TT-BTC)
     assert records.messages(sandbox_db, code)[-1]["key"] == "dossiers.message.payment_requested"
-    assert payables.dossier_payable(sandbox_db, code, persona_id=persona["id"]).amount == 10000
+    assert payables.dossier_payable(sandbox_db, code, persona_id=persona["id"]).amount == 5000
     with pytest.raises(dossier_schema.DossierError) as twice:
         desk.request_payment(sandbox_db, code)
     assert twice.value.key == "dossiers.error.payment_already_requested"
