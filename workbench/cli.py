@@ -5,11 +5,13 @@ cli.py. The library never builds a parser; every command is defined here.
     python -m workbench lessons [--kinds]
     python -m workbench workshops
     python -m workbench tracker import FILE [--dry-run] [--json] [--valid-only] [--consent-by NAME]
+                                            [--max-rows N] [--max-bytes N]
     python -m workbench tracker export FILE.csv|FILE.xlsx
 
 With ``--json`` the tracker import prints exactly one JSON object on stdout:
 ``{"created": n, "updated": n, "ignored": n, "errors": [{"row": n, "column": "…", "message": "…"}]}``.
-Long work draws a progress line on stderr.
+Every failure too prints exactly one such object, its message in "errors", and never a
+traceback (issue 15). Long work draws a progress line on stderr.
 """
 
 from __future__ import annotations
@@ -137,32 +139,50 @@ def _write_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _import_refusal(args, message: str, row: int = 1, column: str = "") -> None:
+    """A refused import said once: with --json still exactly one object on stdout (issue 15)."""
+    if args.json:
+        print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
+                          "errors": [{"row": row, "column": column, "message": message}]}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+
+
+LIMIT_KEYS = ("tracker.import.error.too_big", "tracker.import.error.too_many_rows", "tracker.import.error.zip_bomb")
+
+
 def cmd_tracker_import(args) -> int:
     path = Path(args.file)
     try:
+        size = path.stat().st_size
+        if size > args.max_bytes:  # refused before a byte is read
+            raise tracker_import.ImportFileError("tracker.import.error.too_big", size_mb=round(size / 1e6, 1),
+                                                 limit_mb=round(args.max_bytes / 1e6, 1))
         data = path.read_bytes()
     except OSError as error:
-        message = i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror)
-        if args.json:  # still exactly one object on stdout
-            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
-                              "errors": [{"row": 0, "column": "", "message": message}]}, ensure_ascii=False))
-        else:
-            print(message, file=sys.stderr)
+        _import_refusal(args, i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror),
+                        row=0)
         return 2
+    except TrackerError as error:
+        _import_refusal(args, i18n.t(error.key, args.lang, **error.params) + " "
+                        + i18n.t("tracker.cli.limit_hint", args.lang), row=0)
+        return 1
     db = databases.tracker()
     try:
         report = tracker_import.import_file(
             db, data, path.name, dry_run=args.dry_run, mode="valid_only" if args.valid_only else "all_or_nothing",
             actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_import_progress,
-            write_progress=_write_progress)
+            write_progress=_write_progress, max_rows=args.max_rows, max_bytes=args.max_bytes)
     except TrackerError as error:
         message = i18n.t(error.key, args.lang, **error.params)
-        if args.json:
-            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
-                              "errors": [{"row": 1, "column": "", "message": message}]}, ensure_ascii=False))
-        else:
-            print(message, file=sys.stderr)
+        if error.key in LIMIT_KEYS:
+            message += " " + i18n.t("tracker.cli.limit_hint", args.lang)
+        _import_refusal(args, message, row=error.params.get("row", 1), column=error.field or "")
         return 1
+    except Exception as error:  # never a traceback: one line for the maintainer on stderr, the object on stdout
+        sys.stderr.write(f"\n{type(error).__name__}: {str(error)[:200]}\n")
+        _import_refusal(args, i18n.t("tracker.import.error.unexpected", args.lang))
+        return 2
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -220,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--consent-by", default="", help="who took the consent of the people in the file")
     p.add_argument("--actor", default="cli", help="name written in the audit log")
     p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.add_argument("--max-rows", type=int, default=tracker_import.MAX_ROWS,
+                   help=f"refuse a file with more rows of people (default {tracker_import.MAX_ROWS:,})")
+    p.add_argument("--max-bytes", type=int, default=tracker_import.MAX_BYTES,
+                   help=f"refuse a larger file (default {tracker_import.MAX_BYTES:,}, the import page's limit)")
     p.set_defaults(func=cmd_tracker_import)
     p = tracker_sub.add_parser("export", help="export every citizen to a CSV or XLSX file")
     p.add_argument("file")

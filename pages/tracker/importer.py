@@ -3,10 +3,13 @@
 The dry run (``importer.plan``) writes nothing and lists what would be created, updated
 and ignored, and every bad row with its row number, column and message. "Import" is offered
 only after a dry run of the very same file, and plans it again before writing, so what is
-written is checked against the database as it is at that moment.
+written is checked against the database as it is at that moment. Any failure, expected or not,
+is a message on the page and never a stack trace (issue 15); an unexpected one is logged for
+the maintainer.
 """
 
 import hashlib
+import logging
 
 import pandas as pd
 import streamlit as st
@@ -42,6 +45,16 @@ consent_ok = st.checkbox(t("tracker.import.page.consent_given"), key="import_con
 
 
 SHOWN = 50
+log = logging.getLogger(__name__)
+
+
+def failure_message(error: Exception) -> str:
+    """What the page says when an import fails: the refusal itself, or (a bug, logged with its
+    stack trace on the server's console) that nothing was written."""
+    if isinstance(error, TrackerError):
+        return t(error.key, **error.params)
+    log.exception("import of %s failed", upload.name)
+    return t("tracker.import.error.unexpected")
 
 
 def progress_bar(label_key: str, bar=None):
@@ -83,10 +96,10 @@ if upload is not None:
         bar, update = progress_bar("tracker.import.page.reading")
         try:
             result = importer.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update)
-        except TrackerError as error:
+        except Exception as error:
             bar.empty()
             st.session_state.pop("import_checked", None)
-            st.error(t(error.key, **error.params))
+            st.error(failure_message(error))
         else:
             bar.empty()
             st.session_state["import_checked"] = {"digest": digest, "counts": result.counts(),
@@ -108,9 +121,9 @@ if upload is not None:
                 written = importer.apply(db, result, mode=mode, actor=user["username"],
                                          consent_by=st.session_state.get("import_consent_by", ""),
                                          progress=writing)
-            except TrackerError as error:
+            except Exception as error:
                 bar.empty()
-                st.error(t(error.key, **error.params))
+                st.error(failure_message(error))
             else:
                 bar.progress(1.0, text=t("tracker.import.page.written"))
                 st.session_state.pop("import_checked", None)

@@ -10,15 +10,25 @@ stores: every bad row is reported with its row number as a spreadsheet shows it 
 plan in one transaction, all-or-nothing or valid rows only. A citizen is the same person when
 name (diacritics forgiven), birth year and village match, so importing the same file twice
 changes nothing. Never a silent merge: a row matching two recorded citizens is an error.
+
+Limits (issue 15): a file is refused with a message saying what and where, before it can
+exhaust the laptop: at most ``MAX_BYTES`` (the page's upload limit) and ``MAX_ROWS`` rows after
+the header; an XLSX's zip is checked member by member before openpyxl opens it (a 400 KB file
+held a 400 MB shared string) and its declared dimension is ignored (a 2 KB file declaring
+A1:XFD1048576 kept the import busy for minutes); a CSV is decoded as a stream, and a cell
+Python's csv cannot hold or a quote never closed is refused with its row. Each cell the import
+uses has a length limit (``fields.MAX_LENGTH``), reported like any other bad cell.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -59,10 +69,24 @@ REQUIRED = ("full_name", "birth_year", "gender", "ethnicity", "village")
 YES = {"x", "co", "1", "✓", "✔", "true", "yes", "y", "v", "roi", "da", "ok", "dat", "1.0"}
 NO = {"", "0", "khong", "no", "false", "n", "-", "chua", "0.0"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHOWN_CHARS = 60  # at most this much of a cell is quoted in a message
 # A value that itself starts with the guard's apostrophe is guarded too, so "'=x" survives a round trip.
 GUARDED_START = (*FORMULA_START, "'")
 PROGRESS_EVERY = 1000  # rows read between two progress calls
 WRITE_BATCH = 10_000  # people written between two progress calls
+
+# --- limits (issue 15); the CLI raises MAX_BYTES and MAX_ROWS with --max-bytes and --max-rows ---
+MAX_BYTES = 20 * 1024 * 1024  # the import page's upload limit (.streamlit/config.toml maxUploadSize = 20)
+# A commune holds about 20,000 people (Ea Yông); 50,000 rows stay within 300 MB and 30 s.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 64  # columns read in a row; the template has 13, an export 16
+# An XLSX is a zip: each part may expand at most this many times (text compresses 5-20x; the
+# 400 MB shared string compressed 1000x), the parts openpyxl reads whole (all but the sheets,
+# which it streams) to MAX_BYTES each, and the whole archive to ZIP_TOTAL_FACTOR * MAX_BYTES.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FROM = 1024 * 1024  # smaller parts are never refused for their ratio
+ZIP_TOTAL_FACTOR = 10
+CSV_FIELD_LIMIT = csv.field_size_limit()  # Python's own (131,072); never changed: it is process-wide
 
 
 def header_key(heading) -> str:
@@ -106,51 +130,112 @@ class ImportFileError(TrackerError):
 
 # --- reading ---------------------------------------------------------------------------------
 
-def decode(data: bytes) -> str:
-    """Text of a CSV file saved as UTF-8 (BOM or not), UTF-16 (BOM) or Windows-1258; NFC."""
+def _encoding(data: bytes) -> str:
+    """The file's encoding, checked chunk by chunk so a 20 MB file is never decoded whole."""
     if data.startswith(b"\xef\xbb\xbf"):
-        decoded = data[3:].decode("utf-8")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        decoded = data.decode("utf-16")
-    else:
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in ("utf-8", "cp1258"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        view = memoryview(data)
         try:
-            decoded = data.decode("utf-8")
+            for first in range(0, len(data), 1 << 20):
+                decoder.decode(view[first:first + (1 << 20)])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            try:
-                decoded = data.decode("cp1258")
-            except UnicodeDecodeError:
-                raise ImportFileError("tracker.import.error.encoding") from None
-    # cp1258 and macOS write combining tone marks (NFD): one normalisation makes them NFC.
-    return unicodedata.normalize("NFC", decoded)
+            continue
+        return encoding
+    raise ImportFileError("tracker.import.error.encoding")
+
+
+def _nfc(values: list) -> list:
+    # cp1258 and macOS write combining tone marks (NFD): one normalisation a cell makes them NFC.
+    return [v if v.isascii() else unicodedata.normalize("NFC", v) for v in values[:MAX_COLUMNS]]
 
 
 def _csv_rows(data: bytes) -> Iterable[list]:
-    decoded = decode(data)
-    first = decoded.split("\n", 1)[0]
+    """The file's rows, decoded as they are read; a malformed CSV is refused with its row."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
+    first = stream.readline(65536)
+    stream.seek(0)
     delimiter = max([",", ";", "\t"], key=first.count)
-    return csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    number = 0  # rows read, as the spreadsheet numbers them (blank lines included)
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _csv_refusal(str(error), number + 1) from None
+        except UnicodeDecodeError:
+            raise ImportFileError("tracker.import.error.encoding", row=number + 1) from None
+        number += 1
+        yield _nfc(values)
 
 
-def _xlsx_rows(data: bytes) -> Iterable[list]:
+def _csv_refusal(reason: str, row: int) -> ImportFileError:
+    """Python's csv errors, said so that a volunteer can find and fix the row."""
+    if "field limit" in reason:
+        return ImportFileError("tracker.import.error.csv_field_too_long", row=row, limit=CSV_FIELD_LIMIT)
+    if "end of data" in reason:
+        return ImportFileError("tracker.import.error.csv_unclosed_quote", row=row)
+    return ImportFileError("tracker.import.error.csv_malformed", row=row)
+
+
+def check_zip(data: bytes, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse an XLSX whose parts would expand beyond what the laptop can hold, before openpyxl
+    reads any of them (it reads the shared strings whole)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError("tracker.import.error.not_xlsx") from None
+    total = 0
+    for member in members:
+        size = member.file_size
+        total += size
+        streamed = member.filename.startswith("xl/worksheets/") and "sharedstrings" not in member.filename.lower()
+        if (size > ZIP_RATIO_FROM and size > ZIP_MAX_RATIO * max(member.compress_size, 1)) \
+                or (not streamed and size > max_bytes) or total > ZIP_TOTAL_FACTOR * max_bytes:
+            raise ImportFileError("tracker.import.error.zip_bomb", part=member.filename,
+                                  size_mb=round(size / 1e6), compressed_kb=round(member.compress_size / 1e3))
+
+
+def _xlsx_rows(data: bytes, max_bytes: int = MAX_BYTES) -> Iterable[list]:
+    check_zip(data, max_bytes)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError("tracker.import.error.not_xlsx") from None
-    sheet = book.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values]
-    book.close()
+    # The declared dimension (<dimension ref="A1:XFD1048576"/>) is the file's claim, not its
+    # content: read the rows as they are, at most MAX_COLUMNS wide.
+    sheet.reset_dimensions()
+    try:
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values]
+    except ImportFileError:
+        raise
+    except Exception:  # a broken part deep in the sheet
+        raise ImportFileError("tracker.import.error.not_xlsx") from None
+    finally:
+        book.close()
 
 
-def read_rows(data: bytes, filename: str = "") -> Iterable[list]:
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data)
+def is_xlsx(data: bytes, filename: str = "") -> bool:
+    return filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04"
+
+
+def read_rows(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES) -> Iterable[list]:
+    if is_xlsx(data, filename):
+        return _xlsx_rows(data, max_bytes)
     return _csv_rows(data)
 
 
 def estimate_rows(data: bytes, filename: str = "") -> int:
     """About how many data rows a file holds, for a progress bar (0 when unknown)."""
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+    if is_xlsx(data, filename):
         return 0
     newline = b"\n\x00" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\n"
     return max(0, data.count(newline) - 1)
@@ -200,11 +285,21 @@ def _text(value) -> str:
     return text.clean(unneutralise(value) if isinstance(value, str) else value)
 
 
+def _shown(value: str) -> str:
+    """A cell as a message quotes it: never more than a line, whatever the file holds."""
+    return value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS - 1] + "…"
+
+
 def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[int] | None = None,
-         progress: Callable[[int, int], None] | None = None, today: dt.date | None = None) -> Plan:
-    """Read and check every row; say what would be created, updated and ignored. Writes nothing."""
+         progress: Callable[[int, int], None] | None = None, today: dt.date | None = None,
+         max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> Plan:
+    """Read and check every row; say what would be created, updated and ignored. Writes nothing.
+    A file over ``max_bytes`` or with more than ``max_rows`` rows after its header is refused."""
     today_iso = (today or realtime.today()).isoformat()
-    rows = read_rows(data, filename)
+    if len(data) > max_bytes:
+        raise ImportFileError("tracker.import.error.too_big", size_mb=round(len(data) / 1e6, 1),
+                              limit_mb=round(max_bytes / 1e6, 1))
+    rows = read_rows(data, filename, max_bytes)
     result = Plan()
     iterator = iter(rows)
     header = None
@@ -213,8 +308,11 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         number += 1
         if any(_text(c) for c in header):
             break
+        if number > max_rows:  # a sheet of blank rows is no header
+            break
     if not header or not any(_text(c) for c in header):
         raise ImportFileError("tracker.import.error.empty")
+    last_row = number + max_rows
     total = estimate_rows(data, filename)
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -253,6 +351,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     width = max(columns.values()) + 1
     blank = [""] * (width + 1)
     at = {name: columns.get(name, width) for name in FIELD_OF_HEADER.values()}
+    # Each column read has a length limit (free text: fields.MAX_LENGTH; codes and ticks: a few words).
+    limited = [(name, index, fields.MAX_LENGTH.get(name, fields.SHORT_LENGTH)) for name, index in columns.items()]
     i_name, i_year, i_gender, i_ethnicity, i_village, i_phone, i_date, i_team, i_last4 = (
         at[name] for name in ("full_name", "birth_year", "gender", "ethnicity", "village", "phone", "date", "team",
                               "cccd_last4"))
@@ -262,6 +362,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
 
     for values in iterator:
         number += 1
+        if number > last_row:
+            raise ImportFileError("tracker.import.error.too_many_rows", row=number, limit=max_rows)
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, total)
         # any() settles most rows at once; the exact test (0 is a value, None and "" are not) the rest
@@ -275,6 +377,16 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
 
         def bad(column_field, key, **params):
             issues.append(Issue(number, names.get(column_field, column_field), key, params))
+
+        for name, index, limit in limited:
+            if len(texts[index]) > limit:
+                bad(name, "tracker.import.error.too_long", limit=limit, length=len(texts[index]))
+        if issues:  # a cell too long is checked no further: its value is not worth quoting
+            result.issues.extend(issues)
+            result.bad_rows.add(number)
+            result.rows.append({"row": number, "action": "error", "full_name": _shown(texts[i_name]),
+                                "village": _shown(texts[i_village])})
+            continue
 
         full_name = texts[i_name]
         if not full_name:
@@ -422,7 +534,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     is bad; "valid_only" writes the good rows. Returns the counts written."""
     if mode not in ("all_or_nothing", "valid_only"):
         raise TrackerError("tracker.import.error.mode")
-    consent_by = text.clean(consent_by)
+    consent_by = fields.check_length("consent_by", text.clean(consent_by))
     if not consent_by:
         raise TrackerError("tracker.error.consent", field="consent_by")
     counts = result.counts()
@@ -487,10 +599,11 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
 
 def import_file(db, data: bytes, filename: str = "", *, dry_run: bool = False, mode: str = "all_or_nothing",
                 actor: str = "cli", consent_by: str = "", lang: str = "vi", allowed_village_ids=None,
-                progress=None, write_progress=None) -> dict:
+                progress=None, write_progress=None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> dict:
     """Plan and (unless ``dry_run``) apply; the CLI's JSON object. ``progress(done, total)`` is
     called as rows are read and checked, ``write_progress(done, total)`` as people are written."""
-    result = plan(db, data, filename, allowed_village_ids=allowed_village_ids, progress=progress)
+    result = plan(db, data, filename, allowed_village_ids=allowed_village_ids, progress=progress,
+                  max_rows=max_rows, max_bytes=max_bytes)
     counts = result.counts()
     report = {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"],
               "errors": [issue.as_dict(lang) for issue in result.issues]}
