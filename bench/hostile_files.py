@@ -3,7 +3,8 @@
     python bench/hostile_files.py [--timeout SECONDS] [--commit] [--only NAME …] [--keep DIR]
 
 Builds each hostile file (tests/hostile_files.py) at the size the issue measured, plus a valid
-54 MB and a valid 20 MB CSV (the page's upload limit), in a temporary folder; then runs
+54 MB and a valid 20 MB CSV (the page's upload limit) and a valid sheet of 50,000 people (the
+row limit), in a temporary folder; then runs
 ``python -m workbench tracker import FILE --json --dry-run`` (with ``--commit``: also the real
 import, ``--valid-only``, in a fresh copy of the data folder) in a fresh subprocess per file,
 and prints a table: file, size, result, seconds, peak RSS of the child (ru_maxrss from wait4).
@@ -39,6 +40,13 @@ def valid_csv(path: Path, megabytes: float, villages: list[str], teams: list[str
     return path
 
 
+def valid_rows(path: Path, rows: int, villages: list[str], teams: list[str]) -> Path:
+    from bench.tracker_import_rate import build_csv
+
+    path.write_bytes(build_csv(rows, villages, teams))
+    return path
+
+
 def build_all(folder: Path, villages: list[str], teams: list[str]) -> dict[str, Path]:
     """Every file, built unless already in ``folder`` (``--keep`` reuses them between runs)."""
     specs = [
@@ -50,6 +58,8 @@ def build_all(folder: Path, villages: list[str], teams: list[str]) -> dict[str, 
         ("unclosed quote (.csv)", "unclosed_quote.csv", lambda p: hostile.unclosed_quote_csv(p, rows_after=20_000)),
         ("valid 54 MB (.csv)", "valid_54mb.csv", lambda p: valid_csv(p, 54, villages, teams)),
         ("valid 20 MB (.csv)", "valid_20mb.csv", lambda p: valid_csv(p, 20, villages, teams)),
+        ("valid 50,000 rows, the row limit (.csv)", "valid_50k_rows.csv",
+         lambda p: valid_rows(p, 50_000, villages, teams)),
     ]
     files = {}
     for label, name, build in specs:

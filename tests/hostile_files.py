@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-TEMPLATE_HEADERS = ["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Buôn", "Số điện thoại", "VNeID mức 2",
-                    "Tài khoản DVC", "Sổ sức khỏe điện tử", "Tài khoản ngân hàng", "Ví điện tử", "Ngày", "Tổ CNS"]
+from workbench.tracker.importer import TEMPLATE_HEADERS
+
 VILLAGE = "Thôn 1"  # a village of the demo commune (sandbox_data/commune.toml)
 CHUNK = 1 << 20
 
@@ -93,15 +93,16 @@ def declared_dimension_xlsx(path: Path, last_row: int = 1_048_576) -> Path:
                         "</sheetData></worksheet>"])
 
 
-def shared_string_bomb_xlsx(path: Path, length: int = 400_000_000) -> Path:
-    """One person whose name is shared string 0: ``length`` letters that compress ~1000:1."""
+def shared_string_bomb_xlsx(path: Path, length: int = 400_000_000, block: bytes = b"A" * CHUNK) -> Path:
+    """One person whose name is shared string 0: ``length`` letters, ``block`` repeated (the
+    default compresses ~1000:1; a block of random letters hardly compresses)."""
     def shared():
         yield ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
                'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
         left = length
-        block = b"A" * CHUNK
+        chunk = block * (CHUNK // len(block) + 1)
         while left > 0:
-            yield block[:min(left, CHUNK)]
+            yield chunk[:min(left, CHUNK)]
             left -= CHUNK
         yield "</t></si></sst>"
 

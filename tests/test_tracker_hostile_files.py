@@ -232,3 +232,25 @@ def test_the_cli_answers_an_unexpected_failure_with_one_json_object(tmp_path, mo
     report = json.loads(out)
     assert code == 2 and "nothing was written" in report["errors"][0]["message"]
     assert "Traceback" not in err and "MemoryError" in err
+
+
+def test_shared_strings_hidden_among_the_worksheets_are_still_capped(db, tmp_path):
+    """openpyxl reads the shared strings whole, finding them by content type whatever the part's
+    name: 12 MB of letters that hardly compress, renamed as a worksheet, are still capped."""
+    import base64
+    import random
+    import zipfile
+
+    letters = base64.b64encode(random.Random(15).randbytes(800_000))
+    bomb = hostile.shared_string_bomb_xlsx(tmp_path / "bomb.xlsx", length=12_000_000, block=letters)
+    hidden = tmp_path / "hidden.xlsx"
+    with zipfile.ZipFile(bomb) as source, zipfile.ZipFile(hidden, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            for old, new in ((b"/xl/sharedStrings.xml", b"/xl/worksheets/strings.xml"),
+                             (b'Target="sharedStrings.xml"', b'Target="worksheets/strings.xml"')):
+                content = content.replace(old, new)
+            target.writestr(item.filename.replace("xl/sharedStrings.xml", "xl/worksheets/strings.xml"), content)
+    assert hidden.stat().st_size < 10_000_000
+    error = refusal(db, hidden, max_bytes=10_000_000)
+    assert error.key == "tracker.import.error.zip_bomb" and error.params["part"] == "xl/worksheets/strings.xml"

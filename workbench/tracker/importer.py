@@ -188,18 +188,34 @@ def check_zip(data: bytes, max_bytes: int = MAX_BYTES) -> None:
     """Refuse an XLSX whose parts would expand beyond what the laptop can hold, before openpyxl
     reads any of them (it reads the shared strings whole)."""
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+        shared = _shared_strings_parts(archive, max_bytes)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, UnicodeDecodeError):
         raise ImportFileError("tracker.import.error.not_xlsx") from None
     total = 0
     for member in members:
         size = member.file_size
         total += size
-        streamed = member.filename.startswith("xl/worksheets/") and "sharedstrings" not in member.filename.lower()
+        streamed = member.filename.startswith("xl/worksheets/") and member.filename not in shared
         if (size > ZIP_RATIO_FROM and size > ZIP_MAX_RATIO * max(member.compress_size, 1)) \
                 or (not streamed and size > max_bytes) or total > ZIP_TOTAL_FACTOR * max_bytes:
             raise ImportFileError("tracker.import.error.zip_bomb", part=member.filename,
                                   size_mb=round(size / 1e6), compressed_kb=round(member.compress_size / 1e3))
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile, max_bytes: int) -> set[str]:
+    """The parts [Content_Types].xml names as shared strings: openpyxl reads them whole, whatever
+    their name (a hostile file may put them among the worksheets)."""
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()
+    if info.file_size > max_bytes:
+        return set()  # refused by check_zip as a part read whole
+    listing = archive.read(info).decode("utf-8", errors="replace")
+    return {match.group(1) for tag in re.findall(r"<Override\b[^>]*>", listing) if "sharedStrings" in tag
+            for match in [re.search(r'PartName="/?([^"]*)"', tag)] if match}
 
 
 def _xlsx_rows(data: bytes, max_bytes: int = MAX_BYTES) -> Iterable[list]:
@@ -210,10 +226,11 @@ def _xlsx_rows(data: bytes, max_bytes: int = MAX_BYTES) -> Iterable[list]:
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError("tracker.import.error.not_xlsx") from None
     # The declared dimension (<dimension ref="A1:XFD1048576"/>) is the file's claim, not its
-    # content: read the rows as they are, at most MAX_COLUMNS wide.
+    # content: read the rows as they are, as wide as it says but at most MAX_COLUMNS.
+    width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
     sheet.reset_dimensions()
     try:
-        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        for values in sheet.iter_rows(values_only=True, max_col=width):
             yield [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values]
     except ImportFileError:
         raise
