@@ -7,7 +7,8 @@ Builds each hostile file (tests/hostile_files.py) at the size the issue measured
 row limit), in a temporary folder; then runs
 ``python -m workbench tracker import FILE --json --dry-run`` (with ``--commit``: also the real
 import, ``--valid-only``, in a fresh copy of the data folder) in a fresh subprocess per file,
-and prints a table: file, size, result, seconds, peak RSS of the child (ru_maxrss from wait4).
+and prints a table: file, size, result, seconds, peak RSS of the child (ru_maxrss from wait4,
+taken by a small runner process so that the bench's own memory is not counted).
 A run cut by the timeout is reported as "> N s". Prints figures; asserts nothing about time.
 """
 
@@ -17,7 +18,7 @@ import argparse
 import json
 import os
 import shutil
-import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -70,36 +71,47 @@ def build_all(folder: Path, villages: list[str], teams: list[str]) -> dict[str, 
     return files
 
 
+# The import runs under this small runner, never as the bench's own child: Linux keeps a
+# process's peak RSS across exec, so a child forked from the bench (which built 54 MB files in
+# memory) would report the bench's peak as its own.
+RUNNER = """
+import json, os, signal, subprocess, sys, time
+timeout, out = float(sys.argv[1]), sys.argv[2]
+start = time.perf_counter()
+with open(out, "wb") as stdout:
+    child = subprocess.Popen(sys.argv[3:], stdout=stdout, stderr=subprocess.DEVNULL)
+    killed = False
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > timeout:
+            child.send_signal(signal.SIGKILL)
+            _, status, usage = os.wait4(child.pid, 0)
+            killed = True
+            break
+        time.sleep(0.05)
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": usage.ru_maxrss / 1024, "killed": killed,
+                  "code": os.waitstatus_to_exitcode(status)}))
+"""
+
+
 def run(path: Path, data_dir: Path, timeout: float, commit: bool) -> tuple[str, float, float]:
     """(result, seconds, peak RSS MB) of one import in a fresh process."""
     command = [sys.executable, "-m", "workbench", "tracker", "import", str(path), "--json"]
     command += ["--valid-only", "--consent-by", "bench"] if commit else ["--dry-run"]
     out = data_dir.parent / "stdout.json"
-    start = time.perf_counter()
-    with open(out, "wb") as stdout:
-        child = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=subprocess.DEVNULL,
-                                 env={**os.environ, "CDS_DATA_DIR": str(data_dir)})
-        killed = False
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > timeout:
-                child.send_signal(signal.SIGKILL)
-                _, status, usage = os.wait4(child.pid, 0)
-                killed = True
-                break
-            time.sleep(0.05)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    peak = usage.ru_maxrss / 1024
-    if killed:
+    measured = subprocess.run([sys.executable, "-c", RUNNER, str(timeout), str(out), *command], cwd=ROOT,
+                              capture_output=True, text=True, env={**os.environ, "CDS_DATA_DIR": str(data_dir)})
+    figures = json.loads(measured.stdout)
+    seconds, peak = figures["seconds"], figures["peak_mb"]
+    if figures["killed"]:
         return f"killed at {timeout:.0f} s", seconds, peak
     text = out.read_text(encoding="utf-8", errors="replace").strip()
     try:
         report = json.loads(text)
     except ValueError:
-        return f"exit {child.returncode}, no JSON on stdout", seconds, peak
+        return f"exit {figures['code']}, no JSON on stdout", seconds, peak
     errors = report["errors"]
     summary = f"created {report['created']} updated {report['updated']} ignored {report['ignored']}"
     if errors:
@@ -121,17 +133,13 @@ def main() -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cds-bench-hostile-"))
     work.mkdir(parents=True, exist_ok=True)
     seeded = work / "data"
-    if not seeded.exists():
-        os.environ["CDS_DATA_DIR"] = str(seeded)
-        from workbench import databases
-        from workbench.tracker import demo, places
-
-        db = databases.tracker()
-        demo.seed(db, count=0)
-        villages, teams = [v["name"] for v in places.villages(db)], [t["name"] for t in places.teams(db)]
-        db.conn.close()
-    else:
-        villages, teams = [], []  # only needed to build the valid sheets, already built
+    if not seeded.exists():  # the demo commune's villages and teams, no citizens
+        subprocess.run([sys.executable, "-c", "from workbench import databases; from workbench.tracker import demo; "
+                        "demo.seed(databases.tracker(), count=0)"], cwd=ROOT, check=True,
+                       env={**os.environ, "CDS_DATA_DIR": str(seeded)})
+    with sqlite3.connect(seeded / "tracker.db") as db:
+        villages = [row[0] for row in db.execute("select name from villages order by id")]
+        teams = [row[0] for row in db.execute("select name from teams order by id")]
     files_dir = work / "files"
     files_dir.mkdir(exist_ok=True)
     started = time.perf_counter()
