@@ -156,8 +156,8 @@ def cmd_tracker_import(args) -> int:
     try:
         size = path.stat().st_size
         if size > args.max_bytes:  # refused before a byte is read
-            raise tracker_import.ImportFileError("tracker.import.error.too_big", size_mb=round(size / 1e6, 1),
-                                                 limit_mb=round(args.max_bytes / 1e6, 1))
+            raise tracker_import.ImportFileError("tracker.import.error.too_big", size_mb=round(size / 2**20, 1),
+                                                 limit_mb=round(args.max_bytes / 2**20, 1))
         data = path.read_bytes()
     except OSError as error:
         _import_refusal(args, i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror),

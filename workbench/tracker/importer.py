@@ -76,7 +76,7 @@ PROGRESS_EVERY = 1000  # rows read between two progress calls
 WRITE_BATCH = 10_000  # people written between two progress calls
 
 # --- limits (issue 15); the CLI raises MAX_BYTES and MAX_ROWS with --max-bytes and --max-rows ---
-MAX_BYTES = 20 * 1024 * 1024  # the import page's upload limit (.streamlit/config.toml maxUploadSize = 20)
+MAX_BYTES = 20 * 1024 * 1024  # the import page's upload limit (.streamlit/config.toml maxUploadSize = 20 MiB)
 # A commune holds about 20,000 people (Ea Yông); 50,000 rows stay within 300 MB and 30 s.
 MAX_ROWS = 50_000
 MAX_COLUMNS = 64  # columns read in a row; the template has 13, an export 16
@@ -314,8 +314,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     A file over ``max_bytes`` or with more than ``max_rows`` rows after its header is refused."""
     today_iso = (today or realtime.today()).isoformat()
     if len(data) > max_bytes:
-        raise ImportFileError("tracker.import.error.too_big", size_mb=round(len(data) / 1e6, 1),
-                              limit_mb=round(max_bytes / 1e6, 1))
+        raise ImportFileError("tracker.import.error.too_big", size_mb=round(len(data) / 2**20, 1),
+                              limit_mb=round(max_bytes / 2**20, 1))
     rows = read_rows(data, filename, max_bytes)
     result = Plan()
     iterator = iter(rows)
