@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from workbench import store, text
 from workbench.tracker import audit, citizens, demo, export, importer, places, realtime
 from workbench.tracker.schema import MILESTONES
+from workbench.tracker import formulas
 
 TODAY = realtime.today()
 DANGEROUS = ["=1+1", "+84912", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0"]
@@ -133,5 +134,5 @@ def test_an_export_imports_back_into_the_same_register(tracker_db, people, kind)
 
 @pytest.mark.parametrize("value", ["'=1+1", "'Ánh", "=1+1", "@x"])
 def test_the_formula_guard_is_removed_again_on_import(value):
-    assert importer.unneutralise(export.neutralise(value)) == value
-    assert export.neutralise(value)[0] == "'"
+    assert formulas.unneutralise(formulas.neutralise(value)) == value
+    assert formulas.neutralise(value)[0] == "'"

@@ -13,6 +13,7 @@ import pytest
 from workbench.tracker import citizens, demo, importer, places
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.importer import TEMPLATE_HEADERS
+from workbench.tracker import sheets
 
 PEOPLE = [("Nguyễn Thị Hương", "1975", "Nữ", "Kinh"), ("Ksor H'Bia Niê", "1962", "Nữ", "Gia Rai"),
           ("Y Bhim Mlô", "1990", "Nam", "Ê Đê"), ("Đặng Văn Đức", "1988", "Nam", "Tày")]
@@ -44,7 +45,7 @@ def test_a_sheet_saved_as_utf16_without_a_bom_is_read(db, encoding, delimiter):
     stored = {row["full_name"] for row in db.query("select full_name from citizens")}
     assert stored == {name for name, *_ in PEOPLE}
     assert citizens.count(db) == len(PEOPLE)
-    assert importer.estimate_rows(data, "danh-sach.csv") == len(PEOPLE)
+    assert sheets.estimate_rows(data, "danh-sach.csv") == len(PEOPLE)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -64,5 +65,5 @@ def test_a_file_with_nul_bytes_that_is_not_text_says_what_to_do(db):
 
 def test_utf8_and_windows_1258_are_never_taken_for_utf16(db):
     text = sheet(db)
-    assert importer.utf16_kind(text.encode("utf-8")) is None
-    assert importer.utf16_kind("Buôn Ea Yông, Ê Đê, 1975, x".encode("cp1258")) is None
+    assert sheets.utf16_kind(text.encode("utf-8")) is None
+    assert sheets.utf16_kind("Buôn Ea Yông, Ê Đê, 1975, x".encode("cp1258")) is None

@@ -6,6 +6,7 @@ cli.py. The library never builds a parser; every command is defined here.
     python -m workbench workshops
     python -m workbench tracker import FILE [--dry-run] [--json] [--valid-only] [--consent-by NAME]
                                        [--team-map "VALUE=TEAM" …] [--create-teams | --no-team-for-unknown]
+                                       [--max-rows N] [--max-bytes N]
     python -m workbench tracker export FILE.csv|FILE.xlsx
     python -m workbench rules [--on YYYY-MM-DD] [--json] | rules --doc > docs/rules.md
     python -m workbench fees [--on YYYY-MM-DD] [--json]
@@ -20,8 +21,9 @@ not YYYY-MM-DD is refused with a message and exit code 2.
 With ``--json`` the tracker import prints exactly one JSON object on stdout:
 ``{"created": n, "updated": n, "ignored": n, "errors": [{"row": n, "column": "…", "message": "…"}]}``,
 and ``"undecided_teams": [{"value", "rows", "first_rows", "suggestion"}]`` when team values of
-the file are no team's name and nothing decided them (issue 15).
-Long work draws a progress line on stderr.
+the file are no team's name and nothing decided them (issue 15). Every failure too prints
+exactly one such object, its message in "errors", and never a traceback (issue 15). Long work
+draws a progress line on stderr.
 """
 
 from __future__ import annotations
@@ -29,17 +31,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import datetime as dt
 import sys
 from pathlib import Path
-
-import datetime as dt
 
 from workbench import clock, databases, fakes, freshness, i18n, network, rules, rules_doc, store
 from workbench.learning.lessons import catalogue as lesson_catalogue
 from workbench.learning.workshops import hall as workshop_hall
 from workbench.sandbox import fees as sandbox_fees, personas
 from workbench.tracker import (citizens as tracker_citizens, demo as tracker_demo, export as tracker_export,
-                               importer as tracker_import, team_names)
+                               importer as tracker_import, sheets, team_names)
 from workbench.tracker.errors import TrackerError
 
 PERSONA_COLUMNS = ["full_name", "gender", "birth_date", "ethnicity", "cccd", "phone", "village"]
@@ -152,18 +153,34 @@ def _write_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def _import_refusal(args, message: str, row: int = 1, column: str = "") -> None:
+    """A refused import said once: with --json still exactly one object on stdout (issue 15)."""
+    if args.json:
+        print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
+                          "errors": [{"row": row, "column": column, "message": message}]}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+
+
+LIMIT_KEYS = ("tracker.import.error.too_big", "tracker.import.error.too_many_rows", "tracker.import.error.zip_bomb")
+
+
 def cmd_tracker_import(args) -> int:
     path = Path(args.file)
     try:
+        size = path.stat().st_size
+        if size > args.max_bytes:  # refused before a byte is read
+            raise tracker_import.ImportFileError("tracker.import.error.too_big", size_mb=round(size / 2**20, 1),
+                                                 limit_mb=round(args.max_bytes / 2**20, 1))
         data = path.read_bytes()
     except OSError as error:
-        message = i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror)
-        if args.json:  # still exactly one object on stdout
-            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
-                              "errors": [{"row": 0, "column": "", "message": message}]}, ensure_ascii=False))
-        else:
-            print(message, file=sys.stderr)
+        _import_refusal(args, i18n.t("tracker.cli.cannot_read", args.lang, path=str(path), reason=error.strerror),
+                        row=0)
         return 2
+    except TrackerError as error:
+        _import_refusal(args, i18n.t(error.key, args.lang, **error.params) + " "
+                        + i18n.t("tracker.cli.limit_hint", args.lang), row=0)
+        return 1
     db = databases.tracker()
     unknown = team_names.CREATE if args.create_teams else team_names.NO_TEAM if args.no_team_for_unknown else None
     try:
@@ -171,15 +188,17 @@ def cmd_tracker_import(args) -> int:
             db, data, path.name, dry_run=args.dry_run, mode="valid_only" if args.valid_only else "all_or_nothing",
             actor=args.actor, consent_by=args.consent_by or args.actor, lang=args.lang, progress=_import_progress,
             write_progress=_write_progress, team_decisions=team_names.parse_mappings(db, args.team_map),
-            unknown_teams=unknown)
+            unknown_teams=unknown, max_rows=args.max_rows, max_bytes=args.max_bytes)
     except TrackerError as error:
         message = i18n.t(error.key, args.lang, **error.params)
-        if args.json:
-            print(json.dumps({"created": 0, "updated": 0, "ignored": 0,
-                              "errors": [{"row": 1, "column": "", "message": message}]}, ensure_ascii=False))
-        else:
-            print(message, file=sys.stderr)
+        if error.key in LIMIT_KEYS:
+            message += " " + i18n.t("tracker.cli.limit_hint", args.lang)
+        _import_refusal(args, message, row=error.params.get("row", 1), column=error.field or "")
         return 1
+    except Exception as error:  # never a traceback: one line for the maintainer on stderr, the object on stdout
+        sys.stderr.write(f"\n{type(error).__name__}: {str(error)[:200]}\n")
+        _import_refusal(args, i18n.t("tracker.import.error.unexpected", args.lang))
+        return 2
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
@@ -332,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="create a team for every team name of the file the commune does not have")
     unknown.add_argument("--no-team-for-unknown", action="store_true",
                          help="record no team for the people of a team name the commune does not have")
+    p.add_argument("--max-rows", type=int, default=sheets.MAX_ROWS,
+                   help=f"refuse a file with more rows of people (default {sheets.MAX_ROWS:,})")
+    p.add_argument("--max-bytes", type=int, default=sheets.MAX_BYTES,
+                   help=f"refuse a larger file (default {sheets.MAX_BYTES:,}, the import page's limit)")
     p.set_defaults(func=cmd_tracker_import)
     p = tracker_sub.add_parser("export", help="export every citizen to a CSV or XLSX file")
     p.add_argument("file")

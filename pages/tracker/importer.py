@@ -3,7 +3,9 @@
 The dry run (``importer.plan``) writes nothing and lists what would be created, updated
 and ignored, and every bad row with its row number, column and message. "Import" is offered
 only after a dry run of the very same file, and plans it again before writing, so what is
-written is checked against the database as it is at that moment.
+written is checked against the database as it is at that moment. Any failure, expected or not,
+is a message on the page and never a stack trace (issue 15); an unexpected one is logged for
+the maintainer.
 
 A team value that is no team's name ("Tổ 3") is a choice drawn under the dry run (issue 15):
 map it to a team, create it (officials only) or no team. The choices feed the next dry run
@@ -12,14 +14,15 @@ choices as they are on screen.
 """
 
 import hashlib
+import logging
 
 import pandas as pd
 import streamlit as st
 
 from pages._ui import plain
-from pages._ui.frame import page_setup, show_refusal, t
+from pages._ui.frame import page_setup, refusal_text, t
 from pages._ui.tracker_session import require_tracker_user
-from workbench.tracker import auth, citizens, export, importer, places, team_names
+from workbench.tracker import auth, citizens, formulas, importer, places, team_names
 from workbench.tracker.errors import TrackerError
 
 lang = page_setup(sandbox=False)
@@ -52,6 +55,17 @@ SHOWN = 50
 TEAMS_SHOWN = 30  # team values drawn as choices; the rest are counted (a sheet rarely has more)
 UNDECIDED = "undecided"
 
+log = logging.getLogger(__name__)
+
+
+def failure_message(error: Exception) -> str:
+    """What the page says when an import fails: the refusal itself, or (a bug, logged with its
+    stack trace on the server's console) that nothing was written."""
+    if isinstance(error, TrackerError):
+        return refusal_text(error, as_text=True)
+    log.exception("import of %s failed", upload.name)
+    return t("tracker.import.error.unexpected")
+
 
 def progress_bar(label_key: str, bar=None):
     bar = bar or st.progress(0.0, text=t(label_key, done=0, total=0))
@@ -78,7 +92,7 @@ def show_report(counts: dict, issues: list, dry: bool) -> None:
         st.markdown("\n".join(f"- {line}" for line in lines))
         if len(issues) > SHOWN:
             st.caption(t("tracker.import.page.more_errors", count=len(issues) - SHOWN))
-        rows = [{k: export.neutralise(v) for k, v in i.as_dict(lang).items()} for i in issues]
+        rows = [{k: formulas.neutralise(v) for k, v in i.as_dict(lang).items()} for i in issues]
         table = pd.DataFrame(rows).rename(columns={
             "row": t("tracker.import.page.col_row"), "column": t("tracker.import.page.col_column"),
             "message": t("tracker.import.page.col_message")})
@@ -158,10 +172,10 @@ if upload is not None:
             decisions = chosen_teams(previous if previous and previous["digest"] == digest else None)
             result = importer.plan(db, data, upload.name, allowed_village_ids=allowed, progress=update,
                                    team_decisions=decisions, may_create_teams=may_create_teams)
-        except TrackerError as error:
+        except Exception as error:
             bar.empty()
             st.session_state.pop("import_checked", None)
-            show_refusal(error, icon=None, as_text=True)
+            st.error(failure_message(error))
         else:
             bar.empty()
             shown, more = team_values(result)
@@ -196,9 +210,9 @@ if upload is not None:
                 written = importer.apply(db, result, mode=mode, actor=user["username"],
                                          consent_by=st.session_state.get("import_consent_by", ""),
                                          progress=writing)
-            except TrackerError as error:
+            except Exception as error:
                 bar.empty()
-                show_refusal(error, icon=None, as_text=True)
+                st.error(failure_message(error))
             else:
                 bar.progress(1.0, text=t("tracker.import.page.written"))
                 st.session_state.pop("import_checked", None)

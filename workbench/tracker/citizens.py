@@ -33,6 +33,8 @@ def check(*, full_name, birth_year, gender, ethnicity, phone=None, cccd_last4=No
 
     def take(name, parse, value):
         try:
+            # Issue 15: no field holds more than its limit, and no message quotes a huge value.
+            fields.check_length(name, text.clean(value) if isinstance(value, str) else "")
             clean[name] = parse(value)
         except TrackerError as error:
             error.field = name
@@ -113,7 +115,9 @@ def record_milestone(db, citizen_id, milestone, date, helped_by, actor, note="",
     """
     if milestone not in MILESTONES:
         raise TrackerError("tracker.error.unknown_milestone", field="milestone", milestone=str(milestone))
-    day = fields.parse_date(date)
+    fields.check_length("helped_by", text.clean(helped_by))
+    fields.check_length("note", text.clean(note))
+    day = fields.parse_date(fields.check_length("date", text.clean(date)) if isinstance(date, str) else date)
     if day > realtime.today().isoformat():
         raise TrackerError("tracker.error.future_date", field="date")
     with store.write(db):
@@ -158,7 +162,8 @@ def save_entry(db, *, actor: str, helped_by: str, citizen_id: int | None = None,
             try:
                 record_milestone(db, citizen_id, milestone, day, helped_by=helped_by, actor=actor, note=note)
             except TrackerError as error:
-                error.field = f"m_{milestone}"  # the page shows the message beside that milestone
+                if error.field in (None, "date"):
+                    error.field = f"m_{milestone}"  # the page shows the message beside that milestone
                 raise
     return citizen_id
 

@@ -22,3 +22,8 @@ class DuplicateCitizen(TrackerError):
     def __init__(self, matches: list[dict]):
         super().__init__("tracker.error.duplicate", field="full_name", count=len(matches))
         self.matches = matches
+
+
+class ImportFileError(TrackerError):
+    """A file the import cannot read at all (its encoding, its format, its size): nothing was
+    written, and the message says what the file is or where it went wrong."""

@@ -3,7 +3,7 @@
 The columns are the import template's (plus SIM, first online dossier and the CCCD's last
 four digits), so an export can be imported again. No cell is ever a formula: a value that
 starts with = + - @ tab or CR, or a look-alike that spreadsheets fold to one (full-width ＝ ＋ －
-＠ and others, issue 15; ``importer.needs_guard``), is written with a leading apostrophe (OWASP's
+＠ and others, issue 15; ``formulas.needs_guard``), is written with a leading apostrophe (OWASP's
 advice), which the importer removes again (a value starting with an apostrophe gets one more,
 so it survives).
 """
@@ -17,17 +17,11 @@ import json
 import openpyxl
 
 from workbench.tracker import audit, citizens
-from workbench.tracker.importer import EXTRA_HEADERS, TEMPLATE_HEADERS, needs_guard
+from workbench.tracker.formulas import neutralise
+from workbench.tracker.importer import EXTRA_HEADERS, TEMPLATE_HEADERS
 
 HEADERS = TEMPLATE_HEADERS + EXTRA_HEADERS
 BATCH = 5000
-
-
-def neutralise(value):
-    """A cell value that no spreadsheet will run as a formula."""
-    if needs_guard(value):
-        return "'" + value
-    return value
 
 
 def _rows(db, scope: citizens.Scope):

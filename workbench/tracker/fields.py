@@ -17,6 +17,24 @@ from workbench.tracker.errors import TrackerError
 
 GENDERS = ("nam", "nữ")
 
+# Characters a free-text field may hold (issue 15: a 5,242,880-character name was stored and
+# tracker.db grew by 16 MB). Generous for what people really write: the longest Vietnamese
+# names run to about 40 characters, the notes are a sentence or two.
+MAX_LENGTH = {
+    "full_name": 100, "ethnicity": 50, "village": 100, "team": 100, "name": 100, "consent_by": 100,
+    "helped_by": 100, "note": 500,
+}
+SHORT_LENGTH = 40  # any other cell or field: a year, a gender, a phone number, a date, a tick
+
+
+def check_length(name: str, value: str) -> str:
+    """``value`` if it fits the field's limit; otherwise a refusal naming the limit and the length."""
+    limit = MAX_LENGTH.get(name, SHORT_LENGTH)
+    if len(value) > limit:
+        key = f"tracker.error.too_long.{name if name in MAX_LENGTH else 'other'}"
+        raise TrackerError(key, field=name, limit=limit, length=len(value))
+    return value
+
 
 def parse_gender(value) -> str:
     folded = text.fold(value)

@@ -12,6 +12,14 @@ name (diacritics forgiven), birth year and village match, so importing the same 
 changes nothing. Never a silent merge: a row matching two recorded citizens is an error.
 A team value that is no team's name ("Tổ 3") is a decision for the person importing, never
 an error nor a guess: see ``team_names`` (issue 15).
+
+Limits (issue 15): a file is refused with a message saying what and where, before it can
+exhaust the laptop: at most ``sheets.MAX_BYTES`` (the page's upload limit) and ``sheets.MAX_ROWS`` rows after
+the header; an XLSX's zip is checked member by member before openpyxl opens it (a 400 KB file
+held a 400 MB shared string) and its declared dimension is ignored (a 2 KB file declaring
+A1:XFD1048576 kept the import busy for minutes); a CSV is decoded as a stream, and a cell
+Python's csv cannot hold or a quote never closed is refused with its row. Each cell the import
+uses has a length limit (``fields.MAX_LENGTH``), reported like any other bad cell.
 """
 
 from __future__ import annotations
@@ -20,7 +28,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -29,8 +36,9 @@ import openpyxl
 from openpyxl.styles import Font
 
 from workbench import i18n, store, text
-from workbench.tracker import audit, fields, realtime, schema, settings, team_names
-from workbench.tracker.errors import TrackerError
+from workbench.tracker import audit, fields, realtime, schema, settings, sheets, team_names
+from workbench.tracker.formulas import unneutralise
+from workbench.tracker.errors import ImportFileError, TrackerError
 from workbench.tracker.schema import MILESTONES
 
 TEMPLATE_HEADERS = ["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Buôn", "Số điện thoại", "VNeID mức 2",
@@ -60,19 +68,12 @@ FIELD_OF_HEADER = {
 REQUIRED = ("full_name", "birth_year", "gender", "ethnicity", "village")
 YES = {"x", "co", "1", "✓", "✔", "true", "yes", "y", "v", "roi", "da", "ok", "dat", "1.0"}
 NO = {"", "0", "khong", "no", "false", "n", "-", "chua", "0.0"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# A value that itself starts with the guard's apostrophe is guarded too, so "'=x" survives a round trip.
-GUARDED_START = (*FORMULA_START, "'")
-# Spreadsheets fold look-alikes to these before deciding a cell is a formula (issue 15): the
-# full-width ＝ ＋ － ＠ of East Asian keyboards, the small ﹦ ﹢ ﹣ ﹫, super- and subscript ⁺ ₊ ⁼ ₌
-# (all of which NFKC folds), and the minus signs − ⁻ ₋ (which it folds to "−", not "-").
-MINUS_SIGNS = frozenset("\u2212\u207b\u208b")
+SHOWN_CHARS = 60  # at most this much of a cell is quoted in a message
 TEAM_ROWS_SHOWN = 10  # row numbers kept for each team value waiting for a decision
 TEAM_VALUES_LISTED = 100  # team values waiting for a decision listed in the CLI's JSON
 PROGRESS_EVERY = 1000  # rows read between two progress calls
-UTF16_SAMPLE = 4096  # bytes looked at to tell UTF-16 without a BOM by its NUL bytes
-UTF16_NUL_SHARE = 0.3  # of the characters with a NUL high byte: ASCII and Latin letters
 WRITE_BATCH = 10_000  # people written between two progress calls
+
 
 
 def header_key(heading) -> str:
@@ -128,117 +129,6 @@ class Plan:
                 if entry["choice"] is not None and entry["choice"] != entry["remembered"]}
 
 
-class ImportFileError(TrackerError):
-    pass
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-def utf16_kind(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when ``data`` is UTF-16 text, with or without a BOM; else None.
-
-    Without a BOM (issue 15: Notepad's and some phones' "Unicode" saves), UTF-16 is told by its
-    NUL bytes: a sheet is mostly digits, commas and Latin letters, whose high byte is 0, so one
-    byte in two is NUL, at odd offsets in LE and even ones in BE. UTF-8 and Windows-1258 text
-    never holds a NUL.
-    """
-    if data.startswith(b"\xff\xfe"):
-        return "utf-16-le"
-    if data.startswith(b"\xfe\xff"):
-        return "utf-16-be"
-    sample = data[:UTF16_SAMPLE]
-    pairs = len(sample) // 2
-    if not pairs:
-        return None
-    nul_even, nul_odd = sample[0::2].count(0), sample[1::2].count(0)
-    if nul_odd >= pairs * UTF16_NUL_SHARE and nul_even <= pairs * 0.02:
-        return "utf-16-le"
-    if nul_even >= pairs * UTF16_NUL_SHARE and nul_odd <= pairs * 0.02:
-        return "utf-16-be"
-    return None
-
-
-def decode(data: bytes) -> str:
-    """Text of a CSV file saved as UTF-8 (BOM or not), UTF-16 (LE or BE, BOM or not) or
-    Windows-1258; NFC."""
-    utf16 = utf16_kind(data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        decoded = data[3:].decode("utf-8")
-    elif utf16:
-        try:
-            decoded = data.decode("utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16)
-        except UnicodeDecodeError:
-            raise ImportFileError("tracker.import.error.utf16") from None  # cut short or damaged
-    elif b"\x00" in data:
-        # NUL bytes but not UTF-16's pattern: not a text file at all (read as UTF-8 it only
-        # ever gave a confusing "missing columns").
-        raise ImportFileError("tracker.import.error.encoding")
-    else:
-        try:
-            decoded = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                decoded = data.decode("cp1258")
-            except UnicodeDecodeError:
-                raise ImportFileError("tracker.import.error.encoding") from None
-    # cp1258 and macOS write combining tone marks (NFD): one normalisation makes them NFC.
-    return unicodedata.normalize("NFC", decoded)
-
-
-def _csv_rows(data: bytes) -> Iterable[list]:
-    decoded = decode(data)
-    first = decoded.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    return csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
-
-
-def _xlsx_rows(data: bytes) -> Iterable[list]:
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFileError("tracker.import.error.not_xlsx") from None
-    sheet = book.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in values]
-    book.close()
-
-
-def read_rows(data: bytes, filename: str = "") -> Iterable[list]:
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data)
-    return _csv_rows(data)
-
-
-def estimate_rows(data: bytes, filename: str = "") -> int:
-    """About how many data rows a file holds, for a progress bar (0 when unknown)."""
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return 0
-    newline = {"utf-16-le": b"\n\x00", "utf-16-be": b"\x00\n"}.get(utf16_kind(data), b"\n")
-    return max(0, data.count(newline) - 1)
-
-
-@lru_cache(maxsize=256)
-def _guarded_char(first: str) -> bool:
-    if first in GUARDED_START:
-        return True
-    return not first.isascii() and (unicodedata.normalize("NFKC", first)[:1] in GUARDED_START
-                                    or first in MINUS_SIGNS)
-
-
-def needs_guard(value) -> bool:
-    """Whether an exported cell starting like ``value`` gets the formula guard's apostrophe:
-    it starts like a formula (= + - @ tab CR, or a look-alike a spreadsheet folds to one) or
-    with the apostrophe itself."""
-    return isinstance(value, str) and value != "" and _guarded_char(value[0])
-
-
-def unneutralise(value):
-    """An exported cell "'=…" (formula injection guard) reads back as "=…"."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and _guarded_char(value[1]):
-        return value[1:]
-    return value
-
-
 # --- validation ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4096)
@@ -276,10 +166,17 @@ def _text(value) -> str:
     return text.clean(unneutralise(value) if isinstance(value, str) else value)
 
 
+def _shown(value: str) -> str:
+    """A cell as a message quotes it: never more than a line, whatever the file holds."""
+    return value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS - 1] + "…"
+
+
 def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[int] | None = None,
          progress: Callable[[int, int], None] | None = None, today: dt.date | None = None,
-         team_decisions: dict | None = None, unknown_teams: str | None = None, may_create_teams: bool = True) -> Plan:
+         team_decisions: dict | None = None, unknown_teams: str | None = None, may_create_teams: bool = True,
+         max_rows: int = sheets.MAX_ROWS, max_bytes: int = sheets.MAX_BYTES) -> Plan:
     """Read and check every row; say what would be created, updated and ignored. Writes nothing.
+    A file over ``max_bytes`` or with more than ``max_rows`` rows after its header is refused.
 
     ``team_decisions`` (value → team id, ``team_names.CREATE`` or ``NO_TEAM``) say what a team
     value that is no team's name means, over what earlier files decided; ``unknown_teams``
@@ -291,7 +188,10 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     if unknown_teams == team_names.CREATE and not may_create_teams:
         raise TrackerError("tracker.error.forbidden", field="team", action="admin")
     today_iso = (today or realtime.today()).isoformat()
-    rows = read_rows(data, filename)
+    if len(data) > max_bytes:
+        raise ImportFileError("tracker.import.error.too_big", size_mb=round(len(data) / 2**20, 1),
+                              limit_mb=round(max_bytes / 2**20, 1))
+    rows = sheets.read_rows(data, filename, max_bytes)
     result = Plan()
     iterator = iter(rows)
     header = None
@@ -300,9 +200,12 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
         number += 1
         if any(_text(c) for c in header):
             break
+        if number > max_rows:  # a sheet of blank rows is no header
+            break
     if not header or not any(_text(c) for c in header):
         raise ImportFileError("tracker.import.error.empty")
-    total = estimate_rows(data, filename)
+    last_row = number + max_rows
+    total = sheets.estimate_rows(data, filename)
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     for index, cell in enumerate(header):
@@ -341,6 +244,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
     width = max(columns.values()) + 1
     blank = [""] * (width + 1)
     at = {name: columns.get(name, width) for name in FIELD_OF_HEADER.values()}
+    # Each column read has a length limit (free text: fields.MAX_LENGTH; codes and ticks: a few words).
+    limited = [(name, index, fields.MAX_LENGTH.get(name, fields.SHORT_LENGTH)) for name, index in columns.items()]
     i_name, i_year, i_gender, i_ethnicity, i_village, i_phone, i_date, i_team, i_last4 = (
         at[name] for name in ("full_name", "birth_year", "gender", "ethnicity", "village", "phone", "date", "team",
                               "cccd_last4"))
@@ -351,6 +256,8 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
 
     for values in iterator:
         number += 1
+        if number > last_row:
+            raise ImportFileError("tracker.import.error.too_many_rows", row=number, limit=max_rows)
         if progress and number % PROGRESS_EVERY == 0:
             progress(number - 1, total)
         # any() settles most rows at once; the exact test (0 is a value, None and "" are not) the rest
@@ -364,6 +271,16 @@ def plan(db, data: bytes, filename: str = "", *, allowed_village_ids: Iterable[i
 
         def bad(column_field, key, **params):
             issues.append(Issue(number, names.get(column_field, column_field), key, params))
+
+        for name, index, limit in limited:
+            if len(texts[index]) > limit:
+                bad(name, "tracker.import.error.too_long", limit=limit, length=len(texts[index]))
+        if issues:  # a cell too long is checked no further: its value is not worth quoting
+            result.issues.extend(issues)
+            result.bad_rows.add(number)
+            result.rows.append({"row": number, "action": "error", "full_name": _shown(texts[i_name]),
+                                "village": _shown(texts[i_village])})
+            continue
 
         full_name = texts[i_name]
         if not full_name:
@@ -544,7 +461,7 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
     is bad; "valid_only" writes the good rows. Returns the counts written."""
     if mode not in ("all_or_nothing", "valid_only"):
         raise TrackerError("tracker.import.error.mode")
-    consent_by = text.clean(consent_by)
+    consent_by = fields.check_length("consent_by", text.clean(consent_by))
     if not consent_by:
         raise TrackerError("tracker.error.consent", field="consent_by")
     counts = result.counts()
@@ -616,12 +533,14 @@ def apply(db, result: Plan, *, mode: str = "all_or_nothing", actor: str, consent
 def import_file(db, data: bytes, filename: str = "", *, dry_run: bool = False, mode: str = "all_or_nothing",
                 actor: str = "cli", consent_by: str = "", lang: str = "vi", allowed_village_ids=None,
                 progress=None, write_progress=None, team_decisions: dict | None = None,
-                unknown_teams: str | None = None) -> dict:
+                unknown_teams: str | None = None, max_rows: int = sheets.MAX_ROWS,
+                max_bytes: int = sheets.MAX_BYTES) -> dict:
     """Plan and (unless ``dry_run``) apply; the CLI's JSON object. ``progress(done, total)`` is
     called as rows are read and checked, ``write_progress(done, total)`` as people are written.
     Team values still waiting for a decision are listed under ``undecided_teams`` (only then)."""
     result = plan(db, data, filename, allowed_village_ids=allowed_village_ids, progress=progress,
-                  team_decisions=team_decisions, unknown_teams=unknown_teams)
+                  team_decisions=team_decisions, unknown_teams=unknown_teams, max_rows=max_rows,
+                  max_bytes=max_bytes)
     counts = result.counts()
     report = {"created": counts["created"], "updated": counts["updated"], "ignored": counts["ignored"],
               "errors": [issue.as_dict(lang) for issue in result.issues]}

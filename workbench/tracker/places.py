@@ -8,7 +8,7 @@ diacritics (``name_folded``). Each village usually has one "Tổ công nghệ s�
 from __future__ import annotations
 
 from workbench import store, text
-from workbench.tracker import audit
+from workbench.tracker import audit, fields
 from workbench.tracker.errors import TrackerError
 
 
@@ -46,7 +46,7 @@ def villages(db, village_ids=None) -> list[dict]:
 
 def save_village(db, *, name: str, population: int, households: int, code: str = "", actor: str,
                  village_id: int | None = None, is_demo: bool = False) -> int:
-    name = text.clean(name)
+    name = fields.check_length("village", text.clean(name))
     if not name:
         raise TrackerError("tracker.error.required", field="name")
     try:
@@ -73,7 +73,7 @@ def resolve_village(db, value) -> int:
     if isinstance(value, int):
         row = db.execute("select id from villages where id = ?", [value]).fetchone()
     else:
-        typed = text.clean(value)
+        typed = fields.check_length("village", text.clean(value))
         row = db.execute("select id from villages where code = ? or name_folded = ? order by id limit 1",
                          [typed, text.fold(typed)]).fetchone()
     if not row:
@@ -93,7 +93,7 @@ def teams(db, village_ids=None) -> list[dict]:
 
 def save_team(db, *, name: str, village_id: int | None, actor: str, team_id: int | None = None,
               is_demo: bool = False) -> int:
-    name = text.clean(name)
+    name = fields.check_length("team", text.clean(name))
     if not name:
         raise TrackerError("tracker.error.required", field="name")
     with store.write(db):
@@ -108,7 +108,7 @@ def save_team(db, *, name: str, village_id: int | None, actor: str, team_id: int
 
 def add_team_member(db, team_id: int, full_name: str, actor: str, role: str = "member",
                     is_demo: bool = False) -> int:
-    full_name = text.clean(full_name)
+    full_name = fields.check_length("full_name", text.clean(full_name))
     if not full_name:
         raise TrackerError("tracker.error.required", field="full_name")
     with store.write(db):
