@@ -137,3 +137,9 @@ def test_the_registry_fails_loudly_on_a_misspelt_module(monkeypatch):
     monkeypatch.delitem(sys.modules, "workbench.databases", raising=False)
     with pytest.raises(ImportError, match="health_bok"):
         exec(compile(source, "databases.py", "exec"), {"__name__": "workbench.databases_misspelt"})
+
+
+def test_no_module_of_the_workbench_is_over_600_lines():
+    """A module over 600 lines does more than one job: split it along its own sections."""
+    long = {name: n for name, path in MODULES.items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600}
+    assert long == {}
