@@ -122,8 +122,18 @@ def test_lesson_4_birth_registration_ticks_itself_on_the_portal_screens(app_url,
         today = clock.now(db).strftime("%d/%m/%Y")
     page.get_by_role("textbox", name="Ngày sinh (ngày/tháng/năm)").fill(today)
     page.get_by_role("textbox", name="Nơi sinh").fill("Trạm y tế xã Ea Yông")
+    page.get_by_role("textbox", name="Dân tộc").fill("Thái")
+    page.get_by_role("textbox", name="Quốc tịch").fill("Việt Nam")
+    page.get_by_role("textbox", name="Quê quán").fill("Xã Ea Yông")
     page.get_by_role("radiogroup", name="Giới tính").get_by_text("nữ", exact=True).click()
     page.get_by_role("radiogroup", name="Quan hệ với người được khai sinh").get_by_text("mẹ", exact=True).click()
+    press(page, "Tiếp tục", then="Thông tin người mẹ")
+    for label, value in (("Họ, chữ đệm và tên người mẹ", "Lò Thị Hoa"),
+                         ("Ngày, tháng, năm sinh của mẹ", "01/02/1998"), ("Dân tộc của mẹ", "Thái"),
+                         ("Quốc tịch của mẹ", "Việt Nam"), ("Số định danh cá nhân của mẹ", "000198001234"),
+                         ("Nơi cư trú của mẹ", "Bản Lướt, Xã Ea Yông")):
+        page.get_by_role("textbox", name=label).fill(value)
+    press(page, "Tiếp tục", then="Thông tin người cha")  # the father's page may stay empty, as on the real form
     press(page, "Tiếp tục", then="Ảnh trong máy")
     press(page, f"Chọn ảnh {clear}", then="Đã đính kèm ảnh")
     expect(strip(page)).to_contain_text("Bước 4/6", timeout=TICK)

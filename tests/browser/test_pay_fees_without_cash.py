@@ -11,6 +11,7 @@ from PIL import Image
 
 from tests.browser.journeys import click, close_page_not_found, fill, new_persona, portal_login
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
+from workbench import i18n
 from workbench.sandbox.dossiers import desk, records
 from workbench.sandbox.payments import desk_qr, providers, scenario_settings, wallet
 
@@ -21,11 +22,14 @@ def main_text(page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
-def awaiting_payment(app_data_dir, persona_id) -> str:
+def awaiting_payment(app_data_dir, persona_id) -> tuple[str, int]:
+    """A residence dossier the desk has approved, its fee asked for: its code and the fee, which
+    is the rule's on the sandbox date (the 2025–2026 cut, then the full amount)."""
     with app_sandbox(app_data_dir) as db:
         row = desk.file_at_desk(db, persona_id, "thuong_tru")
         desk.process(db, row["code"])
-        return desk.approve(db, row["code"])["code"]
+        approved = desk.approve(db, row["code"])
+        return approved["code"], approved["amount_due"]
 
 
 def open_in_app(page, url_path: str) -> None:
@@ -37,20 +41,20 @@ def open_in_app(page, url_path: str) -> None:
 def test_a_dossier_fee_is_paid_through_the_gateway_on_a_phone(app_url, app_data_dir, new_page):
     page = new_page(PHONE)
     persona_id = new_persona(app_data_dir, "ready")
-    code = awaiting_payment(app_data_dir, persona_id)
+    code, fee = awaiting_payment(app_data_dir, persona_id)
     portal_login(page, app_url, persona_id)
 
     open_in_app(page, "dossiers")  # Quản lý hồ sơ → the dossier → Thanh toán
     page.get_by_role("button", name="Xem chi tiết").first.click()  # the persona's only dossier
     wait_for_app(page)
     click(page, "pay")
-    page.get_by_text("Chọn ngân hàng hoặc trung gian thanh toán").wait_for()
+    page.get_by_text("Chọn ngân hàng hoặc trung gian thanh toán", exact=True).wait_for()
     screenshot(page, "payment-1-choose-phone")
     page.get_by_text("Ví Chim Én (mô phỏng)").first.click()
     wait_for_app(page)
     click(page, "choose_continue")
     assert "Kiểm tra thông tin thanh toán" in main_text(page)
-    assert "20.000 đ" in main_text(page)
+    assert i18n.format_money(fee) in main_text(page)
     click(page, "check_confirm")
     fill(page, "gateway_passcode", PASSCODE)
     screenshot(page, "payment-2-authorise-phone")
@@ -61,7 +65,7 @@ def test_a_dossier_fee_is_paid_through_the_gateway_on_a_phone(app_url, app_data_
     screenshot(page, "payment-3-success-phone")
     with app_sandbox(app_data_dir) as db:
         assert records.get(db, code)["status"] == "result_ready"
-        assert wallet.wallet_balance(db, persona_id) == 200_000 - 20_000
+        assert wallet.wallet_balance(db, persona_id) == 200_000 - fee
 
 
 def decode_qr(page, app_url) -> str:
