@@ -56,3 +56,18 @@ def test_the_old_databases_hold_data_in_every_part():
         assert sandbox[table] > 0, table
     for table in ("citizens", "milestones", "villages", "teams", "users", "audit"):
         assert tracker[table] > 0, table
+
+
+def test_an_old_tracker_gains_the_bdhvs_milestone_and_keeps_its_digital_citizens(old_data):
+    """Issue 13 added a milestone: its column comes from a migration of its own (``milestone_bdhvs``)."""
+    from workbench.tracker import citizens
+
+    db = databases.tracker()
+    assert "m_bdhvs" in db["citizens"].columns_dict
+    assert "milestone_bdhvs" in {r[0] for r in db.execute("select name from _sqlite_migrations")}
+    assert db.execute("select count(*) from citizens where m_bdhvs is not null").fetchone()[0] == 0
+    digital = db.execute("select count(*) from citizens where digital_date is not null").fetchone()[0]
+    assert digital == sum(n for (n,) in db.execute("select n from dash_digital_days"))
+    someone = db.execute("select min(id) from citizens").fetchone()[0]
+    assert citizens.record_milestone(db, someone, "bdhvs", "2025-05-02", helped_by="x", actor="test")
+    assert db.execute("select m_bdhvs from citizens where id = ?", [someone]).fetchone()[0] == "2025-05-02"

@@ -76,14 +76,14 @@ def test_cumulative_from_a_start_date_keeps_the_earlier_total(commune):
 def test_funnel_counts_each_milestone(commune):
     rows = dashboard.funnel(commune["db"], Filters(end=END))
     assert {r["milestone"]: r["citizens"] for r in rows} == {
-        "sim": 3, "vneid2": 4, "dvc": 3, "health_book": 3, "bank": 3, "wallet": 3, "dossier": 1}
-    assert [r["order"] for r in rows] == list(range(7))
+        "sim": 3, "vneid2": 4, "dvc": 3, "health_book": 3, "bank": 3, "wallet": 3, "bdhvs": 0, "dossier": 1}
+    assert [r["order"] for r in rows] == list(range(8))
 
 
 def test_funnel_within_a_date_range(commune):
     rows = dashboard.funnel(commune["db"], Filters(start="2025-03-01", end=END))
     assert {r["milestone"]: r["citizens"] for r in rows} == {
-        "sim": 1, "vneid2": 2, "dvc": 2, "health_book": 2, "bank": 2, "wallet": 2, "dossier": 1}
+        "sim": 1, "vneid2": 2, "dvc": 2, "health_book": 2, "bank": 2, "wallet": 2, "bdhvs": 0, "dossier": 1}
 
 
 def test_villages_rate_per_100_people_and_the_lagging_one(commune):

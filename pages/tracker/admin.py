@@ -261,7 +261,8 @@ with tabs[4]:
     current = settings.definition(db)
     with st.form("admin_definition"):
         chosen = [m for m in MILESTONES
-                  if st.checkbox(t(f"tracker.milestone.{m}"), value=m in current, key=f"admin_def_{m}")]
+                  if st.checkbox(t(f"tracker.milestone.{m}"), value=m in current, key=f"admin_def_{m}",
+                                 help=settings.milestone_help(m, realtime.today(), lang) or None)]
         if st.form_submit_button(t("common.save"), type="primary"):
             try:
                 count = settings.set_definition(db, chosen, actor=user["username"])

@@ -15,7 +15,7 @@ from pages._ui import plain, steps
 from pages._ui.frame import page_setup, refusal_text, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
-from workbench.tracker import auth, citizens, places, realtime
+from workbench.tracker import auth, citizens, places, realtime, settings
 from workbench.tracker.errors import DuplicateCitizen, TrackerError
 from workbench.tracker.schema import MILESTONES
 
@@ -209,7 +209,8 @@ elif step == "milestones":
         if milestone in reached:
             st.markdown(f":material/check_circle: **{label}** — {show_date(reached[milestone]['date'])}")
             continue
-        ticked = st.checkbox(label, key=f"ms_{milestone}")
+        ticked = st.checkbox(label, key=f"ms_{milestone}",
+                             help=settings.milestone_help(milestone, realtime.today(), lang) or None)
         if ticked:
             st.session_state.setdefault(f"ms_date_{milestone}", realtime.today())
             st.date_input(t("tracker.entry.milestone_date", milestone=label), key=f"ms_date_{milestone}",

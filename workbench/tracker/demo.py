@@ -17,7 +17,7 @@ from workbench.tracker.schema import MILESTONES, citizen_totals
 
 CITIZENS = 3000
 SEED = 2024
-MILESTONE_ODDS = {"sim": 0.92, "vneid2": 0.82, "dvc": 0.5, "health_book": 0.55, "bank": 0.6, "wallet": 0.5,
+MILESTONE_ODDS = {"sim": 0.92, "vneid2": 0.82, "dvc": 0.5, "health_book": 0.55, "bank": 0.6, "wallet": 0.5, "bdhvs": 0.3,
                   "dossier": 0.18}
 
 

@@ -1,7 +1,8 @@
 """Export the tracker's citizens as CSV or XLSX (issue 8).
 
-The columns are the import template's (plus SIM, first online dossier and the CCCD's last
-four digits), so an export can be imported again. No cell is ever a formula: a value that
+The columns are the import template's (plus SIM, first online dossier, the CCCD's last four
+digits and Bình dân học vụ số, issue 13, last so the earlier columns keep their places), so an
+export can be imported again. No cell is ever a formula: a value that
 starts with = + - @ tab or CR, or a look-alike that spreadsheets fold to one (full-width ＝ ＋ －
 ＠ and others, issue 15; ``formulas.needs_guard``), is written with a leading apostrophe (OWASP's
 advice), which the importer removes again (a value starting with an apostrophe gets one more,
@@ -44,13 +45,13 @@ def _rows(db, scope: citizens.Scope):
         if not batch:
             return
         for c in batch:
-            dates = [c[f"m_{m}"] for m in ("vneid2", "dvc", "health_book", "bank", "wallet", "sim", "dossier")]
+            dates = [c[f"m_{m}"] for m in ("vneid2", "dvc", "health_book", "bank", "wallet", "sim", "dossier", "bdhvs")]
             ticks = ["x" if d else "" for d in dates]
             latest = max((d for d in dates if d), default="")
             phone = citizens.mask_phone(c["phone"]) if scope.mask_phones else (c["phone"] or "")
             row = [c["full_name"], c["birth_year"], "Nữ" if c["gender"] == "nữ" else "Nam", c["ethnicity"],
                    c["village_name"], phone, *ticks[:5], _ddmmyyyy(latest), c["team_name"] or "", ticks[5],
-                   ticks[6], c["cccd_last4"] or ""]
+                   ticks[6], c["cccd_last4"] or "", ticks[7]]
             yield [neutralise(v) for v in row]
         last_id = batch[-1]["id"]
 

@@ -43,8 +43,9 @@ from workbench.tracker.schema import MILESTONES
 
 TEMPLATE_HEADERS = ["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Thôn/Buôn", "Số điện thoại", "VNeID mức 2",
                     "Tài khoản DVC", "Sổ sức khỏe điện tử", "Tài khoản ngân hàng", "Ví điện tử", "Ngày", "Tổ CNS"]
-# Columns the template does not have but an export (or a thorough volunteer) may.
-EXTRA_HEADERS = ["Chuẩn hóa SIM", "Nộp hồ sơ trực tuyến", "4 số cuối CCCD"]
+# Columns the template does not have but an export (or a thorough volunteer) may; a commune
+# that counts Bình dân học vụ số in its definition adds its column to the sheet (issue 13).
+EXTRA_HEADERS = ["Chuẩn hóa SIM", "Nộp hồ sơ trực tuyến", "4 số cuối CCCD", "Bình dân học vụ số"]
 
 FIELD_OF_HEADER = {
     "hovaten": "full_name", "hoten": "full_name", "ten": "full_name", "fullname": "full_name", "name": "full_name",
@@ -60,6 +61,7 @@ FIELD_OF_HEADER = {
     "taikhoannganhang": "m_bank", "nganhang": "m_bank",
     "vidientu": "m_wallet", "thanhtoanvidientu": "m_wallet",
     "chuanhoasim": "m_sim", "sim": "m_sim", "chuanhoathuebao": "m_sim",
+    "binhdanhocvuso": "m_bdhvs", "hoanthanhbinhdanhocvuso": "m_bdhvs", "bdhvs": "m_bdhvs", "hocvuso": "m_bdhvs",
     "nophosotructuyen": "m_dossier", "hosotructuyen": "m_dossier", "hosotructuyendautien": "m_dossier",
     "ngay": "date", "ngayhotro": "date", "date": "date",
     "tocns": "team", "tocongnghesocongdong": "team", "to": "team", "team": "team",

@@ -19,11 +19,16 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("tracker")
 
 # Milestone ids, in funnel order; the citizens table has one ``m_<id>`` date column each.
-MILESTONES = ("sim", "vneid2", "dvc", "health_book", "bank", "wallet", "dossier")
+# "bdhvs" (completed the Bình dân học vụ số course, issue 13) comes after the wallet: the course
+# is taken on the platform with a VNeID account, usually by people who already use their phone
+# for the rest; the first online dossier stays last. Its column is added by ``milestone_bdhvs``.
+MILESTONES = ("sim", "vneid2", "dvc", "health_book", "bank", "wallet", "bdhvs", "dossier")
+M001_MILESTONES = ("sim", "vneid2", "dvc", "health_book", "bank", "wallet", "dossier")  # the columns m001 made
 
 
 @migrations()
 def m001_tracker(db):
+    # Written with the milestones of its day: later ones get their column from their own migration.
     db["settings"].create({"key": str, "value": str}, pk="key")
     db["communes"].create({"id": int, "name": str, "district": str, "province": str}, pk="id")
     db["villages"].create(
@@ -58,7 +63,7 @@ def m001_tracker(db):
         "consent_by": str, "consent_date": str, "source": str, "is_demo": int,
         "created_at": str, "updated_at": str, "digital_date": str,
     }
-    for milestone in MILESTONES:
+    for milestone in M001_MILESTONES:
         citizen_columns[f"m_{milestone}"] = str
     db["citizens"].create(
         citizen_columns, pk="id",
@@ -255,3 +260,12 @@ def import_team_names(db):
     demo team deleted later leaves the value undecided again instead of refusing the delete."""
     db["team_names"].create({"value_folded": str, "value": str, "team_id": int, "decided_by": str,
                              "decided_at": str}, pk="value_folded")
+
+
+@migrations()
+def milestone_bdhvs(db):
+    """The milestone "Hoàn thành Bình dân học vụ số" (issue 13): a column for the date a citizen
+    completed the national digital-skills course. Nobody has reached it yet, so the citizens'
+    ``digital_date`` and the dashboard's running totals (keyed by milestone name) stay exact;
+    an official who adds it to the definition recounts them (``settings.set_definition``)."""
+    db.execute("alter table citizens add column m_bdhvs text")

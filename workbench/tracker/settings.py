@@ -7,15 +7,17 @@ definition (which milestones a citizen must reach) also decides every citizen's
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from workbench import store
+from workbench import i18n, rules, store
 from workbench.tracker import audit
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES, fill_dashboard_totals
 
 # Seed 004 (Ea Yông): VNeID level 2, public-service account, e-health book, bank account,
-# e-wallet payment make a "công dân số".
+# e-wallet payment make a "công dân số". Completing Bình dân học vụ số ("bdhvs", issue 13) is
+# offered, never assumed: an official adds it on the admin page if the commune counts it.
 DEFAULT_DEFINITION = ("vneid2", "dvc", "health_book", "bank", "wallet")
 
 
@@ -57,3 +59,26 @@ def set_definition(db, milestones, actor: str) -> int:
         fill_dashboard_totals(db)  # everyone's date may have moved: recount
         audit.record(db, actor, "definition.changed", "setting", None, milestones=chosen)
     return db.execute("select count(*) from citizens where digital_date is not null").fetchone()[0]
+
+
+def milestone_help(milestone: str, on: dt.date, lang: str = "vi") -> str:
+    """What reaching a milestone means, for the help beside its tick box ("" when its name says
+    it all). Bình dân học vụ số's platform and where completion shows are rules of the law,
+    read for the day ``on`` from ``sandbox_data/rules/bdhvs.toml``, never written here (issue 13)."""
+    if milestone != "bdhvs":
+        return ""
+    try:
+        platform = rules.get("bdhvs.platform", on)
+    except rules.RuleMissing:  # before the movement's platform opened
+        return ""
+    parts = [i18n.t("tracker.milestone_help.bdhvs", lang, platform=platform.text(lang))]
+    try:
+        on_vneid = rules.get("bdhvs.completion_on_vneid", on)
+    except rules.RuleMissing:
+        on_vneid = None
+    if on_vneid is not None and on_vneid.value is True:
+        parts.append(i18n.t("tracker.milestone_help.bdhvs_on_vneid", lang))
+        if on_vneid.confidence == "unconfirmed":  # officials and volunteers, not learners: say so
+            parts.append(i18n.t("tracker.milestone_help.unconfirmed", lang,
+                                source=on_vneid.source.get("document", "?")))
+    return " ".join(parts)

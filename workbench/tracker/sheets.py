@@ -30,7 +30,7 @@ from workbench.tracker.errors import ImportFileError
 MAX_BYTES = 20 * 1024 * 1024  # the import page's upload limit (.streamlit/config.toml maxUploadSize = 20 MiB)
 # A commune holds about 20,000 people (Ea Yông); 50,000 rows stay within 300 MB and 30 s.
 MAX_ROWS = 50_000
-MAX_COLUMNS = 64  # columns read in a row; the template has 13, an export 16
+MAX_COLUMNS = 64  # columns read in a row; the template has 13, an export 17
 # An XLSX is a zip: each part may expand at most this many times (text compresses 5-20x; the
 # 400 MB shared string compressed 1000x), the parts openpyxl reads whole (all but the sheets,
 # which it streams) to MAX_BYTES each, and the whole archive to ZIP_TOTAL_FACTOR * MAX_BYTES.

@@ -17,7 +17,8 @@ COMMUNES, VILLAGES = 108, 1292
 BATCH = 20_000
 SEED = 3
 # Odds of each milestone, in funnel order (as the demo commune's); one in five goes all the way.
-ODDS = {"sim": 0.92, "vneid2": 0.82, "dvc": 0.5, "health_book": 0.55, "bank": 0.6, "wallet": 0.5, "dossier": 0.18}
+ODDS = {"sim": 0.92, "vneid2": 0.82, "dvc": 0.5, "health_book": 0.55, "bank": 0.6, "wallet": 0.5, "bdhvs": 0.3,
+        "dossier": 0.18}
 DIGITAL = ("vneid2", "dvc", "health_book", "bank", "wallet")
 
 
