@@ -121,21 +121,61 @@ def main(page):
 
 def log_in_on_portal_page(page, cccd: str) -> None:
     """From the portal's start screen: log in with VNeID and confirm on the simulated phone."""
-    creds = scenarios.credentials()
     click(page, "portal_go_login")
     click(page, "portal_choose_vneid")
+    send_vneid_login(page, cccd)
+    confirm_vneid_login(page)
+
+
+def send_vneid_login(page, cccd: str) -> None:
+    """On the portal's VNeID log-in form: the ID number and the VNeID password, sent."""
     fill(page, "portal_vneid_cccd", cccd)
-    fill(page, "portal_vneid_password", creds["vneid_password"])
+    fill(page, "portal_vneid_password", scenarios.credentials()["vneid_password"])
     click(page, "portal_vneid_form_submit")
+
+
+def confirm_vneid_login(page) -> None:
+    """The portal asked VNeID: open the app on the simulated phone, unlock it if it asks, confirm
+    the request with the passcode, and come back to the portal, logged in."""
+    passcode = scenarios.credentials()["passcode"]
     click(page, "portal_open_vneid")  # to the simulated phone, VNeID app
     unlock = page.locator(".st-key-vneid_unlock_pc input")
     request_form = page.locator("[class*='st-key-vneid_request_pass_'] input").first
     unlock.or_(request_form).wait_for()
     if unlock.count():
-        unlock.fill(creds["passcode"])
+        unlock.fill(passcode)
         click(page, "vneid_unlock_form_submit")
     request_form.wait_for()
-    request_form.fill(creds["passcode"])
+    request_form.fill(passcode)
     after_rerun(page, page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click)
     click(page, "vneid_back_portal")
     page.locator(".st-key-portal_logout").wait_for()
+
+
+def press(page, name: str, then: str | None = None) -> None:
+    """Press the button named ``name``; with ``then``, wait until that text shows."""
+    page.get_by_role("button", name=name, exact=True).first.click()
+    wait_for_app(page)
+    if then:
+        page.get_by_text(then, exact=False).first.wait_for()
+        wait_for_app(page)
+
+
+def fill_mother_page(page, name: str, residence: str) -> None:
+    """The birth form's page about the mother, as the real Tờ khai đăng ký khai sinh asks it."""
+    for label, value in (("Họ, chữ đệm và tên người mẹ", name), ("Ngày, tháng, năm sinh của mẹ", "01/02/1998"),
+                         ("Dân tộc của mẹ", "Kinh"), ("Quốc tịch của mẹ", "Việt Nam"),
+                         ("Số định danh cá nhân của mẹ", "000198001234"), ("Nơi cư trú của mẹ", residence)):
+        page.get_by_role("textbox", name=label).fill(value)
+
+
+def desk_receives(desk, app_url: str, code: str) -> None:
+    """The commune's desk, in its own browser, finds the dossier by its code and receives it."""
+    desk.goto(f"{app_url}/desk")
+    wait_for_app(desk)
+    close_page_not_found(desk)
+    desk.get_by_role("textbox", name="Tìm theo mã hồ sơ").fill(code)
+    desk.get_by_role("textbox", name="Tìm theo mã hồ sơ").press("Enter")
+    wait_for_app(desk)
+    press(desk, "Mở hồ sơ", then="Tiếp nhận hồ sơ")
+

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.journeys import close_page_not_found, new_persona, portal_login
+from tests.browser.journeys import new_persona, portal_login
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
 from workbench import clock, events
 from workbench.sandbox import documents
+from tests.browser.journeys import desk_receives
+from tests.browser.journeys import fill_mother_page
+from tests.browser.journeys import press
 
 
-def press(page, name: str, then: str | None = None) -> None:
-    """Click a button; with ``then``, wait until that text shows (a click can rerun twice)."""
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_for_app(page)
-    if then:
-        page.get_by_text(then, exact=False).first.wait_for()
-        wait_for_app(page)
 
 
 def main_text(page) -> str:
@@ -66,11 +62,7 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     press(citizen, "Tiếp tục", then="Thông tin người mẹ")
 
     # the parents' pages, as the real Tờ khai đăng ký khai sinh asks (issue 13)
-    for label, value in (("Họ, chữ đệm và tên người mẹ", "Nguyễn Thị Hoa"),
-                         ("Ngày, tháng, năm sinh của mẹ", "01/02/1998"), ("Dân tộc của mẹ", "Kinh"),
-                         ("Quốc tịch của mẹ", "Việt Nam"), ("Số định danh cá nhân của mẹ", "000198001234"),
-                         ("Nơi cư trú của mẹ", "Thôn 1, Xã Ea Lành")):
-        citizen.get_by_role("textbox", name=label).fill(value)
+    fill_mother_page(citizen, "Nguyễn Thị Hoa", "Thôn 1, Xã Ea Lành")
     press(citizen, "Tiếp tục", then="Thông tin người cha")
     press(citizen, "Tiếp tục", then="Ảnh trong máy")
 
@@ -89,13 +81,7 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
 
     # the desk, in its own browser: receive, then ask for a clear photo
     desk = new_page(PHONE)
-    desk.goto(f"{app_url}/desk")
-    wait_for_app(desk)
-    close_page_not_found(desk)
-    desk.get_by_role("textbox", name="Tìm theo mã hồ sơ").fill(code)
-    desk.get_by_role("textbox", name="Tìm theo mã hồ sơ").press("Enter")
-    wait_for_app(desk)
-    press(desk, "Mở hồ sơ", then="Tiếp nhận hồ sơ")
+    desk_receives(desk, app_url, code)
     press(desk, "Tiếp nhận hồ sơ", then="Đã cập nhật hồ sơ")
     desk.get_by_role("textbox", name="Giấy tờ cần bổ sung và lý do").fill("Ảnh Giấy chứng sinh bị mờ. Đề nghị chụp lại rõ nét.")
     press(desk, "Yêu cầu bổ sung", then="Yêu cầu bổ sung đang chờ")

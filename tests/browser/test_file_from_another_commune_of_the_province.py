@@ -5,17 +5,13 @@ administrative boundary within the province, Decree 118/2025/NĐ-CP). Both at 36
 
 from __future__ import annotations
 
-from tests.browser.journeys import close_page_not_found, portal_login
+from tests.browser.journeys import portal_login
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
 from workbench.sandbox import documents, scenarios
+from tests.browser.journeys import desk_receives
+from tests.browser.journeys import press
 
 
-def press(page, name: str, then: str | None = None) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_for_app(page)
-    if then:
-        page.get_by_text(then, exact=False).first.wait_for()
-        wait_for_app(page)
 
 
 def choose(page, group: str, option: str) -> None:
@@ -52,13 +48,7 @@ def test_a_resident_of_another_commune_files_here_and_the_desk_receives_it(app_u
 
     # the commune's desk finds it in its queue and receives it
     desk = new_page(PHONE)
-    desk.goto(f"{app_url}/desk")
-    wait_for_app(desk)
-    close_page_not_found(desk)
-    desk.get_by_role("textbox", name="Tìm theo mã hồ sơ").fill(code)
-    desk.get_by_role("textbox", name="Tìm theo mã hồ sơ").press("Enter")
-    wait_for_app(desk)
-    press(desk, "Mở hồ sơ", then="Tiếp nhận hồ sơ")
+    desk_receives(desk, app_url, code)
     assert "Xã Cư Sen" in desk.locator("[data-testid='stMain']").inner_text()
     press(desk, "Tiếp nhận hồ sơ", then="Đã cập nhật hồ sơ")
     screenshot(desk, "desk-received-other-commune-phone")

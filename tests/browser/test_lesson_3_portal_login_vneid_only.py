@@ -10,12 +10,14 @@ import unicodedata
 
 from playwright.sync_api import expect
 
-from tests.browser.journeys import after_rerun, click, fill, main
+from tests.browser.journeys import click, fill, main
 from tests.browser.test_lesson_player import TICK, press, start_lesson, strip
 from tests.browser.util import PHONE, app_sandbox, screenshot
 from tests.test_portal_vneid_only import ENDED_ROUTE
 from workbench import events
 from workbench.sandbox import scenarios
+from tests.browser.journeys import confirm_vneid_login
+from tests.browser.journeys import send_vneid_login
 
 
 def assert_only_todays_wording(page) -> None:
@@ -51,22 +53,9 @@ def test_lesson_3_is_completed_with_vneid_only_at_360_px(app_url, app_data_dir, 
     screenshot(page, "lesson-3-old-account-notice-phone")
     click(page, "portal_old_go_vneid")
 
-    fill(page, "portal_vneid_cccd", person["cccd"])
-    fill(page, "portal_vneid_password", creds["vneid_password"])
-    click(page, "portal_vneid_form_submit")
+    send_vneid_login(page, person["cccd"])
     expect(strip(page)).to_contain_text("Bước 2/3", timeout=TICK)
-    click(page, "portal_open_vneid")  # to the simulated phone, VNeID app
-    unlock = page.locator(".st-key-vneid_unlock_pc input")
-    request_form = page.locator("[class*='st-key-vneid_request_pass_'] input").first
-    unlock.or_(request_form).wait_for()
-    if unlock.count():
-        unlock.fill(creds["passcode"])
-        click(page, "vneid_unlock_form_submit")
-    request_form.wait_for()
-    request_form.fill(creds["passcode"])
-    after_rerun(page, page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click)
-    click(page, "vneid_back_portal")
-    page.locator(".st-key-portal_logout").wait_for()
+    confirm_vneid_login(page)
     expect(main(page)).to_contain_text("Bạn đã đăng nhập Cổng Dịch vụ công quốc gia")
     expect(strip(page)).to_contain_text("câu hỏi ôn tập", timeout=TICK)
     assert_only_todays_wording(page)

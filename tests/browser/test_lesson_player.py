@@ -14,6 +14,8 @@ from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_
 from workbench import events
 from workbench.sandbox import documents, scenarios
 from workbench.sandbox.dossiers import desk
+from tests.browser.journeys import fill_mother_page
+from tests.browser.journeys import press
 
 TICK = 20_000  # the strip re-checks every 4 s, the lesson page every 3 s; a loaded 2-core machine needs slack
 
@@ -33,12 +35,6 @@ def start_lesson(page, app_url, lesson_id):
     return parse_qs(urlparse(page.url).query)["p"][0]
 
 
-def press(page, name: str, then: str | None = None) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_for_app(page)
-    if then:
-        page.get_by_text(then, exact=False).first.wait_for()
-        wait_for_app(page)
 
 
 def test_lesson_2_vneid_activation_ticks_itself_on_the_phone_screens(app_url, app_data_dir, new_page):
@@ -128,11 +124,7 @@ def test_lesson_4_birth_registration_ticks_itself_on_the_portal_screens(app_url,
     page.get_by_role("radiogroup", name="Giới tính").get_by_text("nữ", exact=True).click()
     page.get_by_role("radiogroup", name="Quan hệ với người được khai sinh").get_by_text("mẹ", exact=True).click()
     press(page, "Tiếp tục", then="Thông tin người mẹ")
-    for label, value in (("Họ, chữ đệm và tên người mẹ", "Lò Thị Hoa"),
-                         ("Ngày, tháng, năm sinh của mẹ", "01/02/1998"), ("Dân tộc của mẹ", "Thái"),
-                         ("Quốc tịch của mẹ", "Việt Nam"), ("Số định danh cá nhân của mẹ", "000198001234"),
-                         ("Nơi cư trú của mẹ", "Bản Lướt, Xã Ea Yông")):
-        page.get_by_role("textbox", name=label).fill(value)
+    fill_mother_page(page, "Lò Thị Hoa", "Bản Lướt, Xã Ea Yông")
     press(page, "Tiếp tục", then="Thông tin người cha")  # the father's page may stay empty, as on the real form
     press(page, "Tiếp tục", then="Ảnh trong máy")
     press(page, f"Chọn ảnh {clear}", then="Đã đính kèm ảnh")
