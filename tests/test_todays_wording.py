@@ -97,3 +97,22 @@ def test_every_name_placeholder_in_the_locales_is_filled_today(lang):
             used |= set(re.findall(r"\{(desk|card|report_to)(?:_cap)?\}", text))
     assert used, "the locales take the law's names as parameters"
     assert {f"{name}" for name in used} <= set(filled)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_string_shows_a_law_dependent_placeholder_whoever_renders_it(lang):
+    """Not only the pages' ``t``: app.py's menu, PDFs, the CLI and SMS render with ``i18n.t``
+    directly. The menu showed "{desk_cap}" before ``i18n.t`` filled the names itself."""
+    import string
+
+    from workbench import i18n, names
+
+    law = set(names.params(dt.date(2026, 12, 1), lang))
+    leaks = []
+    for key, text in i18n.catalogue(lang).items():
+        if not isinstance(text, str):
+            continue
+        others = {field: "x" for _, field, _, _ in string.Formatter().parse(text) if field and field not in law}
+        if any(f"{{{name}" in i18n.t(key, lang, **others) for name in ("desk", "card", "report_to")):
+            leaks.append(key)
+    assert leaks == []

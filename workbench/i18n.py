@@ -9,11 +9,12 @@ catch both before a user can.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 import unicodedata
 from functools import lru_cache
 
-from workbench import data as data_files
+from workbench import data as data_files, names
 
 LOCALES = data_files.LOCALES
 LANGUAGES = ("vi", "en")
@@ -42,12 +43,17 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def t(key: str, lang: str = DEFAULT, **params) -> str:
-    """The string for ``key`` in ``lang``, with ``{name}`` placeholders filled from params."""
+    """The string for ``key`` in ``lang``, with ``{name}`` placeholders filled from params and
+    the law-dependent names (``workbench.names``) filled for today unless params give them."""
     text = catalogue(lang).get(key)
     if text is None and lang != DEFAULT:
         text = catalogue(DEFAULT).get(key)
     if text is None:
         return key
+    if "{" in text:
+        # The names the law sets ({desk}, {card}, {report_to}) as in force today, unless the
+        # caller gives its own (pages/_ui/frame.t passes the sandbox clock's day).
+        params = {**names.params(dt.date.today(), lang), **params}
     if params:
         try:
             return text.format(**params)
