@@ -1,13 +1,15 @@
 """A database made before the restructuring (issue 12) opens, migrates and keeps its data.
 
 ``tests/fixtures/before_issue_12/`` holds a sandbox and a tracker written by the code of main at
-fb08afc (the script is beside them, as ``made_by.py.txt``: it imports the old module names, so it
-cannot run against today's code). Migration sets are stored by name, so moving a module is safe
+fb08afc, as SQL dumps (``sandbox.sql``, ``tracker.sql``): each test builds the database files
+from them in its own data folder, so no database file is kept in git. The script that made them
+is beside them, as ``made_by.py.txt``: it imports the old module names, so it cannot run against
+today's code. Migration sets are stored by name, so moving a module is safe
 only while its ``Migrations("name")`` and its functions' names stay: this test is what says so.
 """
 
 import json
-import shutil
+import sqlite3
 
 import pytest
 
@@ -21,8 +23,10 @@ COUNTS = json.loads((FIXTURES / "counts.json").read_text(encoding="utf-8"))
 @pytest.fixture
 def old_data(data_dir):
     data_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("sandbox.db", "tracker.db"):
-        shutil.copy(FIXTURES / name, data_dir / name)
+    for kind in ("sandbox", "tracker"):
+        db = sqlite3.connect(data_dir / f"{kind}.db")
+        db.executescript((FIXTURES / f"{kind}.sql").read_text(encoding="utf-8"))
+        db.close()
     store.forget_connections()
     return data_dir
 
