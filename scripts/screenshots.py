@@ -1,10 +1,9 @@
 """Save every page at phone width (360×740) and laptop width (1366×768).
 
-Starts the app on a free port with fresh demo data, visits each page registered in app.py,
+Starts the app on a free port with fresh demo data, visits each page of pages/_ui/nav.py,
 and writes PNGs to screenshots/ (git-ignored). Run: make screenshots
 """
 
-import re
 import shutil
 import sys
 import tempfile
@@ -15,14 +14,14 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from pages._ui import nav  # noqa: E402
 from tests.browser.util import CHROMIUM, CHROMIUM_ARGS, LAPTOP, PHONE, start_app, wait_for_app  # noqa: E402
 
 OUT = ROOT / "screenshots"
 
 
 def url_paths() -> list[str]:
-    source = (ROOT / "app.py").read_text(encoding="utf-8")
-    return re.findall(r'page\("pages/[\w/]+\.py", "\w+", "[^"]+", "([\w-]+)"', source)
+    return list(nav.URL_PATHS)
 
 
 def main() -> int:

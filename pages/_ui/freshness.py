@@ -8,6 +8,19 @@ import streamlit as st
 
 from pages._ui.frame import sandbox_db, t
 from workbench import clock, freshness, i18n
+from workbench.sandbox import catalogue
+
+
+def rule_name(rule_id: str, lang: str) -> str:
+    """What a trainer calls the rule: "phí, lệ phí Đăng ký thường trú" for ``fee.thuong_tru``;
+    the rule's id when it has no plainer name."""
+    kind, _, procedure_id = rule_id.partition(".")
+    if kind == "fee":
+        try:
+            return t("freshness.fee_of", procedure=catalogue.get(procedure_id)["name"][lang])
+        except catalogue.UnknownProcedure:
+            pass
+    return rule_id
 
 
 def show(lang: str) -> None:
@@ -18,7 +31,7 @@ def show(lang: str) -> None:
     ending = freshness.ending_soon(on)
     for group in ending:
         st.warning(t("freshness.ending", document=group["document"], date=i18n.format_date(group["valid_to"], lang),
-                     days=group["days_left"], rules=", ".join(group["ids"])), icon=":material/event_busy:")
+                     days=group["days_left"], rules=", ".join(rule_name(rule_id, lang) for rule_id in group["ids"])), icon=":material/event_busy:")
     unconfirmed = freshness.unconfirmed(on)
     if unconfirmed:
         with st.expander(t("freshness.unconfirmed_title", count=len(unconfirmed))):

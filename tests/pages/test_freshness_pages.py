@@ -27,7 +27,7 @@ def test_on_1_december_2026_the_trainer_is_told_the_fee_cut_ends_on_31_december(
     assert "Nội dung cập nhật đến ngày 01/12/2026" in says
     warning = "\n".join(w.value for w in app.warning)
     assert "Thông tư 64/2025/TT-BTC" in warning and "31/12/2026" in warning and "30 ngày" in warning
-    assert "fee.thuong_tru" in warning
+    assert "phí, lệ phí Đăng ký thường trú" in warning  # the rule by its name, not its id
     assert "chưa xác nhận" in says and "fee.xac_nhan_hon_nhan" in says
 
 
