@@ -79,6 +79,9 @@ def show_messages(messages: list[dict]) -> None:
         st.markdown(f"**{actor}** · {when}  \n{message_text(message)}")
 
 
+UPLOAD_MB = citizen.MAX_UPLOAD_BYTES // (1024 * 1024)  # a photo of a paper; Streamlit counts MB as MiB
+
+
 def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix: str) -> None:
     """The phone's photo gallery for one paper (three of the persona's photos, one clear) and
     an upload box. Attaching replaces the earlier photo of that paper."""
@@ -102,8 +105,9 @@ def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix:
                 if st.button(t("dossiers.documents.choose", n=n), key=f"{key_prefix}.{code}.{doc_id}.{variant}",
                              width="stretch"):
                     _attach(db, persona, code, doc_id, name, variant=variant)
-            upload = st.file_uploader(t("dossiers.documents.upload"), type=["png", "jpg", "jpeg"],
-                                      key=f"{key_prefix}.up.{code}.{doc_id}")
+            # The limit said in the label and the one Streamlit applies are the domain's (issue 14).
+            upload = st.file_uploader(t("dossiers.documents.upload", max_mb=UPLOAD_MB), type=["png", "jpg", "jpeg"],
+                                      key=f"{key_prefix}.up.{code}.{doc_id}", max_upload_size=UPLOAD_MB)
             if st.button(t("dossiers.documents.upload_button"), key=f"{key_prefix}.upbtn.{code}.{doc_id}",
                          width="stretch"):
                 if upload is None:

@@ -7,7 +7,7 @@ import contextlib
 
 import streamlit as st
 
-from pages._ui import plain
+from pages._ui import plain, streamlit_words
 from workbench import clock, databases, i18n, names, store
 from workbench.errors import Refusal
 
@@ -90,6 +90,7 @@ def page_setup(*, sandbox: bool = False, polls: bool = False) -> str:
 
     lang = current_lang()
     st.markdown(CSS, unsafe_allow_html=True)
+    streamlit_words.inject(lang)  # Streamlit's English words and the phone menu (issue 14)
     language_switch()
     st.session_state.pop(_workshop_nudge.SEEN, None)  # a poll compares with this run's messages only
     strip_polls = False

@@ -158,7 +158,7 @@ elif step == "page":
                     state[key] = "" if saved is None else str(saved)
                 values[field["id"]] = st.text_input(
                     label, key=key, disabled=bool(field.get("locked")),
-                    placeholder="dd/mm/yyyy" if field["type"] == "date" else None)
+                    placeholder=t("dossiers.date_placeholder") if field["type"] == "date" else None)
                 if field["type"] == "date":
                     st.caption(t("dossiers.date_hint"))
                 if field.get("locked"):

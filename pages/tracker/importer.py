@@ -22,7 +22,7 @@ import streamlit as st
 from pages._ui import plain
 from pages._ui.frame import page_setup, refusal_text, t
 from pages._ui.tracker_session import require_tracker_user
-from workbench.tracker import auth, citizens, formulas, importer, places, team_names
+from workbench.tracker import auth, citizens, formulas, importer, places, sheets, team_names
 from workbench.tracker.errors import TrackerError
 
 lang = page_setup(sandbox=False)
@@ -42,8 +42,9 @@ right.download_button(t("tracker.import.page.template_csv"), importer.template_c
                       file_name="mau-cong-dan-so.csv", mime="text/csv", width="stretch",
                       key="import_template_csv")
 
-upload = st.file_uploader(t("tracker.import.page.file_label"), type=["csv", "xlsx"], key="import_file",
-                          help=t("tracker.import.page.file_help"))
+upload = st.file_uploader(t("tracker.import.page.file_label", max_mb=sheets.MAX_BYTES // (1024 * 1024)),
+                          type=["csv", "xlsx"], key="import_file", help=t("tracker.import.page.file_help"),
+                          max_upload_size=sheets.MAX_BYTES // (1024 * 1024))
 mode = st.radio(t("tracker.import.page.mode_label"), ["all_or_nothing", "valid_only"], key="import_mode",
                 format_func=lambda m: t(f"tracker.import.page.mode_{m}"))
 st.text_input(t("tracker.field.consent_by"), key="import_consent_by", value=user["display_name"],
