@@ -3,12 +3,14 @@ the trainer how fresh the content is (issue 13: a rule that ends soon is named h
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import freshness
 from pages._ui.frame import page_setup, t
 from workbench import network, qr
 
 lang = page_setup()
 st.title(t("common.home.title"))
+glossary.explain("eid_level2")
 for n in (1, 2, 3):
     st.write(t(f"common.home.intro_{n}"))
 if not (st.session_state.get("persona_id") or st.query_params.get("p")):

@@ -10,6 +10,7 @@ import urllib.parse
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import workshop_nudge as _workshop_nudge
 from pages._ui.frame import page_setup, sandbox_db, t
 from pages._ui.lesson_strip import page_link
@@ -28,6 +29,7 @@ WATCH_SECONDS = 8
 
 lang = page_setup(sandbox=False, polls=True)  # watch_step or _workshop_nudge.watch, below
 st.title(t("lessons.title"))
+glossary.explain("eid_level2", "passcode", "sim_verified", "online_partial", "payee")
 db = sandbox_db()
 
 

@@ -12,6 +12,7 @@ import html
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui.dossier import (CSS, badge, date, document_name, money, procedure_name,
                                scroll_to_top_on_change, show_messages)
 from pages._ui.frame import page_setup, refusal_text, sandbox_db, t
@@ -36,6 +37,7 @@ db = sandbox_db()
 state = st.session_state
 st.title(t("desk.title"))
 st.caption(t("desk.intro"))
+glossary.explain("online_full", "online_partial", "digitised")
 desk.mark_overdue(db)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import pay as ui
 from pages._ui.frame import page_setup, sandbox_db, t
 from workbench import qr
@@ -15,6 +16,7 @@ from workbench.sandbox.payments import desk_qr, providers, scenario_settings, sc
 page_setup(sandbox=True)
 ui.style()
 st.title(t("payments.desk.title"))
+glossary.explain("payee")
 db = sandbox_db()
 st.caption(t("payments.desk.intro"))
 

@@ -6,6 +6,7 @@ A live OTP typed into the code box is flagged as a scam lesson (``workbench.sand
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import pay as ui
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import current_persona, set_persona
@@ -17,6 +18,7 @@ from workbench.sandbox.payments import schema as payment_schema
 page_setup(sandbox=True)
 ui.style()
 st.title(t("payments.pay.title"))
+glossary.explain("payee", "passcode")
 db = sandbox_db()
 token = (st.query_params.get("t") or "").strip()
 

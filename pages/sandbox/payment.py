@@ -11,6 +11,7 @@ from functools import partial
 import streamlit as st
 
 from pages._ui import pay as ui, steps
+from pages._ui import glossary
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona, require_portal_login
 from workbench import clock, passwords, rules
@@ -22,6 +23,7 @@ from workbench.sandbox import otp
 page_setup(sandbox=True)
 ui.style()
 st.title(t("payments.gateway.title"))
+glossary.explain("payee", "passcode")
 db = sandbox_db()
 persona = require_persona(db)
 require_portal_login(db, persona)

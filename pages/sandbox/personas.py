@@ -7,6 +7,7 @@ Other areas link here through ``require_persona``.
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
@@ -16,6 +17,7 @@ from workbench import data as data_files
 page_setup(sandbox=True)
 lang = current_lang()
 st.title(t("persona.title"))
+glossary.explain("sim_verified", "eid_level2", "passcode")
 db = sandbox_db()
 persona = current_persona(db)
 

@@ -11,6 +11,7 @@ import html
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui import steps, vneid_screens as vneid_screens
 from pages._ui.persona import require_persona
@@ -407,6 +408,7 @@ with phone_col:
 with notes_col:
     with st.container(key="phone_notes"):
         st.subheader(t("phone.notes.title"), anchor=False)
+        glossary.explain("sim_verified", "eid_level2", "passcode")
         note_key = f"phone.notes.{screen}"
         if screen == "vneid":
             step = eid.account(db, pid)["step"]

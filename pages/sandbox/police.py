@@ -8,6 +8,7 @@ the persona's simulated phone. Logic: workbench/eid.py (submit_registration, app
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui.persona import current_persona
 from workbench.sandbox import eid, personas
@@ -16,6 +17,7 @@ from workbench.sandbox.phone import IdentityError
 page_setup(sandbox=True)
 st.title(t("police.title"))
 st.caption(t("police.subtitle"))
+glossary.explain("eid_level2")
 db = sandbox_db()
 ss = st.session_state
 persona = current_persona(db)

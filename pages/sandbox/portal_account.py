@@ -13,6 +13,7 @@ from functools import partial
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import steps
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui.persona import require_persona
@@ -22,6 +23,7 @@ from workbench.sandbox.phone import IdentityError
 page_setup(sandbox=True)
 st.title(t("portal.title"))
 st.caption(t("portal.subtitle"))
+glossary.explain("eid_level2", "sim_verified")
 db = sandbox_db()
 persona = require_persona(db)
 pid = persona["id"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui.dossier import (CSS, date, document_picker, money, scroll_to_top_on_change,
                                show_document_notices)
 from pages._ui import steps
@@ -67,6 +68,7 @@ if step == "search":
     st.title(t("catalogue.title"))
     st.caption(t("catalogue.logged_in_as", name=persona["full_name"]))
     st.write(t("catalogue.intro"))
+    glossary.explain("online_full", "online_partial")
     field_ids = [""] + list(catalogue.fields())
     with st.form("search"):
         query = st.text_input(t("catalogue.search.label"), placeholder=t("catalogue.search.placeholder"),
@@ -97,6 +99,7 @@ elif step == "procedure":
     st.title(text(proc["name"]))
     st.markdown(f"**{t('catalogue.procedure.field')}:** {text(catalogue.fields()[proc['field']])}  \n"
                 f"**{t('catalogue.procedure.online_level')}:** {text(catalogue.online_levels()[proc['online_level']])}")
+    glossary.explain(f"online_{proc['online_level']}")
     if proc["online_level"] == "partial":
         st.info(t("catalogue.procedure.partial_note"), icon=":material/info:")
     st.subheader(t("catalogue.procedure.documents"))

@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import steps, vneid_screens as vneid_screens
 from pages._ui.frame import page_link, page_setup, sandbox_db, show_refusal, t
 from pages._ui.persona import require_persona
@@ -18,6 +19,7 @@ from workbench.sandbox.phone import IdentityError
 
 page_setup(sandbox=True)
 st.title(t("eid.web.title"))
+glossary.explain("eid_level2", "passcode")
 st.caption(t("eid.web.subtitle"))
 db = sandbox_db()
 persona = require_persona(db)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from pages._ui import glossary
 from pages._ui import pay as ui
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona
@@ -17,6 +18,7 @@ from workbench.sandbox.payments import schema as payment_schema
 page_setup(sandbox=True)
 ui.style()
 st.title(t("wallet.title"))
+glossary.explain("eid_level2", "passcode", "payee")
 db = sandbox_db()
 persona = require_persona(db)
 pid = persona["id"]
