@@ -27,6 +27,18 @@ LAPTOP = {"width": 1366, "height": 768}
 
 
 def free_port() -> int:
+    """A free port: the first free one of ``CDS_TEST_PORTS`` ("8750-8799") when set (a shared
+    machine gives each person a range), else any the system offers."""
+    wanted = os.environ.get("CDS_TEST_PORTS", "")
+    if "-" in wanted:
+        low, high = (int(n) for n in wanted.split("-", 1))
+        for port in range(low, high + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                    return port
+                except OSError:
+                    continue
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
