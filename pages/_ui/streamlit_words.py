@@ -36,9 +36,10 @@ def style(lang: str) -> str:
 [data-testid="stFileUploaderDropzone"] button::after {{ content: {upload}; }}
 /* "20MB per file • PNG, JPG": our label says the types and the limit the domain enforces. */
 [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
-/* "Press Enter to submit form" and the "6/6" counter: the label says how many digits. */
+/* "Press Enter to submit form"/"to apply" and the "6/6" counter: the label says how many digits. */
 [data-testid="stTextInput"] [data-testid="InputInstructions"],
-[data-testid="stTextArea"] [data-testid="InputInstructions"] {{ display: none; }}
+[data-testid="stTextArea"] [data-testid="InputInstructions"],
+[data-testid="stNumberInput"] [data-testid="InputInstructions"] {{ display: none; }}
 /* The element holding this module's script takes no room on the page. */
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script#cds-streamlit-words) {{ display: none; }}
 </style>"""

@@ -163,8 +163,13 @@ def test_no_english_of_streamlit_on_the_citizens_screens(app_url, app_data_dir, 
     our_words = uploader.get_by_role("button", name="Chọn tệp").is_visible()  # drawn in Streamlit's place
     domain_limit = page.get_by_text("tối đa 5 MB").first.is_visible()  # the limit the domain enforces
 
-    # the menu, opened on this page: every page listed, in Vietnamese
+    # the menu, opened on this page: every page listed, in Vietnamese; then the fee table's number field
     open_menu(page)
     check(page, "menu-open", found)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Bảng phí, lệ phí").click()
+    page.wait_for_url(re.compile(r"/fees$"))
+    wait_for_app(page)
+    page.get_by_test_id("stNumberInput").first.locator("input").click()
+    check(page, "fees-number-field", found)
     assert found == {}, f"Streamlit's English on Vietnamese screens: {found}"
     assert our_words and domain_limit
