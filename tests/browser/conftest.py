@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import axe
 from tests.browser.util import CHROMIUM, CHROMIUM_ARGS, PHONE, start_app
 
 
@@ -52,6 +53,11 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM}: CI must run the browser tests (.ci/run installs it)")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
+    if not axe.installed():
+        # The journeys check accessibility with axe-core (issue 14): without it they would pass unchecked.
+        if os.environ.get("CI") == "true":
+            pytest.fail(axe.missing_message())
+        pytest.skip(axe.missing_message())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
