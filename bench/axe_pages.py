@@ -95,6 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     if not axe.installed():
         sys.exit(axe.missing_message())
+    axe.check = lambda page, where: []  # the shared log-in steps check as they go; here we only count
     data_dir = Path(tempfile.mkdtemp(prefix="cds-axe-"))
     process, base = start_app(data_dir, port=args.port)
     totals = {"ours": {i: 0 for i in axe.IMPACTS}, "streamlit": {i: 0 for i in axe.IMPACTS}}

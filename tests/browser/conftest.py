@@ -38,7 +38,8 @@ def app_data_dir():
 
 @pytest.fixture(scope="session")
 def app_url(app_data_dir):
-    process, base = start_app(app_data_dir)
+    # CDS_TEST_PORT: a port of one's own when several people share the machine (issue 14)
+    process, base = start_app(app_data_dir, port=int(os.environ["CDS_TEST_PORT"]) if os.environ.get("CDS_TEST_PORT") else None)
     yield base
     process.terminate()
     try:
