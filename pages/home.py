@@ -20,14 +20,14 @@ if not (st.session_state.get("persona_id") or st.query_params.get("p")):
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("common.home.areas_title"))
+    st.header(t("common.home.areas_title"))
     for area in ("sandbox", "lessons", "workshop", "tracker"):
         st.markdown("- " + t(f"common.home.area_{area}"))
 with right:
-    st.subheader(t("common.home.join_title"))
+    st.header(t("common.home.join_title"))
     url = network.lan_url()
     if url:
-        st.image(qr.png(url, box_size=8), width=260)
+        st.image(qr.png(url, box_size=8), width=260, alt=t("common.home.join_qr_alt", url=url))
         st.caption(t("common.home.join_caption", url=url))
         st.code(url, language=None)
     else:

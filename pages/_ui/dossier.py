@@ -94,14 +94,15 @@ def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix:
         suffix = "" if document["required"] else f" ({t('dossiers.optional')})"
         st.markdown(f"**{name}**{suffix}")
         if attached:
-            st.image(records.document_picture(db, attached), width=220)
+            st.image(records.document_picture(db, attached), width=220,
+                     alt=records.document_picture_alt(db, attached, lang, name))
             st.caption(":material/check_circle: " + t("dossiers.documents.attached"))
         else:
             st.caption(t("dossiers.documents.not_attached"))
         with st.expander(t("dossiers.documents.gallery"), expanded=attached is None):
             for n, variant in enumerate(documents.sample_variants(persona["id"], doc_id), start=1):
                 st.image(documents.sample_picture(doc_id, variant, persona), caption=t("dossiers.documents.picture", n=n),
-                         width=220)
+                         width=220, alt=documents.picture_alt(doc_id, variant, persona, lang))
                 if st.button(t("dossiers.documents.choose", n=n), key=f"{key_prefix}.{code}.{doc_id}.{variant}",
                              width="stretch"):
                     _attach(db, persona, code, doc_id, name, variant=variant)

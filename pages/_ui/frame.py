@@ -24,6 +24,12 @@ div[data-testid="stTextInput"] input { font-size: 1.05rem; min-height: 2.8rem; }
 .cds-sandbox-footer { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #ffd400;
   color: #1a1a1a; text-align: center; font-weight: 800; font-size: .8rem; padding: 2px 0; border-top: 2px solid #1a1a1a;
   pointer-events: none; }
+/* Captions carry instructions: Streamlit draws them at opacity .6 (3.7:1 on white), below WCAG
+   AA's 4.5:1 (axe-core, issue 14); text at 80 % keeps them lighter than body text, at 6.5:1. */
+[data-testid="stCaptionContainer"] { opacity: 1; color: rgba(49, 51, 63, 0.8); }
+/* Sections are h2 under the page's h1 (headings in order, axe-core, issue 14), drawn at the size
+   their h3 had, so a phone shows the same page. */
+[data-testid="stMain"] h2 { font-size: 1.75rem; padding: .75rem 0 1rem 0; }
 @media (max-width: 640px) { .block-container { padding-left: .8rem; padding-right: .8rem; padding-top: 3rem; } }
 </style>
 """

@@ -21,7 +21,7 @@ def masked(number: str) -> str:
 
 def activation_form(db, persona: dict, channel: str) -> None:
     """"Kích hoạt tài khoản định danh điện tử": CCCD + phone → "Gửi yêu cầu"."""
-    st.subheader(t("eid.activate.title"), anchor=False)
+    st.header(t("eid.activate.title"), anchor=False)
     st.caption(t("eid.activate.hint"))
     with st.form("vneid_activate_form"):
         cccd = st.text_input(t("eid.field.cccd"), key="vneid_act_cccd", max_chars=12)
@@ -69,11 +69,11 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
     st.progress({"otp": 1, "password": 2, "passcode": 3, "security": 4}[step] / 5,
                 text=t(f"eid.step.{step}"))
     if step == "otp":
-        st.subheader(t("eid.otp.title"), anchor=False)
+        st.header(t("eid.otp.title"), anchor=False)
         otp_form(db, persona, "vneid_act", lambda code: eid.confirm_activation_otp(db, pid, code),
                  lambda: eid.resend_activation_otp(db, pid), "eid_activation")
     elif step == "password":
-        st.subheader(t("eid.password.title"), anchor=False)
+        st.header(t("eid.password.title"), anchor=False)
         st.markdown(t("eid.password.rules"))
         with st.form("vneid_password_form"):
             password = st.text_input(t("eid.field.password"), type="password", key="vneid_pw")
@@ -87,7 +87,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
             else:
                 st.rerun()
     elif step == "passcode":
-        st.subheader(t("eid.passcode.title"), anchor=False)
+        st.header(t("eid.passcode.title"), anchor=False)
         st.write(t("eid.passcode.body"))
         with st.form("vneid_passcode_form"):
             passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_pc")
@@ -101,7 +101,7 @@ def activation_step(db, persona: dict, step: str, on_done) -> None:
             else:
                 st.rerun()
     elif step == "security":
-        st.subheader(t("eid.security.title"), anchor=False)
+        st.header(t("eid.security.title"), anchor=False)
         st.write(t("eid.security.body"))
         questions = list(eid.SECURITY_QUESTIONS)
         with st.form("vneid_security_form"):

@@ -98,7 +98,7 @@ def lesson_list(found) -> None:
         st.info(t("lessons.no_lessons"))
     for lesson in found:
         with st.container(border=True):
-            st.subheader(f"{lesson.number}. {lesson.title[lang]}")
+            st.header(f"{lesson.number}. {lesson.title[lang]}")
             st.caption(" · ".join([t(f"lessons.audience.{lesson.audience}"),
                                    t("lessons.duration", minutes=lesson.duration_minutes),
                                    t("lessons.steps_count", count=len(lesson.steps))]))
@@ -111,7 +111,7 @@ def lesson_list(found) -> None:
 
 
 def start_screen(lesson, persona) -> None:
-    st.subheader(f"{lesson.number}. {lesson.title[lang]}")
+    st.header(f"{lesson.number}. {lesson.title[lang]}")
     st.caption(" · ".join([t(f"lessons.audience.{lesson.audience}"),
                            t("lessons.duration", minutes=lesson.duration_minutes)]))
     st.write(lesson.summary[lang])
@@ -182,13 +182,19 @@ def watch_step(persona_id: str, lesson_id: str, step_id: str, hints_seen: int) -
     st.caption(t("lessons.waiting"))
 
 
+def image_alt(image: str) -> str:
+    """A lesson picture in words (its alt text): lessons.image_alt.<file name> in the locales;
+    tests/test_image_alt.py checks every lesson picture has one."""
+    return t(f"lessons.image_alt.{image.rsplit('/', 1)[-1].removesuffix('.svg')}")
+
+
 def step_screen(lesson, state, persona) -> None:
     step = state.current
     index = lesson.steps.index(step) + 1
-    st.markdown(f"#### {t('lessons.step_of', n=index, total=len(lesson.steps))}")
+    st.markdown(f"### {t('lessons.step_of', n=index, total=len(lesson.steps))}")
     st.markdown(f"<p class='cds-step-do'>{step.t('do', lang)}</p>", unsafe_allow_html=True)
     if step.image:
-        st.image(str(catalogue.LESSONS_DIR / step.image), width=240)
+        st.image(str(catalogue.LESSONS_DIR / step.image), width=240, alt=image_alt(step.image))
     read_aloud(step.t("do", lang))
     for hint in state.hints.get(step.id, []):
         st.warning(f"**{t('lessons.hint_title')}:** {hint[lang]}", icon=":material/lightbulb:")
@@ -235,7 +241,7 @@ def quiz_screen(lesson, state, persona) -> None:
         return
     question = state.quiz_pending[0]
     number = lesson.quiz.index(question) + 1
-    st.subheader(t("lessons.quiz_title"))
+    st.header(t("lessons.quiz_title"))
     st.caption(t("lessons.question_of", n=number, total=len(lesson.quiz)))
     choice = st.radio(question.question[lang], range(len(question.options[lang])), index=None,
                       format_func=lambda i: question.options[lang][i], key=f"quiz_{lesson.id}_{question.id}")
@@ -253,7 +259,7 @@ def quiz_screen(lesson, state, persona) -> None:
 def summary_screen(lesson, persona) -> None:
     result = progress.summary(db, persona["id"], lesson.id)
     st.success(t("lessons.completed"), icon=":material/celebration:")
-    st.subheader(t("lessons.summary_title"))
+    st.header(t("lessons.summary_title"))
     st.markdown("\n".join([
         f"- {t('lessons.summary_time', minutes=result['minutes'])}",
         f"- {t('lessons.summary_steps', done=result['steps_done'], total=result['steps_total'])}",
@@ -267,7 +273,7 @@ def summary_screen(lesson, persona) -> None:
 
 def player(lesson, persona) -> None:
     state = progress.evaluate(db, persona["id"], lesson.id)  # ticks what was done since the last run
-    st.subheader(f"{lesson.number}. {lesson.title[lang]}")
+    st.header(f"{lesson.number}. {lesson.title[lang]}")
     st.caption(t("lessons.playing_as", name=persona["display_name"]))
     st.progress(state.steps_done / max(1, len(lesson.steps)),
                 text=t("lessons.progress", done=state.steps_done, total=len(lesson.steps)))

@@ -121,7 +121,8 @@ with projector:
     with left:
         if join_url:
             st.markdown(f"### {t('workshop.projector.scan')}")
-            st.image(qr.png(join_url, box_size=14), width=420)
+            st.image(qr.png(join_url, box_size=14), width=420,
+                     alt=t("workshop.projector.qr_alt", name=current["name"], url=join_url))
         else:
             st.error(t("workshop.projector.no_network"), icon=":material/wifi_off:")
     with right:

@@ -118,7 +118,8 @@ if row is not None:
         caption = document_name(proc, document["document"])
         if document["superseded"]:
             caption += f" ({t('desk.detail.superseded')})"
-        st.image(records.document_picture(db, document), caption=caption, width=300)
+        st.image(records.document_picture(db, document), caption=caption, width=300,
+                 alt=records.document_picture_alt(db, document, lang, document_name(proc, document["document"])))
         hint = variants.get(document["variant"], {}).get("desk_hint")
         if hint and not document["superseded"]:
             with st.expander(t("desk.detail.trainer_hint")):

@@ -73,7 +73,9 @@ def live_status(request_id: str) -> None:
     payload = desk_qr.qr_payload(request)
     left, right = st.columns([3, 2], vertical_alignment="center")
     with left:
-        st.image(qr.png(payload, box_size=16, border=4), caption=t("payments.desk.scan_me"), width=520)
+        st.image(qr.png(payload, box_size=16, border=4), caption=t("payments.desk.scan_me"), width=520,
+                 alt=t("payments.desk.qr_alt", amount=ui.money(request["amount"]), reference=request["reference"],
+                       payee=providers.payee(request["payee_id"])["name"]))
     with right:
         st.markdown(f"### {ui.money(request['amount'])}")
         # A scammer's sticker changes the code, not the office's sign: the desk shows the real payee.

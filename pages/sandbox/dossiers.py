@@ -102,7 +102,7 @@ st.markdown("  \n".join(lines))
 # payments page takes it from there (records.amount_due / record_payment).
 if row["amount_due"] > 0:
     with st.container(border=True):
-        st.subheader(t("dossiers.manage.payment_request_title"))
+        st.header(t("dossiers.manage.payment_request_title"))
         st.write(t("dossiers.manage.payment_request_body", amount=money(row["amount_due"]),
                    platform=rules.value("portal.payment_platform", clock.now(db).date(), lang)))
         if st.button(t("dossiers.manage.pay"), type="primary", width="stretch", icon=":material/credit_card:",
@@ -113,7 +113,7 @@ elif row["fee_unpaid"] > 0:
 paid = payables.paid_payment(db, f"dossier:{code}")
 if paid and paid["status"] == "succeeded":
     with st.container(border=True):
-        st.subheader(t("dossiers.manage.paid_title"))
+        st.header(t("dossiers.manage.paid_title"))
         pay_ui.receipt_button(db, paid["id"], key="dos.receipt")
 
 if row.get("apology_due_date"):
@@ -125,7 +125,7 @@ if row.get("apology_due_date"):
 # A supplement request: attach the paper again, then send.
 if row["status"] == "supplement_requested":
     with st.container(border=True):
-        st.subheader(t("dossiers.manage.supplement_title"))
+        st.header(t("dossiers.manage.supplement_title"))
         st.warning(row.get("supplement_note") or "", icon=":material/assignment_late:")
         st.write(t("dossiers.manage.supplement_hint"))
         for document in proc["documents"]:
@@ -149,7 +149,7 @@ if row["status"] in ("result_ready", "returned"):
 # Satisfaction, once the dossier is finished.
 if row["status"] in ("returned", "refused"):
     with st.container(border=True):
-        st.subheader(t("dossiers.manage.rate_title"))
+        st.header(t("dossiers.manage.rate_title"))
         if row.get("rating"):
             st.write(t("dossiers.manage.rated", stars="★" * int(row["rating"]) + "☆" * (5 - int(row["rating"]))))
         else:
@@ -168,9 +168,9 @@ if row["status"] in ("returned", "refused"):
                         state["dos.error"] = refusal_text(error)
                     st.rerun()
 
-st.subheader(t("dossiers.manage.messages"))
+st.header(t("dossiers.manage.messages"))
 show_messages(records.messages(db, code))
 
-st.subheader(t("dossiers.manage.documents"))
+st.header(t("dossiers.manage.documents"))
 for document in records.documents_of(db, code):
     st.markdown(f"- {document_name(proc, document['document'])}")

@@ -34,7 +34,7 @@ KIND_KEYS = {"bank": "payments.gateway.kind_bank", "wallet": "payments.gateway.k
 code = (st.query_params.get("dossier") or "").strip().upper()
 if not code:
     st.info(t("payments.gateway.no_dossier"), icon=":material/info:")
-    st.subheader(t("payments.gateway.unpaid_title"))
+    st.header(t("payments.gateway.unpaid_title"))
     unpaid = [d for d in records.for_persona(db, pid) if d["amount_due"] > 0]
     for row in unpaid:
         page_link("pages/sandbox/payment.py", query_params={"dossier": row["code"], "p": pid},
@@ -90,7 +90,7 @@ if step == "choose":
         "portal.payment_platform", clock.now(db).date(), current_lang())) + "**")
     st.caption(t("payments.gateway.intro"))
     ui.summary(facts(), big=t("payments.amount"))
-    st.subheader(t("payments.gateway.choose_title"))
+    st.header(t("payments.gateway.choose_title"))
     options = [p["id"] for p in providers.providers()]
     chosen = st.radio(
         t("payments.gateway.choose_label"), options, index=options.index(flow["provider"]) if flow["provider"] else None,
@@ -112,7 +112,7 @@ if step == "choose":
 elif step == "check":
     if st.button(t("payments.back"), icon=":material/arrow_back:", type="tertiary", key="check_back"):
         go("choose")
-    st.subheader(t("payments.gateway.check_title"))
+    st.header(t("payments.gateway.check_title"))
     st.caption(t("payments.gateway.check_hint"))
     ui.summary(facts(with_provider=True), big=t("payments.amount"))
     if st.button(t("payments.change") + " — " + t("payments.provider"), key="change_provider", icon=":material/edit:"):
@@ -127,7 +127,7 @@ elif step == "authorise":
     method = providers.authorise_method(chosen["id"])
     if st.button(t("payments.back"), icon=":material/arrow_back:", type="tertiary", key="auth_back"):
         go("check")
-    st.subheader(t("payments.gateway.authorise_title"))
+    st.header(t("payments.gateway.authorise_title"))
     st.write(t("payments.gateway.authorise_hint", provider=chosen["name"]))
     ui.app_frame(chosen, persona)
     ui.summary([(t("payments.payee"), providers.payee(payable.payee_id)["name"]),
@@ -186,7 +186,7 @@ elif step == "done":
     ui.panel(t("payments.gateway.success_title"),
              t("payments.gateway.success_body", payment_id=payment["id"], amount=ui.money(payment["amount"])))
     st.write(t("payments.gateway.dossier_next", code=code))
-    st.subheader(t("payments.gateway.receipt_title"))
+    st.header(t("payments.gateway.receipt_title"))
     ui.summary(receipts.receipt_rows(db, payment["id"], current_lang()), big=t("payments.receipt.amount"))
     ui.receipt_button(db, payment["id"], key="gateway_receipt")
     page_link(DOSSIERS_PAGE, label=t("payments.gateway.dossiers_link"), icon=":material/folder_open:",

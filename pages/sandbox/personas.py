@@ -45,7 +45,7 @@ def profile_lines(persona_id: str) -> list[str]:
 
 if persona:
     with st.container(border=True):
-        st.subheader(t("persona.current.title", name=persona["full_name"]), anchor=False)
+        st.header(t("persona.current.title", name=persona["full_name"]), anchor=False)
         st.markdown(
             f"**{t('persona.field.cccd')}:** {persona['cccd']}  \n"
             f"**{t('persona.field.phone')}:** {persona['phone']}  \n"
@@ -65,7 +65,7 @@ if persona:
 
 places = {e["key"]: f'{e["commune"]}, {e["province"]}' for e in data_files.load("commune").get("elsewhere", [])}
 places = {"same_province": places.get("same_province", ""), "other_province": places.get("other_province", "")}
-st.subheader(t("persona.create.title"), anchor=False)
+st.header(t("persona.create.title"), anchor=False)
 with st.form("persona_create"):
     state = st.radio(t("persona.create.state"), scenarios.STATES, key="persona_state",
                      format_func=lambda s: t(f"persona.state.{s}"))
@@ -86,7 +86,7 @@ with st.expander(t("persona.create.states_explained")):
     for s in scenarios.STATES:
         st.markdown(f"**{t(f'persona.state.{s}')}** — {scenarios.describe(s, lang)}")
 
-st.subheader(t("persona.choose.title"), anchor=False)
+st.header(t("persona.choose.title"), anchor=False)
 # A workshop participant's persona is theirs alone: never offered to another browser (issue 7).
 everyone = [p for p in personas.list_all(db, limit=500) if not p["workshop_id"]]
 query = st.text_input(t("persona.choose.search"), key="persona_search", placeholder=t("persona.choose.search_hint"))

@@ -110,7 +110,7 @@ def screen_home() -> None:
 
 def screen_sms() -> None:
     home_button()
-    st.subheader(t("phone.sms.title"), anchor=False)
+    st.header(t("phone.sms.title"), anchor=False)
     if st.button(t("phone.sms.compose"), key="phone_compose", icon=":material/edit:", width="stretch"):
         go("sms_compose")
     messages = phone.inbox(db, pid)
@@ -125,7 +125,7 @@ def screen_sms() -> None:
 def screen_sms_compose() -> None:
     if st.button(t("phone.back"), key="phone_compose_back", icon=":material/arrow_back:", type="tertiary"):
         go("sms")
-    st.subheader(t("phone.sms.compose_title"), anchor=False)
+    st.header(t("phone.sms.compose_title"), anchor=False)
     st.caption(t("phone.sms.compose_hint"))
     with st.form("phone_compose_form"):
         to = st.text_input(t("phone.sms.to"), value="1414", key="phone_sms_to")
@@ -142,7 +142,7 @@ def screen_sms_compose() -> None:
 
 def screen_store() -> None:
     home_button()
-    st.subheader(t("phone.store.title"), anchor=False)
+    st.header(t("phone.store.title"), anchor=False)
     apps = phone.installed_apps(db, pid)
     for app in ("vneid", "health_book"):
         with st.container(border=True):
@@ -157,7 +157,7 @@ def screen_store() -> None:
 
 def screen_shop() -> None:
     home_button()
-    st.subheader(t("phone.shop.title"), anchor=False)
+    st.header(t("phone.shop.title"), anchor=False)
     card = phone.sim(db, pid)
     st.write(t("phone.shop.number", phone=card["phone"]))
     if card["standardised"]:
@@ -172,7 +172,7 @@ def screen_shop() -> None:
 
 def screen_health() -> None:
     home_button()
-    st.subheader(t("phone.health.title"), anchor=False)
+    st.header(t("phone.health.title"), anchor=False)
     if not health_book.is_activated(db, pid):
         st.write(t("phone.health.login_intro"))
         with st.form("phone_health_login"):
@@ -219,7 +219,7 @@ def vneid_step(step: str) -> None:
 
 
 def vneid_login() -> None:
-    st.subheader(t("eid.login.title"), anchor=False)
+    st.header(t("eid.login.title"), anchor=False)
     with st.form("vneid_login_form"):
         cccd = st.text_input(t("eid.field.username"), key="vneid_login_cccd", max_chars=12)
         password = st.text_input(t("eid.field.password"), type="password", key="vneid_login_pw")
@@ -241,7 +241,7 @@ def vneid_login() -> None:
 
 
 def vneid_unlock() -> None:
-    st.subheader(t("eid.unlock.title"), anchor=False)
+    st.header(t("eid.unlock.title"), anchor=False)
     st.write(t("eid.unlock.body", name=persona["full_name"]))
     with st.form("vneid_unlock_form"):
         passcode = st.text_input(t("eid.field.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key="vneid_unlock_pc")
@@ -262,7 +262,7 @@ def vneid_unlock() -> None:
 
 
 def vneid_new_device() -> None:
-    st.subheader(t("eid.new_device.title"), anchor=False)
+    st.header(t("eid.new_device.title"), anchor=False)
     st.info(t("eid.new_device.body"), icon=":material/phonelink_lock:")
 
     def confirm(code: str) -> None:
@@ -333,7 +333,7 @@ def vneid_home() -> None:
 def vneid_forgot() -> None:
     if st.button(t("phone.back"), key="vneid_forgot_back", icon=":material/arrow_back:", type="tertiary"):
         go("vneid", "home" if ss.get("vneid_session") == pid else "login")
-    st.subheader(t("eid.forgot.title"), anchor=False)
+    st.header(t("eid.forgot.title"), anchor=False)
     st.write(t("eid.forgot.body"))
     questions = eid.security_questions_of(db, pid)
     with st.form("vneid_forgot_form"):
@@ -407,7 +407,7 @@ with phone_col:
 
 with notes_col:
     with st.container(key="phone_notes"):
-        st.subheader(t("phone.notes.title"), anchor=False)
+        st.header(t("phone.notes.title"), anchor=False)
         glossary.explain("sim_verified", "eid_level2", "passcode")
         note_key = f"phone.notes.{screen}"
         if screen == "vneid":

@@ -47,7 +47,7 @@ if ss.get("police_flash"):
 if persona:
     pid = persona["id"]
     with st.container(border=True):
-        st.subheader(t("police.citizen.title", name=persona["full_name"]), anchor=False)
+        st.header(t("police.citizen.title", name=persona["full_name"]), anchor=False)
         st.markdown(f"**{t('police.citizen.cccd')}:** {persona['cccd']}  \n"
                     f"**{t('police.citizen.phone')}:** {persona['phone']}  \n"
                     f"**{t('police.citizen.status')}:** {status_text(pid)}")
@@ -72,7 +72,7 @@ else:
     st.info(t("police.no_persona"), icon=":material/person_search:")
     page_link("pages/sandbox/personas.py", label=t("persona.choose_link"), icon=":material/group:")
 
-st.subheader(t("police.queue.title"), anchor=False)
+st.header(t("police.queue.title"), anchor=False)
 waiting = [p for p in (personas.get(db, pid) for pid in eid.awaiting_approval(db)) if p]
 if not waiting:
     st.caption(t("police.queue.empty"))

@@ -48,7 +48,7 @@ def back(screen: str) -> None:
 
 def profile_panel() -> None:
     info = portal.profile(db, pid)
-    st.subheader(t("portal.profile.title"), anchor=False)
+    st.header(t("portal.profile.title"), anchor=False)
     rows = [
         (t("portal.profile.sim"), t("portal.profile.sim_yes") if info["sim_standardised"] else t("portal.profile.sim_no")),
         (t("portal.profile.vneid"), t("portal.profile.level", level=info["eid_level"]) if info["eid_level"]
@@ -81,7 +81,7 @@ elif screen == "start":
 
 elif screen == "login_choice":
     back("start")
-    st.subheader(t("portal.login.choice_title"), anchor=False)
+    st.header(t("portal.login.choice_title"), anchor=False)
     if st.button(t("portal.login.with_vneid"), key="portal_choose_vneid", type="primary", width="stretch",
                  icon=":material/badge:"):
         go("login_vneid")
@@ -93,7 +93,7 @@ elif screen == "login_choice":
 
 elif screen == "login_vneid":
     back("login_choice")
-    st.subheader(t("portal.vneid.title"), anchor=False)
+    st.header(t("portal.vneid.title"), anchor=False)
     st.caption(t("portal.vneid.hint"))
     with st.form("portal_vneid_form"):
         cccd = st.text_input(t("portal.field.cccd"), key="portal_vneid_cccd", max_chars=12)
@@ -126,7 +126,7 @@ elif screen == "vneid_wait":
         ss["portal_login"] = pid
         ss.pop("portal_request", None)
         go("home")
-    st.subheader(t("portal.vneid.wait_title"), anchor=False)
+    st.header(t("portal.vneid.wait_title"), anchor=False)
     st.info(t("portal.vneid.wait_body"), icon=":material/phonelink_ring:")
 
     @st.fragment(run_every="3s")
@@ -152,7 +152,7 @@ elif screen == "vneid_wait":
 
 elif screen == "login_old":
     back("login_choice")
-    st.subheader(t("portal.old_login.title"), anchor=False)
+    st.header(t("portal.old_login.title"), anchor=False)
     with st.form("portal_old_form"):
         username = st.text_input(t("portal.field.username"), key="portal_old_username")
         password = st.text_input(t("portal.field.password"), key="portal_old_password", type="password")

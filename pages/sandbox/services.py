@@ -102,19 +102,19 @@ elif step == "procedure":
     glossary.explain(f"online_{proc['online_level']}")
     if proc["online_level"] == "partial":
         st.info(t("catalogue.procedure.partial_note"), icon=":material/info:")
-    st.subheader(t("catalogue.procedure.documents"))
+    st.header(t("catalogue.procedure.documents"))
     st.markdown("\n".join(f"- {text(d['name'])}" + ("" if d["required"] else f" ({t('catalogue.procedure.optional')})")
                           for d in proc["documents"]))
-    st.subheader(t("catalogue.procedure.time"))
+    st.header(t("catalogue.procedure.time"))
     st.write(text(proc["legal_time"]))
-    st.subheader(t("catalogue.procedure.fee"))
+    st.header(t("catalogue.procedure.fee"))
     today = clock.now(db).date()  # the fee rule in force on the sandbox date (issue 13)
     online, rule = fees.fee(proc["id"], "online", on=today)
     desk, _ = fees.fee(proc["id"], "desk", on=today)
     st.markdown(f"- {t('catalogue.procedure.fee_online', amount=money(online))}\n"
                 f"- {t('catalogue.procedure.fee_desk', amount=money(desk))}")
     st.caption(f"{t(rule)}. {t('fees.source', source=fees.source_text(fees.rule(proc['id'], today)))}")
-    st.subheader(t("catalogue.procedure.result"))
+    st.header(t("catalogue.procedure.result"))
     st.write(text(proc["result"]))
     if st.button(t("catalogue.procedure.start"), type="primary", width="stretch", icon=":material/send:"):
         if row is None or row["procedure_id"] != proc["id"] or row["status"] != "draft":
@@ -239,7 +239,7 @@ elif step == "check":
 
     def section(title: str, lines: list[str], change_key: str, **target) -> None:
         with st.container(border=True):
-            st.subheader(title)
+            st.header(title)
             st.markdown("  \n".join(lines) if lines else "—")
             if st.button(t("dossiers.change"), key=change_key, type="secondary"):
                 go(target.pop("step"), back_to_check=True, **target)
@@ -278,7 +278,7 @@ elif step == "done":
     # No "Thanh toán" here: on the portal one pays once the desk has asked (issue 13).
     if row["fee_unpaid"] > 0:
         st.info(t("dossiers.done.fee_later", amount=money(row["fee_unpaid"])), icon=":material/payments:")
-    st.subheader(t("dossiers.done.next_title"))
+    st.header(t("dossiers.done.next_title"))
     st.write(t("dossiers.done.next"))
     page_link("pages/sandbox/dossiers.py", label=t("dossiers.done.manage"), icon=":material/folder_open:",
                  query_params={"code": row["code"]})

@@ -41,7 +41,7 @@ if acc["step"] in ACTIVE and acc["channel"] == "web":
 elif view == "home":
     level = int(acc["level"] or 0)
     st.markdown(f"**{persona['full_name']}**")
-    st.markdown(f"### {t('eid.home.level', level=level)}")
+    st.markdown(f"## {t('eid.home.level', level=level)}")
     if level < 2:
         st.warning(t("eid.home.upgrade"), icon=":material/upgrade:")
     if st.button(t("eid.home.logout"), key="vneid_web_logout", width="stretch"):
@@ -58,7 +58,7 @@ elif view == "activate":
         go("login")
     vneid_screens.activation_form(db, persona, channel="web")
 else:
-    st.subheader(t("eid.login.title"), anchor=False)
+    st.header(t("eid.login.title"), anchor=False)
     with st.form("vneid_web_login_form"):
         cccd = st.text_input(t("eid.field.username"), key="vneid_web_cccd", max_chars=12)
         password = st.text_input(t("eid.field.password"), type="password", key="vneid_web_pw")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import axe
 from tests.browser.util import CHROMIUM, CHROMIUM_ARGS, PHONE, start_app
 
 
@@ -37,7 +38,8 @@ def app_data_dir():
 
 @pytest.fixture(scope="session")
 def app_url(app_data_dir):
-    process, base = start_app(app_data_dir)
+    # CDS_TEST_PORT: a port of one's own when several people share the machine (issue 14)
+    process, base = start_app(app_data_dir, port=int(os.environ["CDS_TEST_PORT"]) if os.environ.get("CDS_TEST_PORT") else None)
     yield base
     process.terminate()
     try:
@@ -52,6 +54,11 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM}: CI must run the browser tests (.ci/run installs it)")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
+    if not axe.installed():
+        # The journeys check accessibility with axe-core (issue 14): without it they would pass unchecked.
+        if os.environ.get("CI") == "true":
+            pytest.fail(axe.missing_message())
+        pytest.skip(axe.missing_message())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

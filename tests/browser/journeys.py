@@ -18,6 +18,7 @@ import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser import axe
 from tests.browser.util import app_sandbox, wait_for_app
 from workbench.sandbox import scenarios
 
@@ -85,6 +86,7 @@ def open_persona(page, app_url: str, persona_id: str) -> str:
     wait_for_app(page)
     close_page_not_found(page)
     page.locator(".st-key-persona_change").wait_for()
+    axe.check(page, "the persona page")
     text = page.locator("[data-testid='stMain']").inner_text()
     return re.search(r"(?:CCCD|định danh cá nhân)[^:\n]*:\s*(\d{12})", text).group(1)
 
@@ -146,10 +148,12 @@ def confirm_vneid_login(page) -> None:
         unlock.fill(passcode)
         click(page, "vneid_unlock_form_submit")
     request_form.wait_for()
+    axe.check(page, "VNeID's log-in request on the phone")
     request_form.fill(passcode)
     after_rerun(page, page.locator("[class*='st-key-vneid_request_form_'][class*='_submit'] button").first.click)
     click(page, "vneid_back_portal")
     page.locator(".st-key-portal_logout").wait_for()
+    axe.check(page, "the portal, logged in")
 
 
 def press(page, name: str, then: str | None = None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from tests.browser import axe
 from tests.browser.journeys import new_persona, portal_login
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
 from workbench import clock, events
@@ -42,6 +43,7 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     citizen.get_by_role("textbox", name="Tìm thủ tục").fill("khai sinh")
     press(citizen, "Tìm kiếm")
     screenshot(citizen, "services-search-phone")
+    axe.check(citizen, "the portal's procedure search")
     press(citizen, "Xem thủ tục", then="Giấy tờ cần chuẩn bị")
     assert "Giấy chứng sinh" in main_text(citizen)
     press(citizen, "Nộp hồ sơ trực tuyến", then="Thông tin người nộp hồ sơ")
@@ -58,6 +60,7 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     choose(citizen, "Quan hệ với người được khai sinh", "mẹ")
     press(citizen, "Tiếp tục", then="Ngày chưa đúng dạng")
     screenshot(citizen, "services-form-error-phone")
+    axe.check(citizen, "a form page with an error")
     citizen.get_by_role("textbox", name="Ngày sinh (ngày/tháng/năm)").fill(today)
     press(citizen, "Tiếp tục", then="Thông tin người mẹ")
 
@@ -69,15 +72,18 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     # attach the blurry photo by mistake; how to receive; check; submit
     press(citizen, f"Chọn ảnh {blurry}", then="Đã đính kèm ảnh")
     screenshot(citizen, "services-documents-phone")
+    axe.check(citizen, "attaching the papers' photos")
     press(citizen, "Tiếp tục", then="Bạn muốn nhận kết quả")
     choose(citizen, "Bạn muốn nhận kết quả bằng cách nào?", "Nhận bản điện tử trên Cổng Dịch vụ công")
     press(citizen, "Tiếp tục", then="Kiểm tra lại thông tin")
     assert "Nguyễn Thị Mai" in main_text(citizen)
     screenshot(citizen, "services-check-answers-phone")
+    axe.check(citizen, "check your answers")
     press(citizen, "Nộp hồ sơ", then="Mã hồ sơ của bạn")
     code = citizen.locator(".cds-code").inner_text().strip()
     assert re.fullmatch(r"DVC-\d{6}-[A-Z2-9]{8}", code)
     screenshot(citizen, "services-confirmation-phone")
+    axe.check(citizen, "the dossier's confirmation")
 
     # the desk, in its own browser: receive, then ask for a clear photo
     desk = new_page(PHONE)
@@ -91,6 +97,7 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     citizen.get_by_role("link", name="Xem trong Quản lý hồ sơ").click()
     wait_for_app(citizen)
     citizen.get_by_text("Ảnh Giấy chứng sinh bị mờ").first.wait_for()
+    axe.check(citizen, "the desk's supplement request in Quản lý hồ sơ")
     press(citizen, f"Chọn ảnh {clear}", then="Đã đính kèm ảnh")
     press(citizen, "Gửi bổ sung", then="Đã gửi bổ sung")
     screenshot(citizen, "dossiers-supplemented-phone")
@@ -113,6 +120,7 @@ def test_birth_registration_with_a_supplement_request_to_the_downloaded_result(a
     choose(citizen, "Bạn hài lòng với việc giải quyết hồ sơ này ở mức nào?", "5 — Rất hài lòng")
     press(citizen, "Gửi đánh giá", then="Bạn đã đánh giá")
     screenshot(citizen, "dossiers-rated-phone")
+    axe.check(citizen, "the dossier, rated")
 
     with app_sandbox(app_data_dir) as db:
         kinds = [e["kind"] for e in events.for_persona(db, persona_id) if e["kind"].startswith("dossier.")]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser import axe
 from tests.browser.util import LAPTOP, PHONE, screenshot, start_app, wait_for_app
 
 
@@ -14,6 +15,8 @@ def test_home_page_explains_the_workbench_and_shows_the_join_qr(app_url, new_pag
     assert page.locator("[data-testid='stImage'] img").count() >= 1  # the LAN URL as a QR code
     assert app_url in page.content()
     screenshot(page, f"home-{name}")
+    if viewport == PHONE:
+        axe.check(page, "the home page")
 
 
 def test_sandbox_pages_carry_the_banner_and_tracker_pages_do_not(app_url, new_page):
@@ -23,6 +26,7 @@ def test_sandbox_pages_carry_the_banner_and_tracker_pages_do_not(app_url, new_pa
     assert page.locator(".cds-sandbox-banner").first.is_visible()
     assert "MÔ PHỎNG — SANDBOX" in page.locator(".cds-sandbox-banner").first.inner_text()
     screenshot(page, "sandbox-banner-phone")
+    axe.check(page, "the simulated phone")
     page.goto(app_url + "/tracker")
     wait_for_app(page)
     assert page.locator(".cds-sandbox-banner").count() == 0

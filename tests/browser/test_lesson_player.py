@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
+from tests.browser import axe
 from tests.browser.journeys import click, close_page_not_found, fill, main, portal_login, sms_code
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
 from workbench import events
@@ -42,6 +43,7 @@ def test_lesson_2_vneid_activation_ticks_itself_on_the_phone_screens(app_url, ap
     pid = start_lesson(page, app_url, "vneid_activation")
     assert page.get_by_role("button", name="Đã làm đủ mục này").count() == 0  # no "I did it" for checkable steps
     screenshot(page, "lesson-2-step-1-phone")
+    axe.check(page, "a lesson step with its picture")
     with app_sandbox(app_data_dir) as db:
         person = db["personas"].get(pid)
     creds = scenarios.credentials()
@@ -91,6 +93,7 @@ def test_lesson_2_vneid_activation_ticks_itself_on_the_phone_screens(app_url, ap
     expect(main(page)).to_contain_text("Tổng kết bài học")
     expect(main(page)).to_contain_text("Lỗi đã gặp: 1; đã tự khắc phục: 1")
     screenshot(page, "lesson-2-summary-phone")
+    axe.check(page, "the lesson's summary")
     # The resume link is a link a person can tap, to this persona's lesson (no "&amp;" in it).
     resume = page.locator(".cds-resume-link a")
     expect(resume).to_have_attribute("href", re.compile(rf"/lessons\?p={pid}&lesson=vneid_activation$"))

@@ -4,6 +4,7 @@ logs in to the public-service portal with VNeID. At 360×740, like a phone in th
 
 from playwright.sync_api import expect
 
+from tests.browser import axe
 from tests.browser.journeys import after_rerun, click, close_page_not_found, follow_link, fill, log_in_on_portal_page, main, sms_code
 from tests.browser.util import PHONE, app_sandbox, screenshot, wait_for_app
 from workbench import events
@@ -48,6 +49,7 @@ def test_fresh_persona_to_level_2_and_a_portal_login(app_url, app_data_dir, new_
     click(page, "vneid_act_otp_form_submit")
     expect(main(page)).to_contain_text("Mã OTP không đúng. Bạn còn 4 lần thử.")
     screenshot(page, "identity-03-wrong-otp-phone")
+    axe.check(page, "VNeID activation: a wrong OTP")
     fill(page, "vneid_act_otp", code)
     click(page, "vneid_act_otp_form_submit")
 
@@ -56,6 +58,7 @@ def test_fresh_persona_to_level_2_and_a_portal_login(app_url, app_data_dir, new_
     click(page, "vneid_password_form_submit")
     expect(main(page)).to_contain_text("Mật khẩu phải có ít nhất một chữ in hoa (A–Z).")
     screenshot(page, "identity-04-weak-password-phone")
+    axe.check(page, "VNeID activation: a weak password")
     fill(page, "vneid_pw", "Congdan@2024")
     fill(page, "vneid_pw2", "Congdan@2024")
     click(page, "vneid_password_form_submit")
@@ -73,6 +76,7 @@ def test_fresh_persona_to_level_2_and_a_portal_login(app_url, app_data_dir, new_
     click(page, "vneid_login_form_submit")
     expect(main(page)).to_contain_text("Mức độ 2")
     screenshot(page, "identity-05-level-2-phone")
+    axe.check(page, "VNeID at level 2")
 
     click(page, "phone_home_vneid")
     follow_link(page, "portal")

@@ -11,6 +11,7 @@ import sqlite3
 
 import pytest
 
+from tests.browser import axe
 from tests.browser.util import LAPTOP, PHONE, app_sandbox, screenshot, wait_for_app
 from tests.vneid_lesson import activate_up_to
 from workbench.sandbox import eid, personas
@@ -73,6 +74,7 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
         tokens[name] = re.search(r"[?&]p=([^&]+)", phone.url).group(1)
         phones[name] = phone
     screenshot(phones["Bà Lan"], "workshop-joined-phone")
+    axe.check(phones["Bà Lan"], "a participant's phone, joined")
     assert len(set(tokens.values())) == 3
 
     # --- each does part of the lesson (the VNeID phone pages' domain calls) ------------------------

@@ -19,7 +19,7 @@ import tomllib
 
 
 def text_of(app: AppTest) -> str:
-    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [s.value for s in app.subheader]
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [s.value for s in app.header]
     parts += [e.value for e in app.warning] + [e.value for e in app.info] + [e.value for e in app.success]
     return "\n".join(parts)
 
@@ -33,7 +33,7 @@ def test_the_list_shows_every_lesson_in_both_languages():
         app = page("learning/lessons.py", lang=lang)
         assert not app.exception
         assert app.title[0].value == heading
-        assert len([s for s in app.subheader]) == 10
+        assert len([s for s in app.header]) == 10
         assert sum(1 for b in app.button if b.key.startswith("pick_")) == 10
 
 

@@ -60,7 +60,7 @@ def test_a_dossier_fee_is_paid_step_by_step_through_the_gateway(sandbox_db, read
     assert "Hãy chọn một ngân hàng hoặc ví điện tử" in text(app)  # nothing chosen: say what to do
     app.radio(key=f"provider_{code}").set_value("chim_en").run()
     button(app, "Tiếp tục").click().run()
-    assert app.subheader[0].value == "Kiểm tra thông tin thanh toán"
+    assert app.header[0].value == "Kiểm tra thông tin thanh toán"
     button(app, "Xác nhận thanh toán").click().run()
     assert "Ví Chim Én (mô phỏng)" in text(app)
     app.text_input(key="gateway_passcode").input("999999")

@@ -52,6 +52,19 @@ def sample_picture(document: str, variant: str, persona: dict) -> bytes:
                     persona.get("village", ""), str(persona.get("birth_date", "")))
 
 
+def picture_alt(document: str, variant: str, persona: dict, lang: str) -> str:
+    """The photo in words, for a learner who cannot see it (the image's alt text, issue 14):
+    the paper's title and lines as drawn. A blurry photo says only that it cannot be read,
+    which is all a sighted learner gets from it too."""
+    if variant == "blurry":
+        return i18n.t("dossiers.documents.picture_alt_blurry", lang)
+    paper = _papers()["wrong"] if variant == "wrong" else _papers()["papers"].get(
+        document, {"title": document.upper(), "lines": ["{name}"]})
+    lines = "; ".join(_fill(line, persona) for line in paper["lines"])
+    key = "picture_alt_wrong" if variant == "wrong" else "picture_alt_ok"
+    return i18n.t(f"dossiers.documents.{key}", lang, title=paper["title"], lines=lines)
+
+
 @lru_cache(maxsize=256)
 def _picture(document: str, variant: str, name: str, cccd: str, village: str, birth_date: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFilter, ImageFont

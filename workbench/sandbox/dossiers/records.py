@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import secrets
 
-from workbench import clock, events
+from workbench import clock, events, i18n
 from workbench.sandbox import documents, personas
 from workbench.sandbox.dossiers.schema import OPEN_STATUSES, DossierError
 
@@ -102,6 +102,16 @@ def document_picture(db, document_row: dict) -> bytes:
     persona_id = db.execute("select persona_id from dossiers where code = ?", [document_row["code"]]).fetchone()
     persona = personas.get(db, persona_id[0] if persona_id else None) or {}
     return documents.sample_picture(document_row["document"], document_row["variant"], persona)
+
+
+def document_picture_alt(db, document_row: dict, lang: str, document_name: str) -> str:
+    """``document_picture`` in words (its alt text): what the drawn paper shows, or that it is
+    the citizen's own upload of ``document_name``."""
+    if document_row.get("source") == "upload":
+        return i18n.t("dossiers.documents.picture_alt_upload", lang, document=document_name)
+    persona_id = db.execute("select persona_id from dossiers where code = ?", [document_row["code"]]).fetchone()
+    persona = personas.get(db, persona_id[0] if persona_id else None) or {}
+    return documents.picture_alt(document_row["document"], document_row["variant"], persona, lang)
 
 
 def messages(db, code: str) -> list[dict]:
