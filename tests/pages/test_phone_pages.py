@@ -39,12 +39,23 @@ def test_vneid_activation_screens_say_what_to_fix(sandbox_db):
     assert errors(app) == ["Số định danh cá nhân phải gồm đúng 12 chữ số (số in trên thẻ căn cước). Hãy kiểm tra lại."]
     type_in(app, vneid_act_cccd=person["cccd"], vneid_act_phone="0900000000")
     app = click(app, "vneid_activate_form_submit")
-    assert errors(app)[0].startswith("Số định danh cá nhân và số điện thoại không khớp")
-    type_in(app, vneid_act_phone=person["phone"])
+    assert errors(app) == ["Số điện thoại không đúng với số bạn đã khai khi đăng ký tại công an. "
+                           "Hãy nhập đúng số điện thoại đó."]
+    type_in(app, vneid_act_cccd="000000000000", vneid_act_phone=person["phone"])
+    app = click(app, "vneid_activate_form_submit")
+    assert errors(app) == ["Số định danh cá nhân không đúng với hồ sơ đã đăng ký tại công an. "
+                           "Hãy nhập đúng 12 chữ số in trên thẻ căn cước của bạn."]
+    type_in(app, vneid_act_cccd=person["cccd"])
     app = click(app, "vneid_activate_form_submit")
     assert "Mã OTP gồm 6 chữ số đã được gửi bằng tin nhắn" in text(app)
     type_in(app, vneid_act_otp=otp.latest_code_for_tests(sandbox_db, pid, "eid_activation"))
     app = click(app, "vneid_act_otp_form_submit")
+    type_in(app, vneid_pw="congdan", vneid_pw2="congdan")
+    app = click(app, "vneid_password_form_submit")
+    assert errors(app) == ["- Mật khẩu phải có từ 8 đến 20 ký tự.\n"  # every broken rule at once (issue 14)
+                           "- Mật khẩu phải có ít nhất một chữ số (0–9).\n"
+                           "- Mật khẩu phải có ít nhất một chữ in hoa (A–Z).\n"
+                           "- Mật khẩu phải có ít nhất một ký tự đặc biệt, ví dụ @ # $ !"]
     type_in(app, vneid_pw="Congdan@2024", vneid_pw2="Congdan@2024")
     app = click(app, "vneid_password_form_submit")
     type_in(app, vneid_pc="135790", vneid_pc2="135791")
