@@ -167,3 +167,16 @@ def test_the_web_route_activates_level_2_without_the_app(sandbox_db):
     app = click(app, "vneid_web_login_form_submit")
     assert "Mức độ 2" in text(app)
     assert not phone.is_installed(sandbox_db, pid, "vneid")
+
+
+def test_the_phone_shows_the_personas_12_digit_number_readably(sandbox_db):
+    """Issue 14: the learner must type the number in VNeID, and the phone never showed it."""
+    person = scenarios.create(sandbox_db, "eid_approved", seed=None)
+    cccd = person["cccd"]
+    spaced = f"{cccd[:4]} {cccd[4:8]} {cccd[8:]}"
+    for screen in ("home", "vneid"):
+        app = page("sandbox/phone.py", person["id"], state={"phone_screen": screen})
+        assert spaced in text(app)
+        assert f"{person['phone'][:4]} {person['phone'][4:7]} {person['phone'][7:]}" in text(app)
+    app = page("sandbox/phone.py", person["id"], lang="en")
+    assert "personal ID number" in text(app) and spaced in text(app)
