@@ -8,6 +8,7 @@ Other areas link here through ``require_persona``.
 import streamlit as st
 
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
+from pages._ui import vneid_screens
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
@@ -54,8 +55,7 @@ if persona:
         page_link("pages/sandbox/phone.py", label=t("persona.current.open_phone"), icon=":material/smartphone:")
         page_link("pages/sandbox/portal_account.py", label=t("persona.current.open_portal"),
                      icon=":material/account_circle:")
-        page_link("pages/sandbox/police.py", label=t("persona.current.open_police"),
-                     icon=":material/local_police:")
+        vneid_screens.level2_next_step(db, persona["id"], register_label="persona.current.open_police")
         st.caption(t("persona.current.resume_hint"))
         if st.button(t("persona.current.change"), key="persona_change", width="stretch"):
             set_persona(None)

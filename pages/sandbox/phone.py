@@ -194,8 +194,7 @@ def screen_health() -> None:
             except IdentityError as error:
                 show_refusal(error)
                 if error.key == "eid.error.level2_required":
-                    page_link("pages/sandbox/police.py", label=t("eid.home.go_police"),
-                                 icon=":material/local_police:")
+                    vneid_screens.level2_next_step(db, pid)
             else:
                 st.rerun()
         return
@@ -323,13 +322,14 @@ def vneid_home() -> None:
     level = int(acc["level"] or 0)
     css = "cds-level" if level == 2 else "cds-level l1"
     st.markdown(f'<span class="{css}">{t("eid.home.level", level=level)}</span>', unsafe_allow_html=True)
-    if level < 2:
+    if level < 2 and acc["registration"] == "approved":  # approved: activate here, not the police again
+        st.info(t("eid.next.activate"), icon=":material/verified_user:")
+        if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", width="stretch"):
+            ss.pop("vneid_session", None)
+            go("vneid", "activate")
+    elif level < 2:
         st.warning(t("eid.home.upgrade"), icon=":material/upgrade:")
-        page_link("pages/sandbox/police.py", label=t("eid.home.go_police"), icon=":material/local_police:")
-        if acc["registration"] == "approved":
-            if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", width="stretch"):
-                ss.pop("vneid_session", None)
-                go("vneid", "activate")
+        vneid_screens.level2_next_step(db, pid)
     vneid_requests()
     if level == 2 and st.button(t("eid.home.forgot_passcode"), key="vneid_forgot", width="stretch",
                                 icon=":material/lock_reset:"):

@@ -40,3 +40,16 @@ def test_trainer_section_lists_every_fixed_failure_case_in_english_too(sandbox_d
     table = app.dataframe[0].value
     assert len(table) == len(scenarios.cases())
     assert "Congdan@2024" in text(app)
+
+
+def test_the_persona_card_offers_the_right_next_step_toward_level_2(sandbox_db):
+    """Issue 14: "Đến công an xã (đăng ký mức độ 2)" was still offered after the approval."""
+    go_police = "Đến công an xã (đăng ký mức độ 2)"
+    activate = "Công an xã đã duyệt mức độ 2. Việc tiếp theo: kích hoạt tài khoản trên ứng dụng VNeID"
+    expected = {"fresh": (go_police, activate), "eid_approved": (activate, go_police), "ready": (None, go_police)}
+    for state, (shown, hidden) in expected.items():
+        person = scenarios.create(sandbox_db, state, seed=None)
+        said = text(page("sandbox/personas.py", person["id"]))
+        assert hidden not in said, state
+        assert shown is None or shown in said, state
+    assert activate not in text(page("sandbox/personas.py", scenarios.create(sandbox_db, "ready", seed=None)["id"]))

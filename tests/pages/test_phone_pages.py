@@ -180,3 +180,14 @@ def test_the_phone_shows_the_personas_12_digit_number_readably(sandbox_db):
         assert f"{person['phone'][:4]} {person['phone'][4:7]} {person['phone'][7:]}" in text(app)
     app = page("sandbox/phone.py", person["id"], lang="en")
     assert "personal ID number" in text(app) and spaced in text(app)
+
+
+def test_a_level_1_account_approved_at_the_police_is_told_to_activate_not_to_go_back(sandbox_db):
+    """Issue 14: after the approval the app still said "Đến công an xã đăng ký mức độ 2"."""
+    pid = scenarios.create(sandbox_db, "eid_level1", seed=None)["id"]
+    state = {"phone_screen": "vneid", "vneid_view": "home", "vneid_session": pid, "phone_persona": pid}
+    assert "Đến công an xã đăng ký mức độ 2" in text(page("sandbox/phone.py", pid, state=state))
+    eid.approve_registration(sandbox_db, pid)
+    app = page("sandbox/phone.py", pid, state=state)
+    assert "Đến công an xã đăng ký mức độ 2" not in text(app)
+    assert "Công an xã đã duyệt mức độ 2" in text(app) and app.button(key="vneid_home_activate")

@@ -218,6 +218,18 @@ def approve_registration(db, persona_id: str, actor: str = "desk") -> None:
         events.record(db, "eid.registration_approved", persona_id=persona_id, actor=actor)
 
 
+LEVEL2_STEPS = ("register", "wait", "activate", "done")
+
+
+def level2_next_step(db, persona_id: str) -> str:
+    """What the persona does next toward level 2, one of ``LEVEL2_STEPS``: after approval it is
+    activating in the app, never "go to the police" again (issue 14)."""
+    acc = account(db, persona_id)
+    if int(acc["level"] or 0) == 2:
+        return "done"
+    return {"approved": "activate", "submitted": "wait"}.get(acc["registration"], "register")
+
+
 def awaiting_approval(db) -> list[str]:
     """Persona ids whose level-2 registration waits at the commune police, oldest first."""
     return [r[0] for r in db.execute("select persona_id from eid_accounts where registration = 'submitted' "
