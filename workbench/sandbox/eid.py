@@ -219,6 +219,19 @@ def approve_registration(db, persona_id: str, actor: str = "desk") -> None:
 
 
 LEVEL2_STEPS = ("register", "wait", "activate", "done")
+STAGES = ("none", "submitted", "approved", "activating", "level1", "active")  # words: workshop.eid_stage.<stage>
+
+
+def stage_of(acc: dict) -> str:
+    """Where an account stands, one of ``STAGES``, for a trainer to read in plain words instead
+    of "mức 0" (issue 14)."""
+    if int(acc.get("level") or 0) == 2:
+        return "active"
+    if acc.get("step") in ACTIVATION_STEPS:
+        return "activating"
+    if acc.get("registration") in ("submitted", "approved"):
+        return acc["registration"]
+    return "level1" if int(acc.get("level") or 0) == 1 else "none"
 
 
 def level2_next_step(db, persona_id: str) -> str:
