@@ -115,10 +115,11 @@ with st.expander(t("persona.trainer.title")):
         if notice.confidence != "confirmed":
             st.caption(t("persona.trainer.unconfirmed_wording", source=notice.source["document"]))
     st.markdown(t("persona.trainer.cases_intro"))
-    st.dataframe(
-        [{t("persona.trainer.col_case"): c[lang] if lang in c else c["vi"],
-          t("persona.trainer.col_state"): t(f"persona.state.{c['state']}"),
-          t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30, since=portal.route_since(db))}
-         for c in scenarios.cases()],
-        hide_index=True, width="stretch",
-    )
+    # One card a case, not a table: a three-column table of long messages was cut at 360 px (issue 14).
+    for case in scenarios.cases():
+        state_name = t(f"persona.state.{case['state']}")
+        message = t(case["expect"], tries_left=4, minutes=30, since=portal.route_since(db))
+        with st.container(border=True, key=f"persona_case_{case['id']}"):
+            st.markdown(f"**{case[lang] if lang in case else case['vi']}**")
+            st.caption(f"{t('persona.trainer.col_state')}: {state_name}")
+            st.markdown(f"{t('persona.trainer.col_message')}: *{message}*")

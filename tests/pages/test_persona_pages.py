@@ -36,10 +36,12 @@ def test_search_narrows_the_list_and_says_when_nothing_matches(sandbox_db):
 
 
 def test_trainer_section_lists_every_fixed_failure_case_in_english_too(sandbox_db):
+    """One card a case (issue 14: the three-column table was cut off at 360 px)."""
     app = page("sandbox/personas.py", lang="en")
-    table = app.dataframe[0].value
-    assert len(table) == len(scenarios.cases())
-    assert "Congdan@2024" in text(app)
+    assert not app.dataframe
+    said = text(app)
+    assert all(case["en"] in said for case in scenarios.cases())
+    assert "Congdan@2024" in said
 
 
 def test_the_persona_card_offers_the_right_next_step_toward_level_2(sandbox_db):
