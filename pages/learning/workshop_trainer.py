@@ -138,6 +138,10 @@ with projector:
 
 
 # --- live dashboard --------------------------------------------------------------------------------
+# The names stay in view while the steps scroll sideways on a narrow screen (issue 14, 360 px).
+STICKY = "position:sticky;left:0;z-index:1;background:#fff;"
+
+
 def grid_html(board: dict) -> str:
     columns = board["columns"]
     head_lessons = []
@@ -157,12 +161,12 @@ def grid_html(board: dict) -> str:
                          f'padding:6px;border:1px solid #fff">{symbol}</td>')
         status = row["status"]
         body.append(f'<tr data-participant="{html.escape(row["display_name"])}" data-status="{status}">'
-                    f'<th style="text-align:left;padding:4px 8px;white-space:nowrap">{html.escape(row["display_name"])}'
+                    f'<th style="{STICKY}text-align:left;padding:4px 8px;white-space:nowrap">{html.escape(row["display_name"])}'
                     f'<br><small>{html.escape(t("workshop.dashboard.plays", persona=row["persona_name"]))}</small>'
                     f'<br><small>{html.escape(t(f"workshop.status.{status}"))}</small></th>{"".join(cells)}</tr>')
     return (f'<div style="overflow-x:auto"><table class="cds-workshop-grid" style="border-collapse:collapse;'
             f'font-size:1rem"><thead><tr><th></th>{"".join(head_lessons)}</tr>'
-            f'<tr><th style="text-align:left;padding:4px 8px">{html.escape(t("workshop.dashboard.participant"))}</th>'
+            f'<tr><th style="{STICKY}text-align:left;padding:4px 8px">{html.escape(t("workshop.dashboard.participant"))}</th>'
             f'{head_steps}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 

@@ -229,3 +229,14 @@ def test_the_participant_sees_the_name_they_typed_and_the_persona_they_play(db, 
     played = personas.get(db, joined["persona_id"])["full_name"]
     app = page("learning/lessons.py", joined["persona_id"], query={"p": joined["persona_id"], "lesson": VNEID})
     assert f"Bà Lan ơi, bạn đang đóng vai nhân vật **{played}**" in texts(app)
+
+
+def test_the_report_names_each_error_in_words_readable_on_a_phone(db, workshop):
+    """Issue 14: the errors' chart cut their names at 360 px; each is a line of words now."""
+    lan = hall.join(db, workshop["join_code"], "Bà Lan")["persona_id"]
+    for _ in range(3):
+        with pytest.raises(eid.EidError):
+            eid.start_activation(db, lan, "123", "0900000000")
+    app = page("learning/workshop_report.py", query={"w": workshop["id"]})
+    assert not app.exception
+    assert "- **Số định danh cá nhân hoặc số điện thoại sai dạng**: 3 lần (1 người)" in texts(app)
