@@ -66,7 +66,7 @@ def main() -> int:
           f"(CPU {rows / dry_cpu:,.0f} rows/s)   created {dry['created']:,} updated {dry['updated']:,} errors {len(dry['errors'])}")
 
     start, cpu = time.perf_counter(), time.process_time()
-    done = importer.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
+    importer.import_file(db, data, "bench.csv", mode="valid_only", actor="bench", consent_by="bench")
     commit_s, commit_cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"commit (validate + write):      {commit_s:6.2f} s   {rows / commit_s:9,.0f} rows/s   "
           f"(CPU {rows / commit_cpu:,.0f} rows/s)   citizens now {citizens.count(db):,}")

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from tests.source import module_source
 from workbench import clock, databases, events, i18n
-from workbench.sandbox import documents, personas
+from workbench.sandbox import documents, personas, photos
 from workbench.sandbox.dossiers import citizen, desk, kpis, papers, records, rules, samples
 from workbench.sandbox.dossiers import schema as dossier_schema
 from workbench.sandbox.payments import payables
@@ -416,7 +416,7 @@ def test_a_trainer_exercise_files_the_blurry_paper(sandbox_db, persona):
 def test_every_message_key_the_domain_can_raise_exists_in_both_languages():
     source = module_source("workbench.sandbox.dossiers")
     keys = set(re.findall(r'"(dossiers\.(?:error|message)\.[a-z_]+)"', source))
-    keys |= {f"dossiers.error.{reason}" for reason in ("image_too_large", "not_an_image")}
+    keys |= {f"dossiers.error.{reason}" for reason in photos.REASONS}
     keys |= {f"dossiers.status.{s}" for s in dossier_schema.STATUSES + ["overdue", "draft"]}
     keys |= {f"dossiers.delivery.{d}" for d in dossier_schema.DELIVERY}
     keys |= {f"dossiers.actor.{a}" for a in ("persona", "desk", "trainer", "system")}

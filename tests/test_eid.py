@@ -134,16 +134,33 @@ def test_a_phone_number_that_is_not_a_mobile_number_says_what_is_wrong(sandbox_d
     assert kinds(sandbox_db, person["id"])[-1] == "eid.cccd_invalid"
 
 
-@pytest.mark.parametrize("which", ["cccd", "phone"])
-def test_a_pair_not_matching_the_approved_dossier_is_refused(sandbox_db, which):
+@pytest.mark.parametrize("wrong", [["cccd"], ["phone"], ["cccd", "phone"]])
+def test_each_field_not_matching_the_approved_dossier_is_named_on_its_own(sandbox_db, wrong):
+    """Issue 14: a wrong ID number was blamed on the phone number. Each wrong field gets its
+    own message, naming that field, all at once."""
     person = new(sandbox_db, "eid_approved")
     other = new(sandbox_db)
-    cccd = other["cccd"] if which == "cccd" else person["cccd"]
-    number = other["phone"] if which == "phone" else person["phone"]
-    if number == person["phone"] and which == "phone":
-        number = "0900000000"
-    assert refused(eid.start_activation, sandbox_db, person["id"], cccd, number).key == "eid.error.pair_mismatch"
-    assert kinds(sandbox_db, person["id"])[-1] == "eid.pair_mismatch"
+    cccd = other["cccd"] if "cccd" in wrong else person["cccd"]
+    number = other["phone"] if "phone" in wrong else person["phone"]
+    error = refused(eid.start_activation, sandbox_db, person["id"], cccd, number)
+    assert [key for key, _params in error.problems] == [f"eid.error.{field}_mismatch" for field in wrong]
+    last = events.for_persona(sandbox_db, person["id"])[-1]
+    assert last["kind"] == "eid.pair_mismatch" and last["payload"]["fields"] == wrong
+
+
+def test_a_wrong_id_number_message_is_about_the_id_number_not_the_phone():
+    from workbench import i18n
+    for lang, field, phone_word in (("vi", "Số định danh cá nhân", "số điện thoại"),
+                                    ("en", "personal ID number", "phone")):
+        text = i18n.t("eid.error.cccd_mismatch", lang)
+        assert field in text and phone_word not in text.lower()
+
+
+def test_an_id_number_and_a_phone_both_in_the_wrong_form_are_both_named(sandbox_db):
+    person = new(sandbox_db, "eid_approved")
+    error = refused(eid.start_activation, sandbox_db, person["id"], "12345", "12345")
+    assert [key for key, _params in error.problems] == ["eid.error.cccd_format", "phone.error.length"]
+    assert kinds(sandbox_db, person["id"])[-1] == "eid.cccd_invalid"
 
 
 def test_activation_before_approval_is_refused(sandbox_db):
@@ -206,6 +223,26 @@ def test_password_rules_name_the_rule_that_failed(sandbox_db, password, key):
     assert refused(eid.set_password, sandbox_db, person["id"], password, password).key == key
     last = events.for_persona(sandbox_db, person["id"])[-1]
     assert last["kind"] == "eid.password_weak" and last["payload"]["rule"] == key.rsplit(".", 1)[1]
+
+
+def test_every_broken_password_rule_is_reported_at_once(sandbox_db):
+    """Issue 14: the rules came one at a time (fix one, send, meet the next)."""
+    person = new(sandbox_db, "eid_approved")
+    to_step(sandbox_db, person, "password")
+    error = refused(eid.set_password, sandbox_db, person["id"], "abc", "abd")
+    assert [key for key, _params in error.problems] == [
+        "eid.error.password_length", "eid.error.password_digit", "eid.error.password_upper",
+        "eid.error.password_special", "eid.error.password_confirm"]
+    last = events.for_persona(sandbox_db, person["id"])[-1]
+    assert last["payload"]["rules"] == ["password_length", "password_digit", "password_upper", "password_special",
+                                        "password_confirm"]
+
+
+def test_a_passcode_in_the_wrong_form_and_typed_differently_names_both(sandbox_db):
+    person = new(sandbox_db, "eid_approved")
+    to_step(sandbox_db, person, "passcode")
+    error = refused(eid.set_passcode, sandbox_db, person["id"], "12345", "54321")
+    assert [key for key, _params in error.problems] == ["eid.error.passcode_format", "eid.error.passcode_mismatch"]
 
 
 def test_password_typed_differently_twice_is_refused(sandbox_db):

@@ -118,3 +118,13 @@ def test_personas_cli_writes_csv_with_the_documented_columns():
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     assert again.stdout == result.stdout
+
+
+@pytest.mark.parametrize("count", [2000, 10000])
+def test_a_generated_set_never_repeats_an_id_number_or_a_phone_number(count):
+    """Issue 14: ``personas --count 2000 --seed 7`` printed one CCCD twice."""
+    people = fakes.people(count, seed=7)
+    assert len(people) == count
+    assert len({p.cccd for p in people}) == count
+    assert len({p.phone for p in people}) == count
+    assert [p.cccd for p in people[:50]] == [p.cccd for p in fakes.people(50, seed=7)]

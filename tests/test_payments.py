@@ -252,6 +252,9 @@ def test_a_fresh_persona_sets_a_passcode_weak_ones_are_refused(sandbox_db):
     with pytest.raises(payment_schema.PaymentError) as mismatch:
         wallet.set_passcode(sandbox_db, pid, "390271", "390272")
     assert mismatch.value.key == "wallet.error.passcode_mismatch"
+    with pytest.raises(payment_schema.PaymentError) as both:  # every problem at once (issue 14)
+        wallet.set_passcode(sandbox_db, pid, "111111", "111112")
+    assert [key for key, _ in both.value.problems] == ["wallet.error.passcode_weak", "wallet.error.passcode_mismatch"]
     wallet.set_passcode(sandbox_db, pid, "390271", "390271")
     wallet.verify_passcode(sandbox_db, pid, "390271")
 

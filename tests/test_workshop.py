@@ -379,3 +379,19 @@ def test_looking_at_progress_that_did_not_change_takes_no_write_lock(sandbox_db,
         sandbox_db.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
     assert state.done["start_activation"] == "done"
     assert board["rows"][0]["cells"][(VNEID, "enter_otp")] == "working"
+
+
+@pytest.mark.parametrize("typed,gender", [("Bà Lan", "nữ"), ("chị Hoa", "nữ"), ("H'Hen", "nữ"),
+                                          ("Ông Tư", "nam"), ("Anh Tuấn", "nam"), ("Y Bhin", "nam")])
+def test_a_participants_persona_is_a_woman_or_a_man_as_their_title_says(sandbox_db, workshop, typed, gender):
+    """Issue 14: "Bà Lan" got the persona "Y Suôn Kpă", a man's name."""
+    for _ in range(8):
+        joined = hall.join(sandbox_db, workshop["join_code"], typed)
+        assert personas.get(sandbox_db, joined["persona_id"])["gender"] == gender
+
+
+def test_the_dashboard_names_the_participant_and_the_persona_they_play(sandbox_db, workshop):
+    joined = hall.join(sandbox_db, workshop["join_code"], "Bà Lan")
+    [row] = workshop_progress.dashboard(sandbox_db, workshop["id"])["rows"]
+    assert row["display_name"] == "Bà Lan"
+    assert row["persona_name"] == personas.get(sandbox_db, joined["persona_id"])["full_name"]

@@ -16,4 +16,16 @@ class Refusal(Exception):
     def __init__(self, key: str, **params):
         self.key = key
         self.params = params
+        self.more: list[tuple[str, dict]] = []
         super().__init__(f"{key}: {params}")
+
+    def also(self, key: str, **params) -> "Refusal":
+        """Another problem found in the same input, reported at the same time: a person told one
+        rule at a time fixes one, sends, and meets the next (issue 14). Returns the refusal."""
+        self.more.append((key, params))
+        return self
+
+    @property
+    def problems(self) -> list[tuple[str, dict]]:
+        """Every problem, the first (``key``, ``params``) first."""
+        return [(self.key, self.params), *self.more]

@@ -129,8 +129,12 @@ def refusal_text(error: Refusal, *, as_text: bool = False) -> str:
     """A refusal (``EidError``, ``TrackerError``…) in the reader's language: every ``Refusal``
     names its locale string and the values that fill it. ``as_text`` shows the values that
     came from people (names, what they typed) as the text they are, never as Markdown: the
-    tracker's pages, whose values are real people's data, always pass it (``pages/_ui/plain``)."""
-    return t(error.key, **(plain.params(error.params) if as_text else error.params))
+    tracker's pages, whose values are real people's data, always pass it (``pages/_ui/plain``).
+    A refusal holding several problems (``Refusal.also``) is a list, one line a problem."""
+    messages = [t(key, **(plain.params(params) if as_text else params)) for key, params in error.problems]
+    if len(messages) == 1:
+        return messages[0]
+    return "\n".join(f"- {message}" for message in messages)  # every problem at once (issue 14)
 
 
 def show_refusal(error: Refusal, *, icon: str | None = ERROR_ICON, hint: str = "", as_text: bool = False) -> None:

@@ -51,8 +51,9 @@ def money(amount: int) -> str:
 
 
 def error_text(error: payment_schema.PaymentError) -> str:
-    params = {k: money(v) if k in MONEY_PARAMS and isinstance(v, int) else v for k, v in error.params.items()}
-    return t(error.key, **params)
+    messages = [t(key, **{k: money(v) if k in MONEY_PARAMS and isinstance(v, int) else v for k, v in params.items()})
+                for key, params in error.problems]
+    return messages[0] if len(messages) == 1 else "\n".join(f"- {m}" for m in messages)  # all at once (issue 14)
 
 
 def show_error(error: payment_schema.PaymentError) -> None:

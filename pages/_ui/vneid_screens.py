@@ -15,6 +15,21 @@ from workbench.sandbox.phone import IdentityError
 from workbench import passwords
 
 
+def level2_next_step(db, persona_id: str, register_label: str = "eid.home.go_police") -> str:
+    """The right way on toward level 2 (``eid.level2_next_step``): the commune police before a
+    registration, a wait while it is at the police, the app once approved, nothing at level 2.
+    Issue 14: "go to the police" was still offered after the approval. Returns the step."""
+    step = eid.level2_next_step(db, persona_id)
+    if step == "register":
+        page_link("pages/sandbox/police.py", label=t(register_label), icon=":material/local_police:")
+    elif step == "wait":
+        st.info(t("eid.next.wait"), icon=":material/hourglass_top:")
+    elif step == "activate":
+        st.info(t("eid.next.activate"), icon=":material/verified_user:")
+        page_link("pages/sandbox/phone.py", label=t("eid.next.open_phone"), icon=":material/smartphone:")
+    return step
+
+
 def masked(number: str) -> str:
     return number[:3] + "****" + number[-3:]
 
@@ -34,7 +49,7 @@ def activation_form(db, persona: dict, channel: str) -> None:
         except IdentityError as error:
             show_refusal(error)
             if error.key == "eid.error.not_approved":
-                page_link("pages/sandbox/police.py", label=t("eid.home.go_police"), icon=":material/local_police:")
+                level2_next_step(db, persona["id"])
         else:
             st.rerun()
 

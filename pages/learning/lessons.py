@@ -11,7 +11,7 @@ import urllib.parse
 import streamlit as st
 
 from pages._ui import glossary
-from pages._ui import workshop_nudge as _workshop_nudge
+from pages._ui import plain, workshop_nudge as _workshop_nudge
 from pages._ui.frame import page_setup, sandbox_db, t
 from pages._ui.lesson_strip import page_link
 from pages._ui.persona import current_persona, set_persona
@@ -274,7 +274,10 @@ def summary_screen(lesson, persona) -> None:
 def player(lesson, persona) -> None:
     state = progress.evaluate(db, persona["id"], lesson.id)  # ticks what was done since the last run
     st.header(f"{lesson.number}. {lesson.title[lang]}")
-    st.caption(t("lessons.playing_as", name=persona["display_name"]))
+    if persona["display_name"] and persona["display_name"] != persona["full_name"]:  # "Bà Lan" plays "Y Suôn Kpă"
+        st.caption(t("lessons.playing_as_named", you=plain.md(persona["display_name"]), name=persona["full_name"]))
+    else:
+        st.caption(t("lessons.playing_as", name=persona["full_name"]))
     st.progress(state.steps_done / max(1, len(lesson.steps)),
                 text=t("lessons.progress", done=state.steps_done, total=len(lesson.steps)))
     practice_card(persona, state.setup)

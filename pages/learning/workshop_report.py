@@ -86,11 +86,21 @@ if data["joined"] and not steps.empty:
 st.subheader(t("workshop.report.mistakes_title"))
 if data["mistakes"]:
     mistakes = pd.DataFrame([{"label": report.mistake_label(m["kind"], lang), **m} for m in data["mistakes"]])
-    st.altair_chart(alt.Chart(mistakes).mark_bar(color="#c62828").encode(
-        x=alt.X("count:Q", title=t("workshop.report.count_axis"), axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("label:N", sort="-x", title=t("workshop.report.mistake_axis")),
-        tooltip=["label", "count", "participants"],
-    ), width="stretch")
+    # Each error in words first: the chart's labels were cut at 360 px (issue 14); the chart
+    # stays for the laptop and the projector only.
+    st.markdown("\n".join(
+        f"- **{row['label']}**: {t('workshop.report.times', n=row['count'])} "
+        f"({t('workshop.report.people', n=row['participants'])})"
+        for row in mistakes.sort_values("count", ascending=False).to_dict("records")))
+    st.markdown("<style>@media (max-width: 640px) { .st-key-report_mistakes_chart { display: none; } }</style>",
+                unsafe_allow_html=True)
+    with st.container(key="report_mistakes_chart"):
+        st.altair_chart(alt.Chart(mistakes).mark_bar(color="#c62828").encode(
+            x=alt.X("count:Q", title=t("workshop.report.count_axis"), axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("label:N", sort="-x", title=t("workshop.report.mistake_axis"),
+                    axis=alt.Axis(labelLimit=360)),
+            tooltip=["label", "count", "participants"],
+        ), width="stretch")
 else:
     st.write(t("workshop.report.no_mistakes"))
 

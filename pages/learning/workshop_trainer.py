@@ -13,7 +13,7 @@ from workbench.learning.lessons import catalogue
 from workbench.learning.lessons.model import LessonError
 from workbench.learning.workshops import hall, nudges, progress, report, trainer
 from workbench.learning.workshops.hall import WorkshopError
-from workbench.sandbox import scenarios
+from workbench.sandbox import eid, personas, scenarios
 
 REFRESH_SECONDS = 5
 DEFAULT_LESSON = "vneid_activation"  # the commonest evening in the seeds (VNeID level 2)
@@ -139,6 +139,10 @@ with projector:
 
 
 # --- live dashboard --------------------------------------------------------------------------------
+# The names stay in view while the steps scroll sideways on a narrow screen (issue 14, 360 px).
+STICKY = "position:sticky;left:0;z-index:1;background:#fff;"
+
+
 def grid_html(board: dict) -> str:
     columns = board["columns"]
     head_lessons = []
@@ -158,12 +162,19 @@ def grid_html(board: dict) -> str:
                          f'padding:6px;border:1px solid #fff">{symbol}</td>')
         status = row["status"]
         body.append(f'<tr data-participant="{html.escape(row["display_name"])}" data-status="{status}">'
-                    f'<th style="text-align:left;padding:4px 8px;white-space:nowrap">{html.escape(row["display_name"])}'
+                    f'<th style="{STICKY}text-align:left;padding:4px 8px;white-space:nowrap">{html.escape(row["display_name"])}'
+                    f'<br><small>{html.escape(t("workshop.dashboard.plays", persona=row["persona_name"]))}</small>'
                     f'<br><small>{html.escape(t(f"workshop.status.{status}"))}</small></th>{"".join(cells)}</tr>')
     return (f'<div style="overflow-x:auto"><table class="cds-workshop-grid" style="border-collapse:collapse;'
             f'font-size:1rem"><thead><tr><th></th>{"".join(head_lessons)}</tr>'
-            f'<tr><th style="text-align:left;padding:4px 8px">{html.escape(t("workshop.dashboard.participant"))}</th>'
+            f'<tr><th style="{STICKY}text-align:left;padding:4px 8px">{html.escape(t("workshop.dashboard.participant"))}</th>'
             f'{head_steps}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def who(row: dict) -> str:
+    """The name the participant typed and the persona they play (issue 14: "Bà Lan" played
+    "Y Suôn Kpă" and the trainer could not tell who was who)."""
+    return t("workshop.dashboard.who", name=row["display_name"], persona=row["persona_name"])
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -188,7 +199,7 @@ def live(workshop_id: str) -> None:
     errors, done = st.columns(2)
     with errors:
         st.markdown(f"**{t('workshop.dashboard.errors_title')}**")
-        lines = [f"- {row['display_name']}: " + ", ".join(
+        lines = [f"- {who(row)}: " + ", ".join(
             f"{report.mistake_label(kind, lang)} ×{count}" for kind, count in row["mistakes"].items())
             for row in rows if row["mistakes"]]
         st.markdown("\n".join(lines) if lines else t("workshop.dashboard.no_errors"))
@@ -206,15 +217,18 @@ with live_tab:
     if people:
         st.subheader(t("workshop.dashboard.help_title"))
         names = {p["persona_id"]: p["display_name"] for p in people}
+        played = {p["id"]: p["full_name"] for p in personas.list_all(db, workshop_id=chosen_id, limit=1000)}
         helped = st.selectbox(t("workshop.dashboard.help_choose"), list(names),
-                              format_func=lambda pid: f"{names[pid]} · …{pid[-4:]}", key="help_persona")
+                              format_func=lambda pid: who({"display_name": names[pid], "persona_name": played.get(pid, "")}),
+                              key="help_persona")
         state = progress.participant_state(db, chosen_id, helped)
         persona = state["persona"]
         st.markdown(f"**{t('workshop.dashboard.help_persona')}:** {persona['full_name']} · CCCD {persona['cccd']} "
                     f"· {persona['phone']}")
         account = state["eid"]
-        st.markdown(t("workshop.dashboard.help_eid", registration=t(f"workshop.registration.{account['registration']}"), level=account["level"],
-                      step=account["step"] or "—"))
+        stage = eid.stage_of(account)  # plain words, never "mức 0" (issue 14)
+        st.markdown("**VNeID:** " + t(f"workshop.eid_stage.{stage}",
+                                        step=t(f"eid.step.{account['step']}") if stage == "activating" else ""))
         sim = state["sim"] or {}
         st.markdown(t("workshop.dashboard.help_sim", phone=sim.get("phone") or "—",
                       standardised=t("workshop.dashboard.yes") if sim.get("standardised")
@@ -225,7 +239,9 @@ with live_tab:
         st.markdown(f"**{t('workshop.dashboard.help_progress')}:**")
         for lesson_id, steps in state["progress"].items():
             marks = " ".join("✓" if v == "done" else "○" for v in steps.values())
-            st.markdown(f"- {lesson_title(lesson_id)}: {marks}")
+            done_count = sum(1 for v in steps.values() if v == "done")
+            st.markdown(f"- {lesson_title(lesson_id)}: {marks} "
+                        f"({t('workshop.dashboard.steps_done', done=done_count, total=len(steps))})")
         with st.expander(t("workshop.dashboard.help_recent")):
             st.dataframe([{"at": e["at"][11:16], "kind": e["kind"]} for e in state["recent_events"]],
                          hide_index=True, width="stretch")

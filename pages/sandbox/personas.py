@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages._ui import glossary
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
+from pages._ui import vneid_screens
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
@@ -56,8 +57,7 @@ if persona:
         page_link("pages/sandbox/phone.py", label=t("persona.current.open_phone"), icon=":material/smartphone:")
         page_link("pages/sandbox/portal_account.py", label=t("persona.current.open_portal"),
                      icon=":material/account_circle:")
-        page_link("pages/sandbox/police.py", label=t("persona.current.open_police"),
-                     icon=":material/local_police:")
+        vneid_screens.level2_next_step(db, persona["id"], register_label="persona.current.open_police")
         st.caption(t("persona.current.resume_hint"))
         if st.button(t("persona.current.change"), key="persona_change", width="stretch"):
             set_persona(None)
@@ -117,10 +117,11 @@ with st.expander(t("persona.trainer.title")):
         if notice.confidence != "confirmed":
             st.caption(t("persona.trainer.unconfirmed_wording", source=notice.source["document"]))
     st.markdown(t("persona.trainer.cases_intro"))
-    st.dataframe(
-        [{t("persona.trainer.col_case"): c[lang] if lang in c else c["vi"],
-          t("persona.trainer.col_state"): t(f"persona.state.{c['state']}"),
-          t("persona.trainer.col_message"): t(c["expect"], tries_left=4, minutes=30, since=portal.route_since(db))}
-         for c in scenarios.cases()],
-        hide_index=True, width="stretch",
-    )
+    # One card a case, not a table: a three-column table of long messages was cut at 360 px (issue 14).
+    for case in scenarios.cases():
+        state_name = t(f"persona.state.{case['state']}")
+        message = t(case["expect"], tries_left=4, minutes=30, since=portal.route_since(db))
+        with st.container(border=True, key=f"persona_case_{case['id']}"):
+            st.markdown(f"**{case[lang] if lang in case else case['vi']}**")
+            st.caption(f"{t('persona.trainer.col_state')}: {state_name}")
+            st.markdown(f"{t('persona.trainer.col_message')}: *{message}*")

@@ -15,7 +15,7 @@ from pages._ui import glossary
 from pages._ui.frame import page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui import steps, vneid_screens as vneid_screens
 from pages._ui.persona import require_persona
-from workbench import clock
+from workbench import clock, fakes
 from workbench.sandbox import eid, health_book, otp, phone
 from workbench.sandbox.phone import IdentityError
 from workbench import passwords
@@ -41,6 +41,9 @@ PHONE_CSS = """
 .cds-level { display:inline-block; background:#1b5e20; color:#fff; border-radius:14px; padding:.15rem .7rem;
   font-weight:700; }
 .cds-level.l1 { background:#ef6c00; }
+.cds-idcard { border:1px solid #b0bec5; border-radius:8px; background:#f5f8fa; padding:.35rem .6rem; margin:0 0 .6rem;
+  font-size:.85rem; color:#37474f; }
+.cds-idcard b { display:block; font-size:1.3rem; letter-spacing:.06em; color:#1a1a1a; white-space:nowrap; }
 </style>
 """
 
@@ -73,6 +76,14 @@ def sms_html(message: dict, css: str = "cds-sms") -> str:
     text = html.escape(message["text"]).replace("://", "&#58;//")
     when = message["at"][11:16]
     return f'<div class="{css}"><b>{html.escape(message["sender"])} · {when}</b>{text}</div>'
+
+
+def id_card_html() -> str:
+    """The persona's 12-digit number and the phone's own number, readable and always in view:
+    the learner has no card in hand and must type both in VNeID (issue 14)."""
+    return (f'<div class="cds-idcard" data-testid="persona-id-card">{html.escape(t("phone.id_card"))}'
+            f'<b>{fakes.spaced_cccd(persona["cccd"])}</b>{html.escape(t("phone.own_number"))}: '
+            f'<b style="display:inline;font-size:1.05rem">{fakes.spaced_phone(persona["phone"])}</b></div>')
 
 
 def home_button() -> None:
@@ -184,8 +195,7 @@ def screen_health() -> None:
             except IdentityError as error:
                 show_refusal(error)
                 if error.key == "eid.error.level2_required":
-                    page_link("pages/sandbox/police.py", label=t("eid.home.go_police"),
-                                 icon=":material/local_police:")
+                    vneid_screens.level2_next_step(db, pid)
             else:
                 st.rerun()
         return
@@ -313,13 +323,14 @@ def vneid_home() -> None:
     level = int(acc["level"] or 0)
     css = "cds-level" if level == 2 else "cds-level l1"
     st.markdown(f'<span class="{css}">{t("eid.home.level", level=level)}</span>', unsafe_allow_html=True)
-    if level < 2:
+    if level < 2 and acc["registration"] == "approved":  # approved: activate here, not the police again
+        st.info(t("eid.next.activate"), icon=":material/verified_user:")
+        if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", width="stretch"):
+            ss.pop("vneid_session", None)
+            go("vneid", "activate")
+    elif level < 2:
         st.warning(t("eid.home.upgrade"), icon=":material/upgrade:")
-        page_link("pages/sandbox/police.py", label=t("eid.home.go_police"), icon=":material/local_police:")
-        if acc["registration"] == "approved":
-            if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", width="stretch"):
-                ss.pop("vneid_session", None)
-                go("vneid", "activate")
+        vneid_screens.level2_next_step(db, pid)
     vneid_requests()
     if level == 2 and st.button(t("eid.home.forgot_passcode"), key="vneid_forgot", width="stretch",
                                 icon=":material/lock_reset:"):
@@ -392,8 +403,8 @@ with phone_col:
     with st.container(key="phone_frame"):
         now = clock.now(db)
         st.markdown(f'<div class="cds-statusbar"><span>{now.strftime("%H:%M")}</span>'
-                    f'<span>{html.escape(persona["display_name"] or persona["full_name"])}</span></div>',
-                    unsafe_allow_html=True)
+                    f'<span>{html.escape(persona["display_name"] or persona["full_name"])}</span></div>'
+                    + id_card_html(), unsafe_allow_html=True)
         if screen != "sms":
             # A heads-up notification for the newest unread message of the last 5 minutes, as on a real phone.
             newest = next((m for m in phone.inbox(db, pid) if not m["read"]), None)

@@ -14,7 +14,7 @@ from functools import partial
 import streamlit as st
 
 from pages._ui import glossary
-from pages._ui import steps
+from pages._ui import steps, vneid_screens
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, show_refusal, t
 from pages._ui.persona import require_persona
 from workbench.sandbox import eid, portal
@@ -105,8 +105,7 @@ elif screen == "login_vneid":
         except IdentityError as error:
             show_refusal(error)
             if error.key == "portal.error.vneid_level2":
-                page_link("pages/sandbox/police.py", label=t("portal.vneid.go_police"),
-                             icon=":material/local_police:")
+                vneid_screens.level2_next_step(db, pid, register_label="portal.vneid.go_police")
         else:
             go("vneid_wait")
 

@@ -36,7 +36,22 @@ def test_search_narrows_the_list_and_says_when_nothing_matches(sandbox_db):
 
 
 def test_trainer_section_lists_every_fixed_failure_case_in_english_too(sandbox_db):
+    """One card a case (issue 14: the three-column table was cut off at 360 px)."""
     app = page("sandbox/personas.py", lang="en")
-    table = app.dataframe[0].value
-    assert len(table) == len(scenarios.cases())
-    assert "Congdan@2024" in text(app)
+    assert not app.dataframe
+    said = text(app)
+    assert all(case["en"] in said for case in scenarios.cases())
+    assert "Congdan@2024" in said
+
+
+def test_the_persona_card_offers_the_right_next_step_toward_level_2(sandbox_db):
+    """Issue 14: "Đến công an xã (đăng ký mức độ 2)" was still offered after the approval."""
+    go_police = "Đến công an xã (đăng ký mức độ 2)"
+    activate = "Công an xã đã duyệt mức độ 2. Việc tiếp theo: kích hoạt tài khoản trên ứng dụng VNeID"
+    expected = {"fresh": (go_police, activate), "eid_approved": (activate, go_police), "ready": (None, go_police)}
+    for state, (shown, hidden) in expected.items():
+        person = scenarios.create(sandbox_db, state, seed=None)
+        said = text(page("sandbox/personas.py", person["id"]))
+        assert hidden not in said, state
+        assert shown is None or shown in said, state
+    assert activate not in text(page("sandbox/personas.py", scenarios.create(sandbox_db, "ready", seed=None)["id"]))

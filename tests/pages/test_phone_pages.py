@@ -39,12 +39,23 @@ def test_vneid_activation_screens_say_what_to_fix(sandbox_db):
     assert errors(app) == ["Số định danh cá nhân phải gồm đúng 12 chữ số (số in trên thẻ căn cước). Hãy kiểm tra lại."]
     type_in(app, vneid_act_cccd=person["cccd"], vneid_act_phone="0900000000")
     app = click(app, "vneid_activate_form_submit")
-    assert errors(app)[0].startswith("Số định danh cá nhân và số điện thoại không khớp")
-    type_in(app, vneid_act_phone=person["phone"])
+    assert errors(app) == ["Số điện thoại không đúng với số bạn đã khai khi đăng ký tại công an. "
+                           "Hãy nhập đúng số điện thoại đó."]
+    type_in(app, vneid_act_cccd="000000000000", vneid_act_phone=person["phone"])
+    app = click(app, "vneid_activate_form_submit")
+    assert errors(app) == ["Số định danh cá nhân không đúng với hồ sơ đã đăng ký tại công an. "
+                           "Hãy nhập đúng 12 chữ số in trên thẻ căn cước của bạn."]
+    type_in(app, vneid_act_cccd=person["cccd"])
     app = click(app, "vneid_activate_form_submit")
     assert "Mã OTP gồm 6 chữ số đã được gửi bằng tin nhắn" in text(app)
     type_in(app, vneid_act_otp=otp.latest_code_for_tests(sandbox_db, pid, "eid_activation"))
     app = click(app, "vneid_act_otp_form_submit")
+    type_in(app, vneid_pw="congdan", vneid_pw2="congdan")
+    app = click(app, "vneid_password_form_submit")
+    assert errors(app) == ["- Mật khẩu phải có từ 8 đến 20 ký tự.\n"  # every broken rule at once (issue 14)
+                           "- Mật khẩu phải có ít nhất một chữ số (0–9).\n"
+                           "- Mật khẩu phải có ít nhất một chữ in hoa (A–Z).\n"
+                           "- Mật khẩu phải có ít nhất một ký tự đặc biệt, ví dụ @ # $ !"]
     type_in(app, vneid_pw="Congdan@2024", vneid_pw2="Congdan@2024")
     app = click(app, "vneid_password_form_submit")
     type_in(app, vneid_pc="135790", vneid_pc2="135791")
@@ -156,3 +167,27 @@ def test_the_web_route_activates_level_2_without_the_app(sandbox_db):
     app = click(app, "vneid_web_login_form_submit")
     assert "Mức độ 2" in text(app)
     assert not phone.is_installed(sandbox_db, pid, "vneid")
+
+
+def test_the_phone_shows_the_personas_12_digit_number_readably(sandbox_db):
+    """Issue 14: the learner must type the number in VNeID, and the phone never showed it."""
+    person = scenarios.create(sandbox_db, "eid_approved", seed=None)
+    cccd = person["cccd"]
+    spaced = f"{cccd[:4]} {cccd[4:8]} {cccd[8:]}"
+    for screen in ("home", "vneid"):
+        app = page("sandbox/phone.py", person["id"], state={"phone_screen": screen})
+        assert spaced in text(app)
+        assert f"{person['phone'][:4]} {person['phone'][4:7]} {person['phone'][7:]}" in text(app)
+    app = page("sandbox/phone.py", person["id"], lang="en")
+    assert "personal ID number" in text(app) and spaced in text(app)
+
+
+def test_a_level_1_account_approved_at_the_police_is_told_to_activate_not_to_go_back(sandbox_db):
+    """Issue 14: after the approval the app still said "Đến công an xã đăng ký mức độ 2"."""
+    pid = scenarios.create(sandbox_db, "eid_level1", seed=None)["id"]
+    state = {"phone_screen": "vneid", "vneid_view": "home", "vneid_session": pid, "phone_persona": pid}
+    assert "Đến công an xã đăng ký mức độ 2" in text(page("sandbox/phone.py", pid, state=state))
+    eid.approve_registration(sandbox_db, pid)
+    app = page("sandbox/phone.py", pid, state=state)
+    assert "Đến công an xã đăng ký mức độ 2" not in text(app)
+    assert "Công an xã đã duyệt mức độ 2" in text(app) and app.button(key="vneid_home_activate")

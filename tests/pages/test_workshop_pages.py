@@ -206,3 +206,37 @@ def test_the_report_page_asks_for_a_tracker_sign_in_before_the_bridge(db, worksh
     app = page("learning/workshop_report.py", query={"w": workshop["id"]})
     assert "Thêm người dân thật" in "\n".join(s.value for s in app.subheader)
     assert not any(t.key == "tracker_full_name" for t in app.text_input)  # nothing real before sign-in
+
+
+def test_the_trainer_sees_who_plays_whom_and_progress_in_plain_words(db, workshop):
+    """Issue 14: the trainer saw "Bà Lan" beside nothing, and "mức 0"."""
+    joined = hall.join(db, workshop["join_code"], "Bà Lan")
+    played = personas.get(db, joined["persona_id"])["full_name"]
+    app = page("learning/workshop_trainer.py", query={"w": workshop["id"]})
+    assert not app.exception
+    chooser = app.selectbox(key="help_persona")
+    assert chooser.options == [f"Bà Lan (đóng vai {played})"]
+    said = texts(app)
+    assert "mức 0" not in said and "bước None" not in said
+    assert "chưa có tài khoản định danh; chưa đăng ký ở công an xã" in said
+    eid.approve_registration(db, joined["persona_id"])
+    said = texts(page("learning/workshop_trainer.py", query={"w": workshop["id"]}))
+    assert "công an đã duyệt, chưa kích hoạt trên điện thoại" in said
+
+
+def test_the_participant_sees_the_name_they_typed_and_the_persona_they_play(db, workshop):
+    joined = hall.join(db, workshop["join_code"], "Bà Lan")
+    played = personas.get(db, joined["persona_id"])["full_name"]
+    app = page("learning/lessons.py", joined["persona_id"], query={"p": joined["persona_id"], "lesson": VNEID})
+    assert f"Bà Lan ơi, bạn đang đóng vai nhân vật **{played}**" in texts(app)
+
+
+def test_the_report_names_each_error_in_words_readable_on_a_phone(db, workshop):
+    """Issue 14: the errors' chart cut their names at 360 px; each is a line of words now."""
+    lan = hall.join(db, workshop["join_code"], "Bà Lan")["persona_id"]
+    for _ in range(3):
+        with pytest.raises(eid.EidError):
+            eid.start_activation(db, lan, "123", "0900000000")
+    app = page("learning/workshop_report.py", query={"w": workshop["id"]})
+    assert not app.exception
+    assert "- **Số định danh cá nhân hoặc số điện thoại sai dạng**: 3 lần (1 người)" in texts(app)

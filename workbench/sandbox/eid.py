@@ -52,7 +52,8 @@ TRANSITIONS = {
 }
 REFUSALS = {
     "eid.error.cccd_format": "CCCD is not 12 digits",
-    "eid.error.pair_mismatch": "CCCD and phone do not match the approved dossier",
+    "eid.error.cccd_mismatch": "the personal ID number is not the one of the approved dossier",
+    "eid.error.phone_mismatch": "the phone number is not the one given in the approved dossier",
     "eid.error.not_approved": "level-2 registration not approved by the police yet",
     "eid.error.already_active": "the account is already activated",
     "eid.error.already_submitted": "a registration is already at the police",
@@ -84,9 +85,9 @@ EVENT_KINDS = {
     "eid.activation_started": "CCCD + phone accepted (Gửi yêu cầu); an OTP was sent",
     "eid.activation_refused": "activation refused because the registration is not approved yet",
     "eid.cccd_invalid": "activation with a CCCD that is not 12 digits (or a bad phone number)",
-    "eid.pair_mismatch": "CCCD/phone pair does not match the approved dossier",
+    "eid.pair_mismatch": "CCCD/phone pair does not match the approved dossier (payload: fields, the wrong ones)",
     "eid.already_active": "activation tried on an account that is already active",
-    "eid.password_weak": "a password failing a rule (payload: rule)",
+    "eid.password_weak": "a password failing a rule (payload: rule, the first; rules, every one)",
     "eid.password_set": "the account password was set",
     "eid.passcode_mismatch": "the passcode was entered differently the second time (or not 6 digits)",
     "eid.passcode_set": "the 6-digit passcode was set",
@@ -165,7 +166,15 @@ def step(db, persona_id: str) -> str | None:
 def _refuse(db, persona_id: str, kind: str | None, key: str, **payload) -> EidError:
     if kind:
         events.record(db, kind, persona_id=persona_id, reason=key.rsplit(".", 1)[-1], **payload)
-    return EidError(key, **{k: v for k, v in payload.items() if k != "channel"})
+    return EidError(key, **{k: v for k, v in payload.items() if k not in ("channel", "fields", "rules")})
+
+
+def _refuse_all(db, persona_id: str, kind: str, keys: list[str], **payload) -> EidError:
+    """One refusal naming every problem found at once (issue 14), recorded as one event."""
+    error = _refuse(db, persona_id, kind, keys[0], **payload)
+    for key in keys[1:]:
+        error.also(key)
+    return error
 
 
 # --- registration at the commune police ---------------------------------------------
@@ -209,6 +218,31 @@ def approve_registration(db, persona_id: str, actor: str = "desk") -> None:
         events.record(db, "eid.registration_approved", persona_id=persona_id, actor=actor)
 
 
+LEVEL2_STEPS = ("register", "wait", "activate", "done")
+STAGES = ("none", "submitted", "approved", "activating", "level1", "active")  # words: workshop.eid_stage.<stage>
+
+
+def stage_of(acc: dict) -> str:
+    """Where an account stands, one of ``STAGES``, for a trainer to read in plain words instead
+    of "mức 0" (issue 14)."""
+    if int(acc.get("level") or 0) == 2:
+        return "active"
+    if acc.get("step") in ACTIVATION_STEPS:
+        return "activating"
+    if acc.get("registration") in ("submitted", "approved"):
+        return acc["registration"]
+    return "level1" if int(acc.get("level") or 0) == 1 else "none"
+
+
+def level2_next_step(db, persona_id: str) -> str:
+    """What the persona does next toward level 2, one of ``LEVEL2_STEPS``: after approval it is
+    activating in the app, never "go to the police" again (issue 14)."""
+    acc = account(db, persona_id)
+    if int(acc["level"] or 0) == 2:
+        return "done"
+    return {"approved": "activate", "submitted": "wait"}.get(acc["registration"], "register")
+
+
 def awaiting_approval(db) -> list[str]:
     """Persona ids whose level-2 registration waits at the commune police, oldest first."""
     return [r[0] for r in db.execute("select persona_id from eid_accounts where registration = 'submitted' "
@@ -227,16 +261,20 @@ def _require_step(db, persona_id: str, expected: str) -> dict:
 def start_activation(db, persona_id: str, cccd: str, phone_number: str, channel: str = "app") -> None:
     """"Kích hoạt tài khoản định danh điện tử" → CCCD + phone → "Gửi yêu cầu"."""
     persona = phone.persona_or_raise(db, persona_id)
+    # Each field's own message, both at once (issue 14: a wrong ID number was blamed on the phone).
     cccd = re.sub(r"\s", "", cccd or "")
-    if not (len(cccd) == 12 and cccd.isdigit()):
-        raise _refuse(db, persona_id, "eid.cccd_invalid", "eid.error.cccd_format", channel=channel)
+    wrong_form = {} if len(cccd) == 12 and cccd.isdigit() else {"cccd": "eid.error.cccd_format"}
     try:
         number = fakes.normalise_phone(phone_number)
     except fakes.InvalidPhone as error:
-        events.record(db, "eid.cccd_invalid", persona_id=persona_id, reason="phone", channel=channel)
-        raise EidError(error.key) from None
-    if cccd != persona["cccd"] or number != persona["phone"]:
-        raise _refuse(db, persona_id, "eid.pair_mismatch", "eid.error.pair_mismatch", channel=channel)
+        number, wrong_form["phone"] = None, error.key
+    if wrong_form:
+        raise _refuse_all(db, persona_id, "eid.cccd_invalid", list(wrong_form.values()), channel=channel,
+                          fields=list(wrong_form))
+    mismatched = [field for field, typed in (("cccd", cccd), ("phone", number)) if typed != persona[field]]
+    if mismatched:
+        raise _refuse_all(db, persona_id, "eid.pair_mismatch", [f"eid.error.{f}_mismatch" for f in mismatched],
+                          channel=channel, fields=mismatched)
     acc = account(db, persona_id)
     if acc["level"] == 2:
         raise _refuse(db, persona_id, "eid.already_active", "eid.error.already_active", channel=channel)
@@ -262,29 +300,32 @@ def confirm_activation_otp(db, persona_id: str, code: str) -> str:
     return next_step
 
 
-def password_problem(password: str) -> str | None:
-    """The first rule the password breaks (locale key), or None. Shared with the portal."""
+def password_problems(password: str) -> list[str]:
+    """Every rule the password breaks (locale keys under ``eid.error.``), in the order the
+    screen lists them: all at once, so one try shows everything to fix (issue 14)."""
     password = password or ""
-    if not 8 <= len(password) <= 20:
-        return "password_length"
-    if not any(c.isdigit() for c in password):
-        return "password_digit"
-    if not any(c.isupper() for c in password):
-        return "password_upper"
-    if not any(c.islower() for c in password):
-        return "password_lower"
-    if not any(not c.isalnum() and not c.isspace() for c in password):
-        return "password_special"
-    return None
+    rules = {
+        "password_length": 8 <= len(password) <= 20,
+        "password_digit": any(c.isdigit() for c in password),
+        "password_upper": any(c.isupper() for c in password),
+        "password_lower": any(c.islower() for c in password),
+        "password_special": any(not c.isalnum() and not c.isspace() for c in password),
+    }
+    return [rule for rule, kept in rules.items() if not kept]
+
+
+def password_problem(password: str) -> str | None:
+    """The first rule the password breaks, or None."""
+    return next(iter(password_problems(password)), None)
 
 
 def set_password(db, persona_id: str, password: str, confirm: str) -> None:
     _require_step(db, persona_id, "password")
-    problem = password_problem(password)
-    if problem:
-        raise _refuse(db, persona_id, "eid.password_weak", f"eid.error.{problem}", rule=problem)
-    if password != confirm:
-        raise _refuse(db, persona_id, "eid.password_weak", "eid.error.password_confirm", rule="confirm")
+    problems = password_problems(password) + (["password_confirm"] if password != confirm else [])
+    if problems:
+        first = "confirm" if problems[0] == "password_confirm" else problems[0]
+        raise _refuse_all(db, persona_id, "eid.password_weak", [f"eid.error.{p}" for p in problems],
+                          rule=first, rules=problems)
     password_hash = passwords.hash_secret(password, passwords.SANDBOX)  # before the write lock (see otp.issue)
     with store.write(db):
         _require_step(db, persona_id, "password")
@@ -299,11 +340,10 @@ def _passcode_problem(passcode: str) -> str | None:
 def _new_passcode_hash(db, persona_id: str, passcode: str, confirm: str) -> str:
     """The hash of a new passcode typed twice, or the refusal that says what to fix (set and reset
     both ask the same). Hashed before any write lock is taken (see otp.issue)."""
-    problem = _passcode_problem(passcode)
-    if problem:
-        raise _refuse(db, persona_id, "eid.passcode_mismatch", problem)
-    if passcode != confirm:
-        raise _refuse(db, persona_id, "eid.passcode_mismatch", "eid.error.passcode_mismatch")
+    problems = [p for p in (_passcode_problem(passcode),
+                            "eid.error.passcode_mismatch" if passcode != confirm else None) if p]
+    if problems:
+        raise _refuse_all(db, persona_id, "eid.passcode_mismatch", problems)
     return passwords.hash_secret(passcode, passwords.SANDBOX)
 
 

@@ -85,7 +85,7 @@ def create(db, *, seed: int | None = None, workshop_id: str | None = None, displ
     """Make a persona from the commune provider and record ``persona.created``.
 
     With ``seed`` the person is deterministic; without it each call gives someone new.
-    CCCD numbers are unique in the sandbox; a collision is retried with a fresh draw.
+    CCCD and phone numbers are unique in the sandbox; a collision is retried with a fresh draw.
     ``home`` (one of ``HOMES``) puts them in another commune of the province, or in another
     province, to practise filing away from home (issue 13).
     """
@@ -96,7 +96,8 @@ def create(db, *, seed: int | None = None, workshop_id: str | None = None, displ
     with store.write(db):
         for _ in range(20):
             person = fake.vn_person(**overrides)
-            if not db.execute("select 1 from personas where cccd = ?", [person.cccd]).fetchone():
+            if not db.execute("select 1 from personas where cccd = ? or phone = ?",
+                              [person.cccd, person.phone]).fetchone():
                 break
         row = {
             "id": new_id(),

@@ -210,8 +210,30 @@ def join_path(workshop: dict) -> str:
 
 # --- participants --------------------------------------------------------------------------------
 
+# How a participant is addressed says whether they are a man or a woman: their persona is too, so
+# "Bà Lan" does not play a man (issue 14). Ê Đê names start with "Y" (men) or "H'" (women).
+TITLE_GENDER = {"bà": "nữ", "chị": "nữ", "cô": "nữ", "mẹ": "nữ", "dì": "nữ", "thím": "nữ", "mợ": "nữ",
+                "o": "nữ", "h'": "nữ", "ông": "nam", "anh": "nam", "chú": "nam", "cậu": "nam", "bố": "nam",
+                "y": "nam"}
+
+
+def gender_from_title(display_name: str) -> str | None:
+    """``"Bà Lan"`` → ``"nữ"``, ``"Anh Tuấn"`` → ``"nam"``, ``"H'Hen"`` → ``"nữ"``; None when the
+    first word is not a title that says it (``"Lan"``, ``"Bác Tư"``)."""
+    words = unicodedata.normalize("NFC", display_name or "").lower().split()
+    if not words:
+        return None
+    first = words[0].replace("’", "'")
+    if first.startswith("h'"):
+        first = "h'"
+    return TITLE_GENDER.get(first)
+
+
 def join(db, code, display_name: str, role: str = "citizen") -> dict:
     """A phone joins: a fresh persona in the planned state, started on the first lesson.
+
+    The persona keeps its own made-up full name (it matches its ID number, the approval SMS and
+    every paper): the name typed is what the trainer calls the person, shown beside it.
 
     Returns ``{"persona_id", "lesson_id", "workshop_id"}``; the persona id is the resume token.
     """
@@ -226,7 +248,9 @@ def join(db, code, display_name: str, role: str = "citizen") -> dict:
     state = starting_state_for(workshop)
     first = planned_lessons(workshop)[0]
     with store.write(db):
-        persona = personas.create(db, workshop_id=workshop["id"], display_name=name, starting_state=state)
+        gender = gender_from_title(name)
+        persona = personas.create(db, workshop_id=workshop["id"], display_name=name, starting_state=state,
+                                  **({"gender": gender} if gender else {}))
         scenarios.apply(db, persona["id"], state)
         db["workshop_participants"].insert({
             "persona_id": persona["id"], "workshop_id": workshop["id"], "display_name": name, "role": role,

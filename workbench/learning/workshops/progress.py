@@ -110,6 +110,7 @@ def dashboard(db, workshop_id: str, *, refresh: bool = True) -> dict:
     last_seen = dict(db.execute("select persona_id, max(at) from events where workshop_id = ? and "
                                 "persona_id is not null and actor = 'persona' group by persona_id",
                                 [workshop_id]).fetchall())
+    played = dict(db.execute("select id, full_name from personas where workshop_id = ?", [workshop_id]).fetchall())
     now = clock.now(db)
     rows = []
     for person in people:
@@ -144,6 +145,7 @@ def dashboard(db, workshop_id: str, *, refresh: bool = True) -> dict:
         rows.append({
             "persona_id": pid,
             "display_name": person["display_name"],
+            "persona_name": played.get(pid, ""),  # who they play: the trainer sees both (issue 14)
             "role": person["role"],
             "cells": cells,
             "current": current,

@@ -7,18 +7,14 @@ Every function takes the persona id and answers "not found" for a dossier that i
 
 from __future__ import annotations
 
-import io
 import json
 
-from PIL import Image
-
 from workbench import clock, events, store
-from workbench.sandbox import catalogue, personas
+from workbench.sandbox import catalogue, personas, photos
 from workbench.sandbox.dossiers import jurisdiction, records, rules
 from workbench.sandbox.dossiers.schema import DELIVERY, DossierError
 from workbench.sandbox.dossiers.transitions import own_row, recorded, refuse_action
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def prefill(persona: dict) -> dict:
@@ -112,10 +108,9 @@ def attach(db, persona_id: str, code: str, document: str, *, variant: str = "ok"
         if document not in {d["id"] for d in proc["documents"]}:
             _reject_document(row, "dossiers.error.unknown_document", "unknown_document", document)
         if upload is not None:
-            reason = _check_image(upload)
+            reason = photos.problem(upload)  # size, pixels, blur, darkness (issue 14)
             if reason:
-                _reject_document(row, f"dossiers.error.{reason}", reason, document,
-                                 max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+                _reject_document(row, f"dossiers.error.{reason}", reason, document, **photos.limits())
             variant, source = "upload", "upload"
         else:
             if variant not in rules.scenario_variants():
@@ -129,17 +124,6 @@ def attach(db, persona_id: str, code: str, document: str, *, variant: str = "ok"
         }).last_pk
         records.log(db, "dossier.document_attached", row, "persona", document=document, variant=variant)
     return doc_id
-
-
-def _check_image(data: bytes) -> str | None:
-    if len(data) > MAX_UPLOAD_BYTES:
-        return "image_too_large"
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except Exception:
-        return "not_an_image"
-    return None
 
 
 def missing(db, row: dict) -> dict:

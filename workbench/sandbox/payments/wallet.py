@@ -82,12 +82,18 @@ def bank_balance(db, persona_id: str) -> int:
 
 def validate_passcode(passcode: str, confirm: str | None = None) -> str:
     passcode = (passcode or "").strip()
+    problems = []  # every problem at once (issue 14)
     if not passwords.is_passcode(passcode):
-        raise PaymentError("wallet.error.passcode_format")
-    if len(set(passcode)) == 1 or passcode in "0123456789" or passcode in "9876543210":
-        raise PaymentError("wallet.error.passcode_weak")
+        problems.append("wallet.error.passcode_format")
+    elif len(set(passcode)) == 1 or passcode in "0123456789" or passcode in "9876543210":
+        problems.append("wallet.error.passcode_weak")
     if confirm is not None and passcode != (confirm or "").strip():
-        raise PaymentError("wallet.error.passcode_mismatch")
+        problems.append("wallet.error.passcode_mismatch")
+    if problems:
+        error = PaymentError(problems[0])
+        for key in problems[1:]:
+            error.also(key)
+        raise error
     return passcode
 
 
