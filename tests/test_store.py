@@ -33,6 +33,47 @@ def test_one_connection_per_thread(sandbox_db):
     assert seen[0] is not sandbox_db
 
 
+def in_a_thread(work):
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(work()))
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+def test_a_thread_that_ended_hands_its_connection_to_the_next_one(sandbox_db):
+    """Streamlit runs every rerun on a new thread: opening (and closing) a connection for each
+    was a share of the laptop's answer in a hall (issue 14)."""
+    first = in_a_thread(databases.sandbox)
+    second = in_a_thread(databases.sandbox)
+    assert second is first
+    assert second is not sandbox_db  # this thread, alive, keeps its own
+
+
+def test_two_live_threads_never_share_a_connection(sandbox_db):
+    got, release = [], threading.Event()
+
+    def hold():
+        got.append(databases.sandbox())
+        release.wait(10)
+
+    holders = [threading.Thread(target=hold) for _ in range(2)]
+    for thread in holders:
+        thread.start()
+    while len(got) < 2:
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in holders:
+        thread.join()
+    assert got[0] is not got[1] and sandbox_db not in got
+
+
+def test_a_reset_sandbox_is_never_reached_through_an_old_connection(sandbox_db):
+    in_a_thread(lambda: databases.sandbox()["t"].insert({"n": 1}))
+    store.reset_sandbox()
+    assert "t" not in in_a_thread(lambda: databases.sandbox().table_names())
+
+
 def test_write_commits_on_success_and_rolls_back_on_error(sandbox_db):
     sandbox_db["t"].create({"n": int})
     with store.write(sandbox_db):
