@@ -114,16 +114,18 @@ async def step(person: Participant, page, name: str, action, expect: str) -> Non
     await page.evaluate(WATCH_NEXT_SCREEN, expect)
     url_before = page.url
     start = time.perf_counter()
+    tapped = False
     try:
-        await action()
+        await action()  # Playwright's click: fails when the button never became clickable
+        tapped = True
         await page.wait_for_selector(expect, state="visible", timeout=STEP_TIMEOUT_MS)
     except Exception:
         await page.screenshot(path=str(ROOT / "test-artifacts" / f"bench-{person.n}-{name.replace(' ', '_')}.png"),
                               full_page=True)
-        if await still_on_the_same_screen(page, url_before):
+        if tapped and await still_on_the_same_screen(page, url_before):
             raise LostTap(f"the tap of step {name!r} never produced the next screen "
                           f"({STEP_TIMEOUT_MS // 1000} s; idle on the same screen)") from None
-        raise RuntimeError(f"step {name!r}") from None
+        raise RuntimeError(f"step {name!r}: {'no next screen' if tapped else 'could not tap'}") from None
     robot = time.perf_counter() - start
     try:
         drawn = await asyncio.wait_for(page.evaluate("window.__cdsDrawn"), timeout=10)

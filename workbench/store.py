@@ -267,6 +267,11 @@ def connect(kind: str, sets: Sequence[Migrations]) -> StoreDatabase:
     if kind == TRACKER and path.exists() and path.stat().st_size == 0:
         raise CorruptDatabase("store.error.corrupt", path=key, reason="empty file")
     db = open_connection(path, handed_on=True)
+    if kind == SANDBOX:
+        # Fake practice data, reset at will: a power cut may lose its last taps, never corrupt it
+        # (WAL). FULL waited for the disk at every commit, 5-20 ms each here and longer when the
+        # disk is busy, while the other phones' writes queued behind it (issue 14).
+        db.execute("PRAGMA synchronous = NORMAL")
     if kind == TRACKER:
         # A province's tracker.db runs to hundreds of MB: a 64 MB page cache (SQLite's default
         # is 2 MB) halves the write of a 100,000-row import (issue 8, bench/tracker_scale.py).
