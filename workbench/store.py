@@ -113,13 +113,16 @@ class StoreDatabase(sqlite_utils.Database):
         return sqlite_utils.db.Table(self, table_name, **kwargs)
 
 
-def open_connection(path: Path | str) -> StoreDatabase:
-    """Open one connection with the project's pragmas. Prefer ``databases.sandbox()``/``tracker()``."""
+def open_connection(path: Path | str, *, handed_on: bool = False) -> StoreDatabase:
+    """Open one connection with the project's pragmas. Prefer ``databases.sandbox()``/``tracker()``.
+
+    ``handed_on``: the connection may pass to another thread once its own has ended (``connect``
+    does that); it is still used by one thread at a time."""
     conn = sqlite3.connect(
         str(path),
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,  # autocommit: no hidden deferred BEGIN
-        check_same_thread=True,
+        check_same_thread=not handed_on,
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -211,6 +214,35 @@ def _db_filename(db) -> str:
 _local = threading.local()
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
+# Every connection ``connect`` opened, with the thread that has it now. Streamlit runs each
+# rerun (a tap, a fragment's timer) on a new thread, so without this every rerun opened a
+# connection, set its pragmas, probed the folder, and closed it when the thread ended: the last
+# close also checkpoints and deletes the WAL, the next open makes it again (issue 14,
+# bench/workshop_load.py). A thread that has ended hands its connection to the next one.
+_handed: dict[str, list[list]] = {}  # path -> [[thread, connection], ...]
+_handed_lock = threading.Lock()
+
+
+def _take_over(key: str) -> StoreDatabase | None:
+    """A connection to ``key`` whose thread has ended, now this thread's; None if there is none."""
+    with _handed_lock:
+        for entry in _handed.get(key, []):
+            if not entry[0].is_alive():
+                entry[0] = threading.current_thread()
+                db = entry[1]
+                break
+        else:
+            return None
+    if db.conn.in_transaction:  # never seen: write() always ends its transaction, even on an error
+        db.conn.execute("ROLLBACK")
+    return db
+
+
+def _forget_handed(key: str, db: StoreDatabase) -> None:
+    with _handed_lock:
+        _handed[key] = [entry for entry in _handed.get(key, []) if entry[1] is not db]
+    with contextlib.suppress(Exception):
+        db.close()
 
 
 def connect(kind: str, sets: Sequence[Migrations]) -> StoreDatabase:
@@ -224,10 +256,22 @@ def connect(kind: str, sets: Sequence[Migrations]) -> StoreDatabase:
     db = cache.get(key)
     if db is not None and path.exists():
         return db
+    if db is not None:  # the file went away under this thread: this connection is never handed on
+        _forget_handed(key, db)
+    if path.exists():
+        db = _take_over(key)
+        if db is not None:
+            cache[key] = db
+            return db
     ensure_data_dir()
     if kind == TRACKER and path.exists() and path.stat().st_size == 0:
         raise CorruptDatabase("store.error.corrupt", path=key, reason="empty file")
-    db = open_connection(path)
+    db = open_connection(path, handed_on=True)
+    if kind == SANDBOX:
+        # Fake practice data, reset at will: a power cut may lose its last taps, never corrupt it
+        # (WAL). FULL waited for the disk at every commit, 5-20 ms each here and longer when the
+        # disk is busy, while the other phones' writes queued behind it (issue 14).
+        db.execute("PRAGMA synchronous = NORMAL")
     if kind == TRACKER:
         # A province's tracker.db runs to hundreds of MB: a 64 MB page cache (SQLite's default
         # is 2 MB) halves the write of a 100,000-row import (issue 8, bench/tracker_scale.py).
@@ -241,6 +285,8 @@ def connect(kind: str, sets: Sequence[Migrations]) -> StoreDatabase:
                 raise
             _migrated.add(key)
     cache[key] = db
+    with _handed_lock:
+        _handed.setdefault(key, []).append([threading.current_thread(), db])
     return db
 
 
@@ -255,6 +301,13 @@ def forget_connections(kind: str | None = None) -> None:
         if paths is None or key in paths:
             with contextlib.suppress(Exception):
                 cache.pop(key).close()
+    with _handed_lock:  # never hand these on again; the ended threads' ones are closed too
+        for key in list(_handed):
+            if paths is None or key in paths:
+                for thread, db in _handed.pop(key):
+                    if not thread.is_alive():
+                        with contextlib.suppress(Exception):
+                            db.close()
     with _migrate_lock:
         if paths is None:
             _migrated.clear()
