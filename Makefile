@@ -17,7 +17,7 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(PY) -m workbench init --port $(PORT)
-	$(PY) scripts/serve.py --address 0.0.0.0 --port $(PORT)
+	$(PY) scripts/serve.py --address 0.0.0.0 --port $(PORT)  # Caddy on $(PORT), Streamlit behind it
 
 test: setup
 	$(PY) -m pytest
