@@ -40,13 +40,12 @@ LAN_PHONE = {"Accept-Encoding": "gzip, deflate"}  # what a phone asks a plain-ht
 JOINED = "[data-testid='stPageLink'] a[href*='phone']"  # the first lesson's step, drawn for the persona
 
 
-async def join_one(browser, n: int, join_url: str, share: dict, timeout_ms: int) -> dict:
+async def join_one(browser, n: int, join_url: str, share: dict, timeout_ms: int, received: dict) -> dict:
     """One phone: scan (open the join URL), type a name, tap "Vào buổi tập", until the persona's
     first lesson is drawn. Typing is instant here: the wait measured is the hall's, not the person's."""
     context = await browser.new_context(viewport=PHONE, locale="vi-VN", extra_http_headers=LAN_PHONE)
     page = await context.new_page()
     page.set_default_timeout(timeout_ms)
-    received: dict[str, int] = {}
     cdp = await context.new_cdp_session(page)
     cdp.on("Network.loadingFinished", lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]))
     await cdp.send("Network.enable")
@@ -68,6 +67,16 @@ async def join_one(browser, n: int, join_url: str, share: dict, timeout_ms: int)
         await context.close()
 
 
+async def bounded(browser, n: int, join_url: str, share: dict, seconds: float) -> dict:
+    """One phone's whole join, cut off after ``seconds``: the bench always ends."""
+    received: dict[str, int] = {}  # request id -> bytes, kept when the phone is cut off
+    try:
+        return await asyncio.wait_for(join_one(browser, n, join_url, share, seconds * 1000, received), seconds)
+    except asyncio.TimeoutError:
+        return {"seconds": None, "bytes": sum(received.values()),
+                "error": f"phone {n + 1}: not there after {seconds:.0f} s"}
+
+
 async def run(args, base: str, data_dir: Path) -> list[dict]:
     from playwright.async_api import async_playwright
 
@@ -82,7 +91,7 @@ async def run(args, base: str, data_dir: Path) -> list[dict]:
         browser = await playwright.chromium.launch(executable_path=niced_chromium(args.phones_nice),
                                                    args=CHROMIUM_ARGS, headless=True)
         try:
-            return await asyncio.gather(*(join_one(browser, n, join_url, share, args.timeout * 1000)
+            return await asyncio.gather(*(bounded(browser, n, join_url, share, args.timeout)
                                           for n in range(args.phones)))
         finally:
             await browser.close()
@@ -93,7 +102,7 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=30, choices=range(1, 61), metavar="N (1-60)")
     parser.add_argument("--mbit", type=float, default=20.0, help="the access point's Mbit/s, shared (default 20)")
     parser.add_argument("--latency", type=float, default=60.0, help="ms added to every request (default 60)")
-    parser.add_argument("--timeout", type=int, default=180, help="seconds a phone may take before it counts as failed")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds a phone may take before it counts as failed")
     parser.add_argument("--port", type=int, default=8610)
     parser.add_argument("--phones-nice", type=int, default=19)
     parser.add_argument("--no-proxy", action="store_true", help="Streamlit alone, as before issue 14")
