@@ -28,7 +28,7 @@ axe: $(AXE)/node_modules/.installed
 
 run: setup
 	$(PY) -m workbench init --port $(PORT)
-	$(PY) scripts/serve.py --address 0.0.0.0 --port $(PORT)
+	$(PY) scripts/serve.py --address 0.0.0.0 --port $(PORT)  # Caddy on $(PORT), Streamlit behind it
 
 test: setup axe
 	$(PY) -m pytest

@@ -1,11 +1,17 @@
 """Công dân số Workbench: navigation and nothing else. Each page is a thin script in pages/,
 listed once in pages/_ui/nav.py."""
 
+import os
+
 import streamlit as st
 
 from pages._ui import nav
 from pages._ui.frame import current_lang
-from workbench import i18n
+from workbench import i18n, network
+
+# The port phones use (issue 14). scripts/serve.py sets it (Caddy's, in front of Streamlit);
+# a bare `streamlit run app.py --server.port N` serves phones on N itself.
+os.environ.setdefault(network.PUBLIC_PORT_ENV, str(st.get_option("server.port")))
 
 st.set_page_config(page_title="Công dân số Workbench", page_icon=":material/how_to_reg:", layout="wide",
                    initial_sidebar_state="auto")

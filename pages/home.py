@@ -1,6 +1,8 @@
 """Home: what the workbench is, in three sentences, the QR code phones scan to open it, and for
 the trainer how fresh the content is (issue 13: a rule that ends soon is named here)."""
 
+import html
+
 import streamlit as st
 
 from pages._ui import glossary
@@ -25,10 +27,13 @@ with left:
         st.markdown("- " + t(f"common.home.area_{area}"))
 with right:
     st.header(t("common.home.join_title"))
-    url = network.lan_url()
+    url = network.public_url()
     if url:
         st.image(qr.png(url, box_size=8), width=260, alt=t("common.home.join_qr_alt", url=url))
         st.caption(t("common.home.join_caption", url=url))
-        st.code(url, language=None)
+        # Large plain text, not st.code: st.code makes every phone fetch Streamlit's 1.5 MB code
+        # highlighter (issue 14). Not a Markdown link either: people copy it, or type it.
+        st.markdown(f"<p class='cds-address' style='font-size:1.5rem;font-weight:700;overflow-wrap:anywhere;"
+                    f"margin:0'>{html.escape(url)}</p>", unsafe_allow_html=True)
     else:
         st.warning(t("common.home.join_no_lan"))

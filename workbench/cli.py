@@ -107,7 +107,7 @@ def cmd_init(args) -> int:
     if message:
         print(f"tracker: {message}")
     print(f"data folder: {store.data_dir()}")
-    url = network.lan_url(args.port)
+    url = network.public_url(port=args.port)
     print("=" * 60)
     print(f"  Local:  http://localhost:{args.port}")
     print(f"  Phones on the hall wifi / Điện thoại cùng wifi:  {url or '(no network found)'}")

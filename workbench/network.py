@@ -1,7 +1,12 @@
-"""The address phones in the hall use to reach this laptop.
+"""The address phones in the hall use to reach this laptop: the one source of truth for every
+QR code and link a phone may open (issue 14: all but the workshop's said port 8501 whatever
+port ``make run`` served on).
 
-No packet is sent to find it: the addresses come from the machine's own name and
-interfaces. ``CDS_PUBLIC_URL`` overrides the guess when a laptop has several networks.
+The port is the one ``make run`` prints: ``scripts/serve.py`` puts it in ``CDS_PUBLIC_PORT``
+for the server it starts. Streamlit's own ``server.port`` is not it, because Streamlit sits
+behind Caddy on an internal port. No packet is sent to find the host: the addresses come from
+the machine's own name and interfaces. ``CDS_PUBLIC_URL`` overrides host and port both, when a
+laptop has several networks.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import socket
 import subprocess
 
 DEFAULT_PORT = 8501
+PUBLIC_PORT_ENV = "CDS_PUBLIC_PORT"
+PUBLIC_URL_ENV = "CDS_PUBLIC_URL"
 
 
 def _is_lan(address: str) -> bool:
@@ -39,12 +46,26 @@ def lan_addresses() -> list[str]:
     return sorted(unique, key=lambda a: (not ipaddress.ip_address(a).is_private, a))
 
 
-def lan_url(port: int = DEFAULT_PORT, path: str = "") -> str | None:
-    """``http://192.168.1.10:8501/<path>``, or None when the laptop has no network."""
-    base = os.environ.get("CDS_PUBLIC_URL")
+def public_port() -> int:
+    """The port phones use: ``CDS_PUBLIC_PORT`` (set by scripts/serve.py), else 8501."""
+    value = os.environ.get(PUBLIC_PORT_ENV, "").strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 65536 else DEFAULT_PORT
+
+
+def public_url(path: str = "", *, port: int | None = None) -> str | None:
+    """``http://192.168.1.10:<public port>/<path>``, or None when the laptop has no network.
+
+    Every QR code and link meant for a phone comes from here. ``port`` is only for the CLI,
+    which prints the address before the server (and so ``CDS_PUBLIC_PORT``) exists."""
+    base = os.environ.get(PUBLIC_URL_ENV)
     if not base:
         addresses = lan_addresses()
         if not addresses:
             return None
-        base = f"http://{addresses[0]}:{port}"
+        base = f"http://{addresses[0]}:{port or public_port()}"
     return base.rstrip("/") + ("/" + path.lstrip("/") if path else "")
+
+
+def lan_url(port: int | None = None, path: str = "") -> str | None:
+    """The older name of ``public_url``, kept so callers written before issue 14 stay right."""
+    return public_url(path, port=port)

@@ -298,7 +298,7 @@ def player(lesson, persona) -> None:
     # syntax highlighter, which cost each joining phone ~0.45 s of CPU (bench/workshop_load.py).
     # Quoted, not HTML-escaped: Markdown turns the address into a link before the HTML is read,
     # so an "&amp;" would stay in the link a person taps.
-    address = urllib.parse.quote(network.lan_url(path=path) or "/" + path, safe=":/?&=.-_~%")
+    address = urllib.parse.quote(network.public_url(path) or "/" + path, safe=":/?&=.-_~%")
     st.markdown(f"<code class='cds-resume-link'>{address}</code>", unsafe_allow_html=True)
     left, right = st.columns(2)
     if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", width="stretch"):

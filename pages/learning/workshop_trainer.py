@@ -114,9 +114,9 @@ projector, live_tab, controls = st.tabs([t("workshop.trainer.tab_projector"), t(
 
 # --- projector -----------------------------------------------------------------------------------------
 with projector:
-    port = st.get_option("server.port") or network.DEFAULT_PORT
-    join_url = network.lan_url(port=port, path=hall.join_path(current))
-    base_url = network.lan_url(port=port, path="join")
+    # the address make run printed: Streamlit's own server.port is the internal one behind Caddy
+    join_url = network.public_url(hall.join_path(current))
+    base_url = network.public_url("join")
     left, right = st.columns([1, 1], vertical_alignment="center")
     with left:
         if join_url:

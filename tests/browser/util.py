@@ -7,8 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -45,36 +43,26 @@ def free_port() -> int:
 
 
 def start_app(data_dir: Path, port: int | None = None, extra_env: dict | None = None,
-              launcher: list[str] | None = None):
-    """Start ``streamlit run app.py`` with demo data in ``data_dir``; return (process, base_url).
+              launcher: list[str] | None = None, proxy: bool = True):
+    """Start the app as ``make run`` does (``scripts/serve.py``: Caddy on ``port`` in front of
+    Streamlit) with demo data in ``data_dir``; return (server, base_url). ``server`` stops and
+    waits like a process; its ``pid`` is Streamlit's.
 
     ``launcher`` replaces ``python -m streamlit`` (the benches run the server under a timer or a
-    profiler that way)."""
+    profiler that way); ``proxy=False`` is Streamlit alone, as before issue 14."""
     port = port or free_port()
     env = {**os.environ, "CDS_DATA_DIR": str(data_dir), "CDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
            **(extra_env or {})}
     subprocess.run([sys.executable, "-m", "workbench", "init", "--port", str(port)], cwd=ROOT, env=env,
                    check=True, capture_output=True)
     log = open(data_dir / f"streamlit-{port}.log", "w")
-    process = subprocess.Popen(
-        [*(launcher or [sys.executable, "-m", "streamlit"]), "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    serve.warm_up(base)  # as `make run` does: no "Page not found" on the first deep link
-                    return process, base
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("streamlit did not become healthy in 90 s")
+    server = serve.start(port, "127.0.0.1", proxy=proxy, env=env, launcher=launcher, log=log)
+    # as `make run` does: healthy through the proxy, then warmed up (no "Page not found" on the first deep link)
+    if not serve.wait_ready(server, 90):
+        server.terminate()
+        server.wait(timeout=20)
+        raise RuntimeError(f"the app did not become healthy in 90 s; see {log.name}")
+    return server, server.url
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

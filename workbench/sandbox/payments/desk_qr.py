@@ -21,7 +21,7 @@ from workbench.sandbox.payments.schema import PaymentError, fetch_one
 def qr_payload(request: dict) -> str:
     """What the QR holds: the LAN URL of the pay page with the signed token, or, with no
     network at all, the typed code (the phone shows it as text)."""
-    url = network.lan_url(path=f"pay?t={request['token']}")
+    url = network.public_url(f"pay?t={request['token']}")
     return url or f"MO-PHONG-{tokens.format_typed_code(request['code'])}"
 
 

@@ -1,0 +1,142 @@
+"""What a phone in the hall downloads (issue 14): through Caddy, as ``make run`` serves it,
+Streamlit's bundles come back compressed and cacheable for a year, a first visit to /join stays
+within a byte budget, the next page downloads no bundle again, and when Caddy cannot start
+Streamlit still serves the public port. Bytes, never timings."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.util import PHONE, start_app, wait_for_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import serve  # noqa: E402
+
+FIRST_VISIT_TARGET = 1_000_000  # bytes: the issue's target for a phone's first /join
+# Today's figure, 1.20 MB, is over the target by two font files Streamlit's own screens use
+# (Material Symbols for its icons, 375 KB; Source Sans, 170 KB: woff2, already compressed).
+# This budget keeps what the proxy won from slipping back; the target test says when it is met.
+FIRST_VISIT_BUDGET = 1_300_000
+CHROMIUM_ACCEPTS = "gzip, deflate, br, zstd"
+# Chromium asks for zstd and br only from a secure origin (https, or loopback as here); a phone
+# on the hall's plain-http LAN asks for gzip. The tests ask as the phone does.
+LAN_PHONE = {"Accept-Encoding": "gzip, deflate"}
+
+
+def get(url: str, encoding: str = CHROMIUM_ACCEPTS):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers, response.read()
+
+
+def bundles(base: str) -> list[str]:
+    _, page = get(base + "/", encoding="identity")
+    return re.findall(r'(?:src|href)="\./(static/js/[^"]+\.js)"', page.decode())
+
+
+class Transfer:
+    """Bytes a page received over the network, as Chromium counts them (CDP: compressed size,
+    headers included; answers from the browser's cache count 0)."""
+
+    def __init__(self, page):
+        self.urls: dict[str, str] = {}
+        self.bytes: dict[str, int] = {}
+        self.cached: set[str] = set()
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
+        cdp.on("Network.loadingFinished", lambda e: self.bytes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        cdp.send("Network.enable")
+
+    def _response(self, event) -> None:
+        self.urls[event["requestId"]] = event["response"]["url"]
+        if event["response"].get("fromDiskCache"):
+            self.cached.add(event["requestId"])
+
+    def total(self) -> int:
+        return sum(n for rid, n in self.bytes.items() if rid not in self.cached)
+
+    def downloaded_bundles(self) -> list[str]:
+        return [self.urls.get(rid, "?") for rid, n in self.bytes.items()
+                if "/static/" in self.urls.get(rid, "") and rid not in self.cached and n > 0]
+
+
+@pytest.mark.browser
+def test_a_bundle_comes_back_compressed_and_cacheable_for_a_year(app_url):
+    found = bundles(app_url)
+    assert found, "no JavaScript bundle named in the page"
+    headers, body = get(f"{app_url}/{found[0]}")
+    assert headers["Content-Encoding"] in ("zstd", "gzip")
+    cache = headers["Cache-Control"]
+    assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) >= 31_536_000
+    plain_headers, plain = get(f"{app_url}/{found[0]}", encoding="identity")
+    assert len(body) < len(plain) / 2  # really compressed, and a browser without zstd/gzip still gets it
+
+
+@pytest.mark.browser
+def test_the_websocket_and_health_check_pass_through_the_proxy(app_url):
+    headers, body = get(f"{app_url}/_stcore/health")
+    assert body == b"ok"
+    assert serve.warm_up(app_url, seconds=30)  # a full app run over /_stcore/stream
+
+
+def first_visit(browser, url: str, then: str | None = None) -> tuple[int, list[str]]:
+    """Bytes a phone on the LAN downloads opening ``url`` the first time; the bundles it
+    downloads a second time opening ``then`` next (in a new tab of the same browser: a page
+    that draws other elements may fetch bundles the first did not need, once)."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", extra_http_headers=LAN_PHONE)
+    try:
+        page = context.new_page()
+        first = Transfer(page)
+        page.goto(url)
+        wait_for_app(page)
+        page.locator(".st-key-join_code_typed input").wait_for()  # the join code box, drawn
+        page.wait_for_timeout(1000)  # fonts and lazy bundles the drawn page asked for
+        again: list[str] = []
+        if then:
+            later = context.new_page()
+            second = Transfer(later)
+            later.goto(then)
+            wait_for_app(later)
+            again = sorted(set(first.downloaded_bundles()) & set(second.downloaded_bundles()))
+        return first.total(), again
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_phones_first_visit_to_join_stays_within_budget_and_the_next_page_downloads_no_bundle(app_url, browser):
+    total, again = first_visit(browser, f"{app_url}/join", then=f"{app_url}/phone")
+    print(f"first visit to /join: {total:,} bytes")
+    assert total <= FIRST_VISIT_BUDGET
+    assert again == []
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason="fonts: Material Symbols 375 KB + Source Sans 170 KB (issue 14 note)")
+def test_a_phones_first_visit_to_join_meets_the_1_mb_target(app_url, browser):
+    total, _ = first_visit(browser, f"{app_url}/join")
+    assert total <= FIRST_VISIT_TARGET
+
+
+@pytest.mark.browser
+def test_without_caddy_streamlit_still_serves_the_public_port(tmp_path, monkeypatch, capfd):
+    monkeypatch.setattr(serve, "caddy_binary", lambda: None)
+    server, base = start_app(tmp_path)
+    try:
+        assert not server.proxied
+        assert "Caddy was not found" in capfd.readouterr().err  # said plainly on make run's terminal
+        headers, body = get(f"{base}/_stcore/health")
+        assert body == b"ok"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
