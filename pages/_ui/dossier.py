@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages._ui.frame import current_lang, refusal_text, t
 from workbench import i18n
-from workbench.sandbox import catalogue, documents
+from workbench.sandbox import catalogue, documents, photos
 from workbench.sandbox.dossiers import citizen, records, schema as dossier_schema
 
 STATUS_COLOURS = {
@@ -79,7 +79,7 @@ def show_messages(messages: list[dict]) -> None:
         st.markdown(f"**{actor}** · {when}  \n{message_text(message)}")
 
 
-UPLOAD_MB = citizen.MAX_UPLOAD_BYTES // (1024 * 1024)  # a photo of a paper; Streamlit counts MB as MiB
+UPLOAD_MB = photos.MAX_BYTES // (1024 * 1024)  # a photo of a paper; Streamlit counts MB as MiB
 
 
 def document_picker(db, persona: dict, row: dict, document: dict, *, key_prefix: str) -> None:

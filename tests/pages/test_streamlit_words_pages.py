@@ -8,7 +8,7 @@ import pytest
 from pages._ui import streamlit_words
 from tests.pages.apptest import page
 from workbench import i18n
-from workbench.sandbox import personas
+from workbench.sandbox import personas, photos
 from workbench.sandbox.dossiers import citizen
 
 
@@ -28,7 +28,7 @@ def test_the_photo_uploader_states_and_applies_the_domains_limit(filing, lang):
     app = page("sandbox/services.py", persona_id, logged_in=True, lang=lang,
                state={"svc.step": "documents", "svc.proc": "khai_sinh", "svc.code": code})
     assert not app.exception
-    limit_mb = citizen.MAX_UPLOAD_BYTES // (1024 * 1024)
+    limit_mb = photos.MAX_BYTES // (1024 * 1024)
     found = uploaders(app)
     assert found
     for uploader in found:
