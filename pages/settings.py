@@ -21,7 +21,8 @@ st.subheader(t("settings.lan_title"))
 addresses = network.lan_addresses()
 if addresses:
     for address in addresses:
-        st.code(f"http://{address}:{network.DEFAULT_PORT}", language=None)
+        # the port phones use (Caddy's, from scripts/serve.py), not 8501 whatever make run served on
+        st.markdown(f"**http://{address}:{network.public_port()}**")
 else:
     st.warning(t("common.home.join_no_lan"))
 

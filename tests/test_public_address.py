@@ -45,3 +45,14 @@ def test_the_desk_fee_qr_carries_the_served_port(hall_on_8630, sandbox_db):
 def test_init_prints_the_port_it_was_given(hall_on_8630, capsys, data_dir):
     assert cli.main(["init", "--port", "8631"]) == 0
     assert "http://192.168.1.10:8631" in capsys.readouterr().out
+
+
+def test_the_lan_addresses_are_looked_up_once_per_half_minute(monkeypatch):
+    calls = []
+    monkeypatch.setattr(network, "_REMEMBERED", {})
+    monkeypatch.setattr(network, "_look_up_lan_addresses", lambda: calls.append(1) or ["192.168.1.10"])
+    assert network.lan_addresses() == network.lan_addresses() == ["192.168.1.10"]
+    assert len(calls) == 1
+    monkeypatch.setattr(network, "REMEMBER_SECONDS", 0.0)
+    network.lan_addresses()
+    assert len(calls) == 2

@@ -15,6 +15,7 @@ import ipaddress
 import os
 import socket
 import subprocess
+import time
 
 DEFAULT_PORT = 8501
 PUBLIC_PORT_ENV = "CDS_PUBLIC_PORT"
@@ -29,8 +30,25 @@ def _is_lan(address: str) -> bool:
     return ip.version == 4 and not ip.is_loopback and not ip.is_link_local and not ip.is_unspecified
 
 
+_REMEMBERED: dict[str, tuple[float, list[str]]] = {}
+REMEMBER_SECONDS = 30.0
+
+
 def lan_addresses() -> list[str]:
-    """IPv4 addresses of this machine other than loopback, private ranges first."""
+    """IPv4 addresses of this machine other than loopback, private ranges first.
+
+    Remembered for 30 s: pages ask on every rerun, and ``hostname -I`` is a subprocess (the
+    trainer's page reran it twice per joining phone). A new wifi is seen within half a minute."""
+    now = time.monotonic()
+    remembered = _REMEMBERED.get("addresses")
+    if remembered and now - remembered[0] < REMEMBER_SECONDS:
+        return list(remembered[1])
+    found = _look_up_lan_addresses()
+    _REMEMBERED["addresses"] = (now, found)
+    return list(found)
+
+
+def _look_up_lan_addresses() -> list[str]:
     found: list[str] = []
     try:
         found += socket.gethostbyname_ex(socket.gethostname())[2]

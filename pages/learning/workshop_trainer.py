@@ -135,7 +135,8 @@ with projector:
         if base_url:
             st.markdown(f"{t('workshop.projector.or_type')}  \n**{html.escape(base_url)}**")
             st.caption(t("workshop.projector.same_wifi"))
-            st.code(join_url, language=None)
+            # Not st.code: its scrolling <pre> cannot take focus (axe, serious) and it loads the highlighter.
+            st.markdown(f"<code style='overflow-wrap:anywhere'>{html.escape(join_url)}</code>", unsafe_allow_html=True)
 
 
 # --- live dashboard --------------------------------------------------------------------------------

@@ -40,3 +40,11 @@ def test_the_workshop_projector_uses_the_served_port_not_streamlits(data_dir):
     shown = text(app) + "\n".join(c.value for c in app.code)
     assert f"http://192.168.1.10:8630/join?code={made['join_code']}" in shown
     assert "http://192.168.1.10:8630/join" in text(app)
+    assert not app.code  # a scrolling <pre> cannot take focus (axe)
+
+
+def test_the_settings_page_shows_the_served_port(data_dir):
+    app = page("settings.py")
+    assert not app.exception
+    assert "http://192.168.1.10:8630" in text(app)
+    assert ":8501" not in text(app)
