@@ -8,6 +8,7 @@ Other areas link here through ``require_persona``.
 import streamlit as st
 
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
+from pages._ui import pay_return
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
@@ -18,6 +19,8 @@ lang = current_lang()
 st.title(t("persona.title"))
 db = sandbox_db()
 persona = current_persona(db)
+if pay_return.waiting_token():  # a scanned QR waits for a persona (issue 14)
+    st.info(t("persona.pay_waiting"), icon=":material/qr_code_2:")
 
 
 def portal_line(info: dict) -> str:
@@ -75,6 +78,7 @@ with st.form("persona_create"):
 if created:
     made = scenarios.create(db, state, home=home)
     set_persona(made["id"])
+    pay_return.back_to_payment(made["id"])
     st.session_state["persona_flash"] = made["full_name"]
     st.rerun()
 if st.session_state.get("persona_flash"):
@@ -101,6 +105,7 @@ else:
     chosen = st.selectbox(t("persona.choose.label"), list(labels), key="persona_pick", format_func=labels.get)
     if st.button(t("persona.choose.submit"), key="persona_choose", type="primary", width="stretch"):
         set_persona(chosen)
+        pay_return.back_to_payment(chosen)
         st.rerun()
     if len(everyone) > len(shown):
         st.caption(t("persona.choose.more", count=len(everyone) - len(shown)))

@@ -206,3 +206,21 @@ def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sand
     button(app, "Xác thực").click().run()
     assert "Giao dịch thành công" in text(app)
     assert wallet.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - desk_fee(sandbox_db)
+
+
+def test_a_camera_scan_without_a_persona_keeps_the_payment_through_choosing_one(sandbox_db, ready):
+    """Issue 14: the camera opens a fresh tab; choosing a persona on the persona page comes
+    back to the same payment instead of asking for the QR again."""
+    request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
+    landing = page("sandbox/pay.py", query={"t": request["token"]})
+    assert "Bạn đang tập với nhân vật nào?" in [s.value for s in landing.subheader]
+    waiting = landing.session_state["pay_waiting_token"]
+    assert waiting == request["token"]
+    chooser = page("sandbox/personas.py", state={"pay_waiting_token": waiting})
+    assert "đang chờ" in text(chooser)
+    chooser.selectbox(key="persona_pick").set_value(ready["id"])
+    chooser.button(key="persona_choose").click().run()
+    assert chooser.session_state["pay_return_target"] == {"t": request["token"], "p": ready["id"]}
+    back = page("sandbox/pay.py", ready["id"], query=chooser.session_state["pay_return_target"])
+    assert "15.000 đ" in text(back) and "Kiểm tra kỹ trước khi thanh toán" in "\n".join(
+        s.value for s in back.subheader)
