@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages._ui import pay as ui
+from pages._ui import pay as ui, wallet_scan
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona
 from workbench import passwords
@@ -36,6 +36,8 @@ st.caption(t("payments.fictional_note"))
 notice = st.session_state.pop("wallet_notice", None)
 if notice:
     st.success(notice, icon=":material/check_circle:")
+
+wallet_scan.scan_box(db, pid)
 
 topup, history, benefit, scam_tab, trainer = st.tabs(
     [t("wallet.tabs.topup"), t("wallet.tabs.history"), t("wallet.tabs.benefit"), t("wallet.tabs.scams"),
