@@ -7,6 +7,7 @@ import html
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from pages._ui import secrets
 from pages._ui.frame import current_lang, page_setup, sandbox_db, refusal_text, show_refusal, t
 from workbench import clock, network, qr
 from workbench.learning.lessons import catalogue
@@ -135,6 +136,8 @@ with projector:
             st.markdown(f"{t('workshop.projector.or_type')}  \n**{html.escape(base_url)}**")
             st.caption(t("workshop.projector.same_wifi"))
             st.code(join_url, language=None)
+    with st.expander(t("persona.secrets.trainer_title"), icon=":material/key:"):
+        secrets.trainer_box(hall.starting_state_for(current))  # the one list of secrets (issue 14)
 
 
 # --- live dashboard --------------------------------------------------------------------------------

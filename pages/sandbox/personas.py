@@ -8,7 +8,7 @@ Other areas link here through ``require_persona``.
 import streamlit as st
 
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
-from pages._ui import pay_return
+from pages._ui import pay_return, secrets
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
@@ -54,6 +54,7 @@ if persona:
             f"**{t('persona.field.village')}:** {persona['village']}"
         )
         st.markdown("\n".join(f"- {line}" for line in profile_lines(persona["id"])))
+        secrets.persona_card(db, persona["id"])
         page_link("pages/sandbox/phone.py", label=t("persona.current.open_phone"), icon=":material/smartphone:")
         page_link("pages/sandbox/portal_account.py", label=t("persona.current.open_portal"),
                      icon=":material/account_circle:")
@@ -111,8 +112,7 @@ else:
         st.caption(t("persona.choose.more", count=len(everyone) - len(shown)))
 
 with st.expander(t("persona.trainer.title")):
-    creds = scenarios.credentials()
-    st.markdown(t("persona.trainer.credentials", vneid_password=creds["vneid_password"], passcode=creds["passcode"]))
+    secrets.trainer_box("ready")  # every secret, from the one list (issue 14)
     # The old-account persona (issue 13): what it shows, and whether the portal's words are confirmed.
     notice = rules.get("portal.old_account_notice", clock.now(db).date()) if portal.old_account_notice(db) else None
     if notice is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages._ui import pay as ui, wallet_scan
+from pages._ui import pay as ui, secrets, wallet_scan
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona
 from workbench import passwords
@@ -26,6 +26,7 @@ wallet_provider = providers.provider(ledger.account(db, ledger.wallet_id(pid))["
 bank = providers.provider(ledger.account(db, ledger.bank_id(pid))["provider_id"])
 
 ui.app_frame(wallet_provider, persona)
+secrets.persona_card(db, pid)
 if not ui.passcode_setup(db, persona, key="wallet"):
     st.stop()
 
