@@ -29,6 +29,7 @@ ui.app_frame(wallet_provider, persona)
 secrets.persona_card(db, pid)
 if not ui.passcode_setup(db, persona, key="wallet"):
     st.stop()
+wallet_scan.scan_box(db, pid)  # first, as in a real wallet app: most come here to pay a QR
 
 one, two = st.columns(2)
 one.metric(t("wallet.wallet_balance"), ui.money(wallet.wallet_balance(db, pid)))
@@ -37,8 +38,6 @@ st.caption(t("payments.fictional_note"))
 notice = st.session_state.pop("wallet_notice", None)
 if notice:
     st.success(notice, icon=":material/check_circle:")
-
-wallet_scan.scan_box(db, pid)
 
 topup, history, benefit, scam_tab, trainer = st.tabs(
     [t("wallet.tabs.topup"), t("wallet.tabs.history"), t("wallet.tabs.benefit"), t("wallet.tabs.scams"),
