@@ -75,7 +75,8 @@ def test_a_double_click_returns_the_same_payment_and_a_second_attempt_is_refused
     assert pay_wallet(sandbox_db, persona["id"], payable, key)["id"] == first["id"]
     with pytest.raises(payment_schema.PaymentError) as refused:
         pay_wallet(sandbox_db, persona["id"], payable)
-    assert refused.value.key == "payments.error.already_paid"
+    # A dossier says when and how it was paid (issue 14: "Hồ sơ … đã nộp phí lúc … qua …").
+    assert (refused.value.key, refused.value.reason) == ("payments.error.dossier_paid_portal", "already_paid")
     assert wallet.wallet_balance(sandbox_db, persona["id"]) == START - desk_fee(sandbox_db)
 
 

@@ -11,14 +11,13 @@ import urllib.parse
 import streamlit as st
 
 from pages._ui import glossary
-from pages._ui import plain, workshop_nudge as _workshop_nudge
+from pages._ui import plain, secrets, workshop_nudge as _workshop_nudge
 from pages._ui.frame import page_setup, sandbox_db, t
 from pages._ui.lesson_strip import page_link
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, i18n, network
 from workbench.learning.lessons import catalogue, progress, validator
-from workbench.sandbox import scenarios
-from workbench.sandbox.payments import scenario_settings
+from workbench.sandbox import persona_secrets
 
 SIZES = {"normal": 1.0, "large": 1.2, "huge": 1.45}
 watching: list[str] = []  # the step watch_step polls for in this run, if any
@@ -141,13 +140,10 @@ def practice_card(persona, setup: dict) -> None:
     """What the learner needs to type on the sandbox pages: their persona's details, the
     practice secrets of the starting state, and what this lesson's setups handed over."""
     with st.expander(t("lessons.practice.title"), icon=":material/badge:"):
-        creds = scenarios.credentials()
         rows = [(t("lessons.practice.name"), persona["full_name"]), (t("lessons.practice.cccd"), persona["cccd"]),
-                (t("lessons.practice.phone"), persona["phone"]),
-                (t("lessons.practice.vneid_password"), creds["vneid_password"]),
-                (t("lessons.practice.passcode"), creds["passcode"]),
-                (t("lessons.practice.wallet_passcode"), scenario_settings.scenario_defaults()["scenario_passcode"])]
-        st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows))
+                (t("lessons.practice.phone"), persona["phone"])]
+        st.markdown("\n".join(f"- {label}: **{value}**" for label, value in rows) + "\n"
+                    + secrets.markdown_list(persona_secrets.secrets_of(db, persona["id"])))  # one list (issue 14)
         st.caption(t("lessons.practice.note"))
     shown = []
     if setup.get("code"):

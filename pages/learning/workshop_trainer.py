@@ -7,6 +7,7 @@ import html
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from pages._ui import secrets
 from pages._ui.frame import current_lang, page_setup, sandbox_db, refusal_text, show_refusal, t
 from workbench import clock, network, qr
 from workbench.learning.lessons import catalogue
@@ -137,6 +138,8 @@ with projector:
             st.caption(t("workshop.projector.same_wifi"))
             # Not st.code: its scrolling <pre> cannot take focus (axe, serious) and it loads the highlighter.
             st.markdown(f"<code style='overflow-wrap:anywhere'>{html.escape(join_url)}</code>", unsafe_allow_html=True)
+    with st.expander(t("persona.secrets.trainer_title"), icon=":material/key:"):
+        secrets.trainer_box(hall.starting_state_for(current))  # the one list of secrets (issue 14)
 
 
 # --- live dashboard --------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from pages._ui import glossary
 from pages._ui import pay as ui
 from pages._ui.frame import page_setup, sandbox_db, t
 from workbench import qr
-from workbench.sandbox.dossiers import desk
 from workbench.sandbox.payments import desk_qr, providers, scenario_settings, schema as payment_schema, tokens
 
 page_setup(sandbox=True)
@@ -21,24 +20,31 @@ db = sandbox_db()
 st.caption(t("payments.desk.intro"))
 
 STATE = "desk_qr_request"
+GENERAL = "desk_qr_general_held"  # a general QR waiting for the desk to confirm it
 
 
 def issue_form() -> None:
     st.subheader(t("payments.desk.form_title"))
-    waiting, _ = desk.desk_queue(db, status="awaiting_payment", limit=50)
-    options = [None] + [row["code"] for row in waiting]
-    amounts = {row["code"]: row["amount_due"] for row in waiting}
+    # Any unpaid dossier, whatever its state (issue 14): an online dossier that is "Mới" or
+    # "Đã tiếp nhận" can be charged at the desk too.
+    unpaid = {row["code"]: row for row in desk_qr.unpaid_dossiers(db)}
+    options = [None, *unpaid]
     chosen = st.selectbox(t("payments.desk.from_dossier"), options, key="desk_dossier",
                           format_func=lambda c: t("payments.desk.no_dossier") if c is None
-                          else f"{c} — {ui.money(amounts[c])}")
+                          else t("payments.desk.dossier_option", code=c, name=unpaid[c]["full_name"] or "",
+                                 amount=ui.money(unpaid[c]["fee_unpaid"]),
+                                 status=t(f"dossiers.status.{unpaid[c]['status']}")))
     payee_ids = [p["id"] for p in providers.payees()]
     with st.form("desk_issue"):
         payee_id = st.selectbox(t("payments.desk.payee"), payee_ids, key="desk_payee",
                                 format_func=lambda p: providers.payee(p)["name"])
         amount = st.number_input(t("payments.desk.amount"), min_value=1000, max_value=50_000_000, step=1000,
-                                 value=int(amounts.get(chosen) or 10_000), key=f"desk_amount_{chosen}")
+                                 value=int(unpaid[chosen]["fee_unpaid"] if chosen else 10_000),
+                                 disabled=chosen is not None, key=f"desk_amount_{chosen}")
+        if chosen:
+            st.caption(t("payments.desk.amount_fixed"))
         reference = st.text_input(t("payments.desk.reference"), value=chosen or t("payments.desk.reference_default"),
-                                  key=f"desk_reference_{chosen}")
+                                  max_chars=120, key=f"desk_reference_{chosen}")
         minutes = st.radio(t("payments.desk.minutes"), [scenario_settings.scenario_defaults()["qr_minutes"], 1],
                            horizontal=True, key="desk_minutes",
                            format_func=lambda m: t("payments.desk.minutes_option", minutes=m))
@@ -47,14 +53,44 @@ def issue_form() -> None:
         if not (reference or "").strip():
             st.error(t("payments.desk.reference_empty"), icon=":material/error:")
             return
-        try:
-            request = desk_qr.issue_desk_qr(db, int(amount), payee_id, reference, minutes=int(minutes),
-                                            dossier_code=chosen)
-        except payment_schema.PaymentError as error:
-            ui.show_error(error)
-        else:
-            st.session_state[STATE] = request["id"]
-            st.rerun()
+        st.session_state[GENERAL] = None
+        if chosen is None:
+            # A general QR for the amount an unpaid dossier owes would leave that dossier unpaid,
+            # and the portal would charge it again (issue 14): ask first.
+            same = desk_qr.unpaid_dossiers_for_amount(db, int(amount))
+            if same:
+                st.session_state[GENERAL] = {"amount": int(amount), "payee_id": payee_id, "reference": reference,
+                                             "minutes": int(minutes), "codes": [row["code"] for row in same][:3]}
+                st.rerun()
+        issue(int(amount), payee_id, reference, int(minutes), chosen)
+    general_warning(unpaid)
+
+
+def issue(amount: int, payee_id: str, reference: str, minutes: int, dossier_code: str | None) -> None:
+    try:
+        request = desk_qr.issue_desk_qr(db, amount, payee_id, reference, minutes=minutes, dossier_code=dossier_code)
+    except payment_schema.PaymentError as error:
+        ui.show_error(error)
+    else:
+        st.session_state[STATE] = request["id"]
+        st.session_state[GENERAL] = None
+        st.rerun()
+
+
+def general_warning(unpaid: dict) -> None:
+    """The general QR waits here when its amount is what an unpaid dossier owes."""
+    held = st.session_state.get(GENERAL)
+    if not held:
+        return
+    st.warning(t("payments.desk.same_amount", amount=ui.money(held["amount"]), count=len(held["codes"])),
+               icon=":material/warning:")
+    for code in held["codes"]:
+        row = unpaid.get(code)
+        if row and st.button(t("payments.desk.for_dossier", code=code, name=row["full_name"] or ""),
+                             key=f"desk_for_{code}", type="primary", width="stretch"):
+            issue(row["fee_unpaid"], held["payee_id"], code, held["minutes"], code)
+    if st.button(t("payments.desk.general_anyway"), key="desk_general_anyway", width="stretch"):
+        issue(held["amount"], held["payee_id"], held["reference"], held["minutes"], None)
 
 
 @st.fragment(run_every=dt.timedelta(seconds=2))

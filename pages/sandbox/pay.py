@@ -7,12 +7,12 @@ A live OTP typed into the code box is flagged as a scam lesson (``workbench.sand
 import streamlit as st
 
 from pages._ui import glossary
-from pages._ui import pay as ui
+from pages._ui import pay as ui, pay_return, secrets
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import current_persona, set_persona
 from workbench import passwords
-from workbench.sandbox import scams
-from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, receipts, scenario_settings, wallet
+from workbench.sandbox import persona_secrets, scams
+from workbench.sandbox.payments import desk_qr, gateway, ledger, payables, providers, receipts, wallet
 from workbench.sandbox.payments import schema as payment_schema
 
 page_setup(sandbox=True)
@@ -24,14 +24,23 @@ token = (st.query_params.get("t") or "").strip()
 
 persona = current_persona(db)
 if persona is None:
+    # A camera opens the QR in a fresh tab that knows no persona (issue 14): the payment waits
+    # here and on the persona page, which comes back to it once a persona is chosen.
+    if token:
+        st.session_state[pay_return.WAITING] = token
     st.subheader(t("payments.pay.who_title"))
-    st.write(t("payments.pay.who_body", passcode=scenario_settings.scenario_defaults()["scenario_passcode"]))
+    st.write(t("payments.pay.who_body", passcode=persona_secrets.documented()["wallet_passcode"]))
+    if token:
+        st.info(t("payments.pay.kept"), icon=":material/qr_code_2:")
     if st.button(t("payments.pay.new_persona"), type="primary", width="stretch", key="new_persona"):
         set_persona(wallet.new_practice_persona(db)["id"])
+        st.session_state.pop(pay_return.WAITING, None)
         st.rerun()
-    page_link("pages/sandbox/personas.py", label=t("persona.choose_link"), icon=":material/group:")
+    page_link("pages/sandbox/personas.py", label=t("payments.pay.choose_mine"), icon=":material/group:",
+              query_params={"t": token} if token else None)
     st.stop()
 pid = persona["id"]
+st.session_state.pop(pay_return.WAITING, None)
 
 state = st.session_state.setdefault("qrpay", {})
 if state.get("token") != token:  # a new scan starts afresh
@@ -89,6 +98,7 @@ else:
                 (t("payments.content"), request["reference"]),
                 (t("payments.expires"), request["expires_at"][11:16])], big=t("payments.payee"))
     st.warning(t("payments.pay.check_payee"), icon=":material/visibility:")
+    secrets.persona_card(db, pid)
     if ui.passcode_setup(db, persona, key="pay"):
         with st.form("pay_authorise"):
             secret = st.text_input(t("payments.gateway.passcode"), type="password",

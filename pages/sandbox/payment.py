@@ -10,8 +10,8 @@ from functools import partial
 
 import streamlit as st
 
-from pages._ui import pay as ui, steps
 from pages._ui import glossary
+from pages._ui import pay as ui, secrets, steps
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona, require_portal_login
 from workbench import clock, passwords, rules
@@ -130,6 +130,7 @@ elif step == "authorise":
     st.header(t("payments.gateway.authorise_title"))
     st.write(t("payments.gateway.authorise_hint", provider=chosen["name"]))
     ui.app_frame(chosen, persona)
+    secrets.persona_card(db, pid)
     ui.summary([(t("payments.payee"), providers.payee(payable.payee_id)["name"]),
                 (t("payments.content"), payable.reference),
                 (t("payments.amount"), ui.money(payable.amount))], big=t("payments.amount"))

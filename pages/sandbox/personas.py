@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages._ui import glossary
 from pages._ui.frame import current_lang, page_setup, sandbox_db, page_link, t
-from pages._ui import vneid_screens
+from pages._ui import pay_return, secrets, vneid_screens
 from pages._ui.persona import current_persona, set_persona
 from workbench import clock, rules
 from workbench.sandbox import personas, portal, scenarios
@@ -21,6 +21,8 @@ st.title(t("persona.title"))
 glossary.explain("sim_verified", "eid_level2", "passcode")
 db = sandbox_db()
 persona = current_persona(db)
+if pay_return.waiting_token():  # a scanned QR waits for a persona (issue 14)
+    st.info(t("persona.pay_waiting"), icon=":material/qr_code_2:")
 
 
 def portal_line(info: dict) -> str:
@@ -54,6 +56,7 @@ if persona:
             f"**{t('persona.field.village')}:** {persona['village']}"
         )
         st.markdown("\n".join(f"- {line}" for line in profile_lines(persona["id"])))
+        secrets.persona_card(db, persona["id"])
         page_link("pages/sandbox/phone.py", label=t("persona.current.open_phone"), icon=":material/smartphone:")
         page_link("pages/sandbox/portal_account.py", label=t("persona.current.open_portal"),
                      icon=":material/account_circle:")
@@ -77,6 +80,7 @@ with st.form("persona_create"):
 if created:
     made = scenarios.create(db, state, home=home)
     set_persona(made["id"])
+    pay_return.back_to_payment(made["id"])
     st.session_state["persona_flash"] = made["full_name"]
     st.rerun()
 if st.session_state.get("persona_flash"):
@@ -103,13 +107,13 @@ else:
     chosen = st.selectbox(t("persona.choose.label"), list(labels), key="persona_pick", format_func=labels.get)
     if st.button(t("persona.choose.submit"), key="persona_choose", type="primary", width="stretch"):
         set_persona(chosen)
+        pay_return.back_to_payment(chosen)
         st.rerun()
     if len(everyone) > len(shown):
         st.caption(t("persona.choose.more", count=len(everyone) - len(shown)))
 
 with st.expander(t("persona.trainer.title")):
-    creds = scenarios.credentials()
-    st.markdown(t("persona.trainer.credentials", vneid_password=creds["vneid_password"], passcode=creds["passcode"]))
+    secrets.trainer_box("ready")  # every secret, from the one list (issue 14)
     # The old-account persona (issue 13): what it shows, and whether the portal's words are confirmed.
     notice = rules.get("portal.old_account_notice", clock.now(db).date()) if portal.old_account_notice(db) else None
     if notice is not None:

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from pages._ui import glossary
-from pages._ui import pay as ui
+from pages._ui import pay as ui, secrets, wallet_scan
 from pages._ui.frame import current_lang, page_link, page_setup, sandbox_db, t
 from pages._ui.persona import require_persona
 from workbench import passwords
@@ -28,8 +28,10 @@ wallet_provider = providers.provider(ledger.account(db, ledger.wallet_id(pid))["
 bank = providers.provider(ledger.account(db, ledger.bank_id(pid))["provider_id"])
 
 ui.app_frame(wallet_provider, persona)
+secrets.persona_card(db, pid)
 if not ui.passcode_setup(db, persona, key="wallet"):
     st.stop()
+wallet_scan.scan_box(db, pid)  # first, as in a real wallet app: most come here to pay a QR
 
 one, two = st.columns(2)
 one.metric(t("wallet.wallet_balance"), ui.money(wallet.wallet_balance(db, pid)))

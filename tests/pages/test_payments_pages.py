@@ -206,3 +206,36 @@ def test_a_bank_payment_in_the_gateway_shows_the_otp_sms_and_takes_the_code(sand
     button(app, "Xác thực").click().run()
     assert "Giao dịch thành công" in text(app)
     assert wallet.bank_balance(sandbox_db, ready["id"]) == 2_000_000 - desk_fee(sandbox_db)
+
+
+def test_a_camera_scan_without_a_persona_keeps_the_payment_through_choosing_one(sandbox_db, ready):
+    """Issue 14: the camera opens a fresh tab; choosing a persona on the persona page comes
+    back to the same payment instead of asking for the QR again."""
+    request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
+    landing = page("sandbox/pay.py", query={"t": request["token"]})
+    assert "Bạn đang tập với nhân vật nào?" in [s.value for s in landing.subheader]
+    waiting = landing.session_state["pay_waiting_token"]
+    assert waiting == request["token"]
+    chooser = page("sandbox/personas.py", state={"pay_waiting_token": waiting})
+    assert "đang chờ" in text(chooser)
+    chooser.selectbox(key="persona_pick").set_value(ready["id"])
+    chooser.button(key="persona_choose").click().run()
+    assert chooser.session_state["pay_return_target"] == {"t": request["token"], "p": ready["id"]}
+    back = page("sandbox/pay.py", ready["id"], query=chooser.session_state["pay_return_target"])
+    assert "15.000 đ" in text(back) and "Kiểm tra kỹ trước khi thanh toán" in "\n".join(
+        s.value for s in back.subheader)
+
+
+def test_a_general_qr_for_what_an_unpaid_dossier_owes_is_steered_to_that_dossier(sandbox_db, ready):
+    """Issue 14: a general QR paid for a dossier's amount left the dossier unpaid, and the
+    portal charged it again. The desk is asked first, and offered the dossier's own QR."""
+    row = desk.file_at_desk(sandbox_db, ready["id"], "thuong_tru")  # "Đã tiếp nhận", not yet approved
+    fee = records.get(sandbox_db, row["code"])["fee_unpaid"]
+    app = page("sandbox/desk_qr.py")
+    assert row["code"] in app.selectbox(key="desk_dossier").options[-1]  # chargeable before approval
+    app.number_input(key="desk_amount_None").set_value(fee)
+    button(app, "Tạo mã QR").click().run()
+    assert "chưa nộp phí đúng" in text(app)
+    assert sandbox_db.execute("select count(*) from pay_requests").fetchone()[0] == 0
+    app.button(key=f"desk_for_{row['code']}").click().run()
+    assert sandbox_db.execute("select dossier_code, amount from pay_requests").fetchall() == [(row["code"], fee)]

@@ -14,6 +14,7 @@ import io
 from workbench import i18n, pdf
 from workbench.learning.lessons import catalogue
 from workbench.learning.lessons.model import Lesson
+from workbench.sandbox import persona_secrets
 
 ACCENT = (21, 101, 192)
 
@@ -31,6 +32,16 @@ class _Handout(pdf.Document):
         self.set_text_color(90, 90, 90)
         self.cell(0, 6, f"{self.footer_text}   {self.page_no()}/{{nb}}", align="C")
         self.set_text_color(0, 0, 0)
+
+
+def _secrets_box(doc, lesson: Lesson, lang: str) -> None:
+    """Every password and code the lesson's persona needs, from the one list (issue 14): the
+    wallet's passcode was missing from what learners and trainers were told."""
+    doc.ln(1)
+    doc.set_font("DejaVu", "B", 11)
+    doc.cell(0, 6, i18n.t("persona.secrets.title", lang), new_x="LMARGIN", new_y="NEXT")
+    doc.key_values(persona_secrets.lines(persona_secrets.secrets_for_state(lesson.starting_state), lang, bold=False),
+                   key_width=62)
 
 
 def handout_pdf(lesson: Lesson, lang: str = "vi", *, trainer: bool = False) -> bytes:
@@ -51,6 +62,7 @@ def handout_pdf(lesson: Lesson, lang: str = "vi", *, trainer: bool = False) -> b
         (_t("pdf_duration", lang), i18n.t("lessons.duration", lang, minutes=lesson.duration_minutes)),
         (_t("pdf_start", lang), i18n.t(f"lessons.state.{lesson.starting_state}", lang)),
     ], key_width=40)
+    _secrets_box(doc, lesson, lang)
     doc.ln(2)
     doc.set_font("DejaVu", "B", 12)
     doc.cell(0, 7, _t("pdf_goals", lang), new_x="LMARGIN", new_y="NEXT")

@@ -12,8 +12,9 @@ import datetime as dt
 
 from workbench import clock, events, network, store
 from workbench.sandbox import personas
-from workbench.sandbox.payments import ledger, providers, tokens, wallet
-from workbench.sandbox.payments.payables import Payable, get_payment
+from workbench.sandbox.dossiers import records as dossier_records
+from workbench.sandbox.payments import ledger, photo_scan, providers, tokens, wallet
+from workbench.sandbox.payments.payables import Payable, dossier_paid_refusal, get_payment
 from workbench.sandbox.payments.scenario_settings import scenario, scenario_defaults
 from workbench.sandbox.payments.schema import PaymentError, fetch_one
 
@@ -32,6 +33,10 @@ def issue_desk_qr(db, amount: int, payee_id: str, reference: str, *, minutes: in
     reference = (reference or "").strip()
     if not reference:
         raise PaymentError("payments.error.reference_empty")
+    if not dossier_code and not scam_of and dossier_records.get(db, reference.upper()):
+        dossier_code = reference.upper()  # the desk typed a dossier's code: the QR is for that dossier
+    if dossier_code:
+        dossier_code, amount = _dossier_charge(db, dossier_code)
     providers.payee(payee_id)
     minutes = scenario_defaults()["qr_minutes"] if minutes is None else int(minutes)
     with store.write(db):
@@ -48,6 +53,41 @@ def issue_desk_qr(db, amount: int, payee_id: str, reference: str, *, minutes: in
         events.record(db, "qr.issued", actor=actor, request_id=request["id"], amount=amount, reference=reference,
                       scam=bool(scam_of), code=dossier_code)
     return {**request, "payload": qr_payload(request)}
+
+
+def _dossier_charge(db, code: str) -> tuple[str, int]:
+    """A desk QR for a dossier charges exactly its unpaid fee, and never a paid one (issue 14)."""
+    code = (code or "").strip().upper()
+    row = dossier_records.get(db, code)
+    if row is None:
+        raise PaymentError("payments.error.no_dossier", code=code)
+    refusal = dossier_paid_refusal(db, code)
+    if refusal is not None:
+        raise refusal
+    if row["fee_unpaid"] <= 0:
+        raise PaymentError("payments.error.nothing_due", code=code)
+    return code, row["fee_unpaid"]
+
+
+def unpaid_dossiers(db, limit: int = 200) -> list[dict]:
+    """Every dossier whose fee the desk may charge now, whatever its state: submitted, received,
+    processing, waiting for a supplement or for the fee (issue 14: the desk's list held only
+    "waiting for payment", so an online dossier could not be charged at the desk). Newest first,
+    with the citizen's name and the fee still owed (``fee_unpaid``)."""
+    cursor = db.execute(
+        "select d.*, p.full_name from dossiers d left join personas p on p.id = d.persona_id "
+        "where d.paid_at is null and coalesce(d.fee, 0) > 0 and d.status in "
+        "('submitted', 'received', 'processing', 'supplement_requested', 'awaiting_payment') "
+        "order by d.submitted_at desc, d.code desc limit ?", [limit])
+    columns = [c[0] for c in cursor.description]
+    rows = [dossier_records.decorate(db, dict(zip(columns, values))) for values in cursor.fetchall()]
+    return [row for row in rows if row["fee_unpaid"] > 0]
+
+
+def unpaid_dossiers_for_amount(db, amount: int) -> list[dict]:
+    """Unpaid dossiers owing exactly ``amount``: a general QR for that sum is probably one of
+    their fees, and paid that way it would leave the dossier unpaid (issue 14)."""
+    return [row for row in unpaid_dossiers(db) if row["fee_unpaid"] == int(amount or 0)]
 
 
 def issue_scam_qr(db, request_id: str, actor: str = "trainer") -> dict:
@@ -71,6 +111,8 @@ def request_problem(db, request_id: str) -> PaymentError | None:
         return PaymentError("payments.error.already_paid", "already_paid")
     if request["expires_at"] <= clock.now(db).isoformat():
         return PaymentError("payments.error.expired", "expired")
+    if request["dossier_code"]:
+        return dossier_paid_refusal(db, request["dossier_code"])
     return None
 
 
@@ -105,7 +147,8 @@ def request_payable(request: dict) -> Payable:
                    scam=bool(request.get("scam_of")))
 
 
-def scan(db, persona_id: str | None, *, token: str | None = None, code: str | None = None) -> dict:
+def scan(db, persona_id: str | None, *, token: str | None = None, code: str | None = None,
+         via: str | None = None) -> dict:
     """A phone opened a QR link or typed a code: the request, or the refusal the learner sees
     (expired, already paid, not from this installation). Records qr.scanned / payment.failed."""
     request = find_request(db, token=token, code=code)
@@ -117,8 +160,20 @@ def scan(db, persona_id: str | None, *, token: str | None = None, code: str | No
         raise problem
     if persona_id:
         wallet.ensure_accounts(db, persona_id)
-        events.record(db, "qr.scanned", persona_id=persona_id, via="token" if token else "code", **payload)
+        events.record(db, "qr.scanned", persona_id=persona_id, via=via or ("token" if token else "code"),
+                      **payload)
     return request
+
+
+def scan_photo(db, persona_id: str, data: bytes) -> dict:
+    """The wallet's own "Quét mã QR": a photo of a desk QR, then the same checks as a scan
+    (issue 14). A photo with no QR, or a QR that is no sandbox payment, is refused too."""
+    try:
+        found = photo_scan.payment_from_photo(data)
+    except PaymentError as error:
+        events.record(db, "payment.failed", persona_id=persona_id, reason="photo", why=error.key.rsplit(".", 1)[-1])
+        raise
+    return scan(db, persona_id, via="photo", **found)
 
 
 def refuse_wrong_payee(db, persona_id: str, request_id: str) -> None:

@@ -19,7 +19,7 @@ from workbench.sandbox.dossiers import desk as dossier_desk
 from workbench.sandbox.dossiers.schema import DossierError
 from workbench.sandbox.payments import desk_qr, ledger, providers, tokens, wallet
 from workbench.sandbox.payments.ledger import wallet_id
-from workbench.sandbox.payments.payables import Payable, get_payment, paid_payment
+from workbench.sandbox.payments.payables import Payable, dossier_paid_refusal, get_payment, paid_payment
 from workbench.sandbox.payments.schema import PaymentError, PaymentPending, fetch_one
 
 OTP_MINUTES = 5
@@ -151,8 +151,11 @@ def pay(db, persona_id: str, payable: Payable, *, provider_id: str, attempt_key:
                     if existing["status"] == "pending":
                         _succeed(db, existing, payable)
                     return get_payment(db, existing["id"])
-                failure = PaymentError("payments.error.already_paid", "already_paid")
-            elif payable.ref.startswith("qr:"):
+                failure = ((payable.dossier_code and dossier_paid_refusal(db, payable.dossier_code))
+                           or PaymentError("payments.error.already_paid", "already_paid"))
+            elif payable.dossier_code:  # money for a dossier moves once, whatever the route (issue 14)
+                failure = dossier_paid_refusal(db, payable.dossier_code)
+            if failure is None and existing is None and payable.ref.startswith("qr:"):
                 failure = desk_qr.request_problem(db, payable.ref[3:])
             if failure is None:
                 source = account_for_provider(db, persona_id, provider_id)
@@ -204,8 +207,8 @@ def pay(db, persona_id: str, payable: Payable, *, provider_id: str, attempt_key:
                       provider=provider_id, **payable.event_payload())
         raise PaymentError("payments.error.dossier_state", "dossier", code=payable.dossier_code or "") from None
     except sqlite3.IntegrityError:
-        # Another connection paid this payable between our check and insert: the unique index
-        # is the last line of defence. Nothing of ours was committed.
+        # Another connection paid this payable (or its dossier) between our check and insert:
+        # the unique indexes are the last line of defence. Nothing of ours was committed.
         events.record(db, "payment.failed", persona_id=persona_id, reason="already_paid", provider=provider_id,
                       **payable.event_payload())
         raise PaymentError("payments.error.already_paid", "already_paid") from None

@@ -6,6 +6,7 @@ A payable is named by its ``ref`` ("dossier:<code>", "qr:<request id>"); the uni
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from workbench.sandbox.dossiers import records as dossier_records
@@ -46,12 +47,28 @@ def dossier_payable(db, code: str, persona_id: str | None = None) -> Payable:
     if not dossier:
         raise PaymentError("payments.error.no_dossier", code=code or "")
     already = paid_payment(db, f"dossier:{code}")
+    if already is None and (refusal := dossier_paid_refusal(db, code)) is not None:
+        raise refusal  # paid by another route (a desk QR, cash): the portal must not charge it again
     amount = int(dossier_records.amount_due(db, code))
     if amount <= 0 and already is None:
         raise PaymentError("payments.error.nothing_due", code=code)
     return Payable(ref=f"dossier:{code}", reference=code, amount=amount or (already or {}).get("amount", 0),
                    payee_id=providers.fee_payee_id(), channel="portal", dossier_code=code,
                    procedure_id=dossier.get("procedure_id"))
+
+
+def dossier_paid_refusal(db, code: str) -> PaymentError | None:
+    """Why a dossier's fee cannot be charged (again): it was paid already, by any route, or a
+    payment for it waits for the bank (issue 14: a general QR was paid, then the portal charged
+    the dossier again). None when its fee is still unpaid. Called inside the payer's write."""
+    row = dossier_records.get(db, code)
+    if row and row.get("paid_at"):
+        channel = row.get("paid_channel") if row.get("paid_channel") in ("portal", "desk_qr", "cash") else "portal"
+        return PaymentError(f"payments.error.dossier_paid_{channel}", "already_paid", code=code,
+                            at=dt.datetime.fromisoformat(row["paid_at"]).strftime("%H:%M %d/%m/%Y"))
+    if fetch_one(db, "select id from payments where dossier_code = ? and status = 'pending'", [code]):
+        return PaymentError("payments.error.dossier_paid_pending", "already_paid", code=code)
+    return None
 
 
 def paid_payment(db, payable_ref: str) -> dict | None:

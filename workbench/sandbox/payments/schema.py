@@ -22,7 +22,7 @@ EVENT_KINDS = {
     "payment.otp_sent": "a fake bank sent a payment OTP by SMS to the simulated phone (payload: provider)",
     "payment.succeeded": "money moved once and the payable is paid (payload: payment_id, amount, channel)",
     "payment.failed": "a payment was refused (payload: reason = insufficient_balance | wrong_passcode | wrong_otp | "
-                      "locked | expired | already_paid | timeout | payee_mismatch)",
+                      "locked | expired | already_paid | timeout | payee_mismatch | photo: a photo with no sandbox QR)",
     "payment.pending": "the network 'timed out': money is held, the payment resolves once without paying twice",
     "receipt.downloaded": "the learner downloaded a biên lai điện tử (payload: payment_id)",
     "wallet.topped_up": "money moved from the persona's fake bank account into the wallet (payload: amount)",
@@ -169,3 +169,12 @@ def m002_pay_otps(db):
             used integer not null default 0
         )""")
     db.execute("create index pay_otps_persona on pay_otps(persona_id, id)")
+
+
+@migrations()
+def m003_dossier_paid_once(db):
+    # Money for a dossier moves once, whatever the route (issue 14): the portal's payable and a
+    # desk QR for the same dossier are two payables, so ``payments_paid_once`` alone let both
+    # through. At most one pending-or-succeeded payment per dossier.
+    db.execute("create unique index payments_dossier_paid_once on payments(dossier_code) "
+               "where dossier_code is not null and status in ('pending', 'succeeded')")
