@@ -106,7 +106,7 @@ def passcode_setup(db, persona: dict, key: str) -> bool:
     """True when the wallet has a passcode; otherwise draw the set-up form and return False."""
     if wallet.has_passcode(db, persona["id"]):
         return True
-    st.subheader(t("wallet.setup.title"))
+    st.header(t("wallet.setup.title"))
     st.write(t("wallet.setup.body"))
     with st.form(f"{key}_setup"):
         first = st.text_input(t("wallet.setup.passcode"), type="password", max_chars=passwords.PASSCODE_DIGITS, key=f"{key}_new")

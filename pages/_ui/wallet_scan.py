@@ -24,7 +24,7 @@ def live_camera_allowed() -> bool:
 
 def scan_box(db, persona_id: str) -> None:
     with st.container(border=True, key="wallet_scan"):
-        st.subheader(t("wallet.scan.title"), anchor=False)
+        st.header(t("wallet.scan.title"), anchor=False)
         st.write(t("wallet.scan.body"))
         photo = st.file_uploader(t("wallet.scan.photo"), type=["png", "jpg", "jpeg"], key="wallet_scan_photo",
                                  max_upload_size=photo_scan.MAX_PHOTO_BYTES // (1024 * 1024),

@@ -24,7 +24,7 @@ GENERAL = "desk_qr_general_held"  # a general QR waiting for the desk to confirm
 
 
 def issue_form() -> None:
-    st.subheader(t("payments.desk.form_title"))
+    st.header(t("payments.desk.form_title"))
     # Any unpaid dossier, whatever its state (issue 14): an online dossier that is "Mới" or
     # "Đã tiếp nhận" can be charged at the desk too.
     unpaid = {row["code"]: row for row in desk_qr.unpaid_dossiers(db)}
@@ -113,7 +113,8 @@ def live_status(request_id: str) -> None:
                  alt=t("payments.desk.qr_alt", amount=ui.money(request["amount"]), reference=request["reference"],
                        payee=providers.payee(request["payee_id"])["name"]))
     with right:
-        st.markdown(f"### {ui.money(request['amount'])}")
+        st.markdown(f"<p style='font-size:2rem;font-weight:700;margin:0'>{ui.money(request['amount'])}</p>",
+                    unsafe_allow_html=True)  # big, not a heading: headings stay in order (axe)
         # A scammer's sticker changes the code, not the office's sign: the desk shows the real payee.
         shown = desk_qr.get_request(db, request["scam_of"]) if request["scam_of"] else request
         ui.summary([(t("payments.payee"), providers.payee(shown["payee_id"])["name"]),

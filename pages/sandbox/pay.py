@@ -28,7 +28,7 @@ if persona is None:
     # here and on the persona page, which comes back to it once a persona is chosen.
     if token:
         st.session_state[pay_return.WAITING] = token
-    st.subheader(t("payments.pay.who_title"))
+    st.header(t("payments.pay.who_title"))
     st.write(t("payments.pay.who_body", passcode=persona_secrets.documented()["wallet_passcode"]))
     if token:
         st.info(t("payments.pay.kept"), icon=":material/qr_code_2:")
@@ -59,7 +59,7 @@ request = desk_qr.get_request(db, state["request_id"]) if state.get("request_id"
 
 if request is None:
     st.caption(t("payments.pay.intro"))
-    st.subheader(t("payments.pay.code_title"))
+    st.header(t("payments.pay.code_title"))
     with st.form("typed_code"):
         typed = st.text_input(t("payments.pay.code_label"), max_chars=12, key="typed_code")
         find = st.form_submit_button(t("payments.pay.code_submit"), type="primary", width="stretch")
@@ -92,7 +92,7 @@ elif state.get("refused"):
 else:
     ui.app_frame(wallet_provider, persona)
     st.metric(t("payments.balance"), ui.money(wallet.wallet_balance(db, pid)))
-    st.subheader(t("payments.pay.check_title"))
+    st.header(t("payments.pay.check_title"))
     ui.summary([(t("payments.payee"), providers.payee(request["payee_id"])["name"]),
                 (t("payments.amount"), ui.money(request["amount"])),
                 (t("payments.content"), request["reference"]),

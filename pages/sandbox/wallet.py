@@ -46,7 +46,7 @@ topup, history, benefit, scam_tab, trainer = st.tabs(
      t("wallet.tabs.trainer")])
 
 with topup:
-    st.subheader(t("wallet.topup.title"))
+    st.header(t("wallet.topup.title"))
     with st.form("topup"):
         amount = st.number_input(t("wallet.topup.amount"), min_value=0, max_value=10_000_000, step=10_000, value=None,
                                  key="topup_amount")
@@ -69,7 +69,7 @@ with topup:
                 st.rerun()
 
 with history:
-    st.subheader(t("wallet.history.title"))
+    st.header(t("wallet.history.title"))
     lines = ledger.history(db, pid)
     if not lines:
         st.write(t("wallet.history.empty"))
@@ -83,7 +83,7 @@ with history:
         st.markdown(f"**{what}** ({where}){detail}  \n:{colour}[**{sign}{ui.money(abs(line['amount']))}**] · {when}")
 
 with benefit:
-    st.subheader(t("wallet.benefit.title"))
+    st.header(t("wallet.benefit.title"))
     st.write(t("wallet.benefit.body"))
     if wallet.is_linked(db, pid):
         st.success(t("wallet.benefit.linked"), icon=":material/link:")
@@ -108,7 +108,7 @@ with benefit:
                 st.rerun()
 
 with scam_tab:
-    st.subheader(t("wallet.scams.title"))
+    st.header(t("wallet.scams.title"))
     st.write(t("wallet.scams.body"))
     for item in scams.examples():
         with st.container(border=True):
@@ -127,7 +127,7 @@ with scam_tab:
                                                       width="stretch"):
                 scams.send_sms(db, pid, item["id"])
                 st.info(t("wallet.scams.sent"), icon=":material/sms:")
-    st.subheader(t("wallet.scams.fake_page_title"))
+    st.header(t("wallet.scams.fake_page_title"))
     st.write(t("wallet.scams.fake_page_body"))
     with st.form("fake_page"):
         typed = st.text_input(t("wallet.scams.fake_page_otp"), max_chars=12, key="fake_page_otp")
@@ -139,7 +139,7 @@ with scam_tab:
             st.warning(t("wallet.scams.fake_page_warn"), icon=":material/gpp_maybe:")
 
 with trainer:
-    st.subheader(t("wallet.trainer.title"))
+    st.header(t("wallet.trainer.title"))
     st.caption(t("wallet.trainer.body"))
     low = scenario_settings.scenario("insufficient_balance")["balance"]
     a, b, c = st.columns(3)

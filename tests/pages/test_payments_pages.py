@@ -213,7 +213,7 @@ def test_a_camera_scan_without_a_persona_keeps_the_payment_through_choosing_one(
     back to the same payment instead of asking for the QR again."""
     request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
     landing = page("sandbox/pay.py", query={"t": request["token"]})
-    assert "Bạn đang tập với nhân vật nào?" in [s.value for s in landing.subheader]
+    assert "Bạn đang tập với nhân vật nào?" in [s.value for s in landing.header]
     waiting = landing.session_state["pay_waiting_token"]
     assert waiting == request["token"]
     chooser = page("sandbox/personas.py", state={"pay_waiting_token": waiting})
@@ -223,7 +223,7 @@ def test_a_camera_scan_without_a_persona_keeps_the_payment_through_choosing_one(
     assert chooser.session_state["pay_return_target"] == {"t": request["token"], "p": ready["id"]}
     back = page("sandbox/pay.py", ready["id"], query=chooser.session_state["pay_return_target"])
     assert "15.000 đ" in text(back) and "Kiểm tra kỹ trước khi thanh toán" in "\n".join(
-        s.value for s in back.subheader)
+        s.value for s in back.header)
 
 
 def test_a_general_qr_for_what_an_unpaid_dossier_owes_is_steered_to_that_dossier(sandbox_db, ready):
