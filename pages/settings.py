@@ -22,7 +22,7 @@ addresses = network.lan_addresses()
 if addresses:
     for address in addresses:
         # the port phones use (Caddy's, from scripts/serve.py), not 8501 whatever make run served on
-        st.markdown(f"**http://{address}:{network.public_port()}**")
+        st.text(f"http://{address}:{network.public_port()}")  # text: no Markdown link, no highlighter
 else:
     st.warning(t("common.home.join_no_lan"))
 

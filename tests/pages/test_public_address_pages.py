@@ -46,5 +46,6 @@ def test_the_workshop_projector_uses_the_served_port_not_streamlits(data_dir):
 def test_the_settings_page_shows_the_served_port(data_dir):
     app = page("settings.py")
     assert not app.exception
-    assert "http://192.168.1.10:8630" in text(app)
-    assert ":8501" not in text(app)
+    shown = text(app) + "\n".join(str(element.value) for element in app.text)
+    assert "http://192.168.1.10:8630" in shown
+    assert ":8501" not in shown

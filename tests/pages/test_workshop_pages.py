@@ -70,7 +70,7 @@ def test_creating_a_workshop_shows_its_join_code_on_the_projector(db):
     assert app.query_params["w"] == made["id"]
     shown = texts(app)
     assert made["join_code"][:3] in shown and made["join_code"][3:] in shown
-    assert "http" in shown and f"join?code={made['join_code']}" in "\n".join(c.value for c in app.code)
+    assert "http" in shown and f"join?code={made['join_code']}" in shown
 
 
 def test_the_trainer_approves_vneid_for_the_whole_workshop(db, workshop):
