@@ -31,6 +31,11 @@ SUFFIX = ".congdanso.json"
 SCHEMA_FILE = ROOT / "docs" / "schemas" / "weekly-package-v1.json"
 MAX_BYTES = 5 * 2**20  # a week's figures are a few KB and its one-page PDF a few hundred
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# Walked before the schema is asked: a schema validator reports every error of a 500,000-item
+# array one by one (minutes); a plain walk stops at the first cap.
+MAX_DEPTH = 8
+MAX_ITEMS = 1200  # in any one list or object (the schema's own caps are lower)
+MAX_NODES = 60_000  # values in the whole payload: a commune of 1,000 villages needs about 20,000
 
 
 class PackageRefused(Refusal):
@@ -97,6 +102,20 @@ def _no_constant(name):
     raise PackageRefused("province.refused.not_json", detail=name)
 
 
+def _within_caps(package) -> None:
+    """Refuse a structure deeper, wider or larger than any package can be, before the schema."""
+    stack, nodes = [(package, 1)], 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH:
+            raise PackageRefused("province.refused.too_deep")
+        if isinstance(value, (dict, list)):
+            if len(value) > MAX_ITEMS or nodes + len(value) > MAX_NODES:
+                raise PackageRefused("province.refused.too_many", limit=MAX_ITEMS)
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+
+
 def read(data: bytes) -> dict:
     """The package in ``data``, its shape checked against the schema; not yet its signature."""
     if len(data) > MAX_BYTES:
@@ -115,7 +134,8 @@ def read(data: bytes) -> dict:
         raise PackageRefused("province.refused.wrong_format")
     if package.get("version") != VERSION:
         raise PackageRefused("province.refused.wrong_version", version=str(package.get("version"))[:10])
-    problem = next(iter(sorted(validator().iter_errors(package), key=lambda e: list(e.absolute_path))), None)
+    _within_caps(package)
+    problem = next(validator().iter_errors(package), None)  # the first is enough to refuse
     if problem is not None:
         where = "/".join(str(p) for p in problem.absolute_path) or "/"
         raise PackageRefused("province.refused.schema", where=where[:80], detail=problem.message[:120])
