@@ -6,6 +6,7 @@ import streamlit as st
 from pages._ui import nav
 from pages._ui.frame import current_lang
 from workbench import i18n
+from workbench.province import setup as province_setup
 
 st.set_page_config(page_title="Công dân số Workbench", page_icon=":material/how_to_reg:", layout="wide",
                    initial_sidebar_state="auto")
@@ -19,7 +20,7 @@ def page(entry: nav.Page) -> st.Page:
 
 
 navigation = st.navigation(
-    {i18n.t(f"common.nav.{group}", lang): [page(entry) for entry in entries] for group, entries in nav.GROUPS.items()},
+    {i18n.t(f"common.nav.{group}", lang): [page(entry) for entry in entries] for group, entries in nav.groups(province_setup.is_province()).items()},
     expanded=True,
 )
 navigation.run()

@@ -84,3 +84,9 @@ def to_csv(rows: list[dict]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def weeks(db, last: int = 104) -> list[str]:
+    """The weeks received, the latest first (the dashboard's choice of week)."""
+    return [row[0] for row in db.execute("select week from province_packages group by week_start "
+                                         "order by week_start desc limit ?", [last])]
