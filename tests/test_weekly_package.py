@@ -7,6 +7,7 @@ import re
 import stat
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from tests import province_builders as build
 from workbench import keys, key_words, store, text, weekly_package
@@ -20,7 +21,7 @@ def test_every_package_the_code_makes_validates_against_the_committed_schema(tmp
     for with_pdf, week in ((True, package.last_full_week()), (False, package.current_week())):
         _, data = build.make_package(db, week, with_pdf=with_pdf)
         found = json.loads(data)
-        assert list(weekly_package.validator().iter_errors(found)) == []
+        assert list(Draft202012Validator(weekly_package.schema()).iter_errors(found)) == []
         assert (found["payload"]["report_pdf"] is not None) == with_pdf
         assert weekly_package.verified_payload(weekly_package.read(data)) == found["payload"]
 
@@ -155,3 +156,22 @@ def test_the_key_file_is_never_in_the_repository():
 
     assert not list(ROOT.glob("**/" + keys.KEY_FILE))
     assert keys.KEY_FILE in (ROOT / ".gitignore").read_text(encoding="utf-8")
+
+
+def test_the_import_refuses_what_the_committed_schema_refuses(tmp_path, monkeypatch):
+    """The import's compiled validator and JSON Schema 2020-12 agree on changed packages."""
+    db = build.commune(tmp_path, monkeypatch, name="Xã Ea Lành", code="24469", seed=7, count=60)
+    _, data = build.make_package(db)
+    strict = Draft202012Validator(weekly_package.schema())
+    changes = [("villages", 0, "groups", "women", "digital", 3), ("headline", "digital", -1),
+               ("commune", "code", "24 469"), ("week", "2025-27"), ("headline", "extra", 1), ("definition", ["sms"])]
+    for *path, value in changes:
+        package = json.loads(data)
+        node = package["payload"]
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        assert list(strict.iter_errors(package)), path
+        with pytest.raises(PackageRefused) as refused:
+            weekly_package.read(json.dumps(package, ensure_ascii=False).encode())
+        assert refused.value.key == "province.refused.schema", path
