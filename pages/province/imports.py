@@ -36,8 +36,11 @@ if submitted and files:
 
 done = st.session_state.get("province_import_report")
 if done:
-    st.success(t("province.import.result", imported=done["imported"], replaced=done["replaced"]),
-               icon=":material/check_circle:")
+    if done["imported"] or done["replaced"]:
+        st.success(t("province.import.result", imported=done["imported"], replaced=done["replaced"]),
+                   icon=":material/check_circle:")
+    if done["held"]:
+        st.info(t("province.import.held_count", held=len(done["held"])), icon=":material/phone_in_talk:")
     if done["refused"]:
         st.subheader(t("province.import.refused_title"))
         for refused in done["refused"]:
