@@ -149,3 +149,19 @@ def test_the_cli_says_what_to_set_when_the_commune_code_is_missing(tmp_path, mon
 def test_a_province_cli_in_a_commune_folder_says_how_to_set_up(capsys):
     assert cli.main(["province", "summary", "--json"]) == 2
     assert "init --province" in capsys.readouterr().err
+
+
+def test_the_province_pdf_is_one_page_and_the_csv_opens_in_a_spreadsheet(tmp_path, monkeypatch, two_communes):
+    from tests.test_tracker_report import pages
+    from workbench.province import report
+
+    week, made = two_communes
+    db = build.province(tmp_path, monkeypatch)
+    build.import_all(db, [(m["file"], m["data"]) for m in made.values()])
+    for lang in ("vi", "en"):
+        pdf = report.build(db, build.PROVINCE, week, lang)
+        assert pdf.startswith(b"%PDF") and pages(pdf) == 1
+    rows = summary.summary(db, week)
+    text = summary.to_csv(rows).decode("utf-8")
+    assert text.startswith("\ufeffcode,commune,week,reported")
+    assert "Xã Cư Pơng" in text and "Xã Ea Lành" in text
