@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from workbench import i18n, keys, store, weekly_package
-from workbench.province import setup
+from workbench.province import setup, summary
 from workbench.weekly_package import PackageRefused
 
 BATCH = 500
@@ -118,6 +118,7 @@ def import_packages(db, files: Iterable[tuple[str, bytes | PackageRefused]], *, 
                                                 fingerprint=keys.fingerprint(package["public_key"])))
                     continue
                 report["replaced" if _store(db, package, body) else "imported"] += 1
+            summary.bump_version(db)
         batch.clear()
 
     done = 0
