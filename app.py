@@ -8,6 +8,7 @@ import streamlit as st
 from pages._ui import nav
 from pages._ui.frame import current_lang
 from workbench import i18n, network
+from workbench.province import setup as province_setup
 
 # The port phones use (issue 14). scripts/serve.py sets it (Caddy's, in front of Streamlit);
 # a bare `streamlit run app.py --server.port N` serves phones on N itself.
@@ -25,7 +26,7 @@ def page(entry: nav.Page) -> st.Page:
 
 
 navigation = st.navigation(
-    {i18n.t(f"common.nav.{group}", lang): [page(entry) for entry in entries] for group, entries in nav.GROUPS.items()},
+    {i18n.t(f"common.nav.{group}", lang): [page(entry) for entry in entries] for group, entries in nav.groups(province_setup.is_province()).items()},
     expanded=True,
 )
 navigation.run()

@@ -6,7 +6,8 @@ import streamlit as st
 from pages._ui import freshness, plain, safety_copies
 from pages._ui.frame import page_setup, show_refusal, store_guard, t
 from pages._ui.tracker_session import require_tracker_user
-from workbench import databases, network, store
+from workbench import databases, keys, network, store
+from workbench.province import setup as province_setup
 from workbench.tracker import backup as tracker_backup
 from workbench.tracker.errors import TrackerError
 
@@ -28,6 +29,13 @@ else:
 
 st.subheader(t("freshness.title"))
 freshness.show(lang)
+
+if not province_setup.is_province():  # the words a commune official reads to the province (issue 16)
+    st.subheader(t("province.settings.title"))
+    st.write(t("province.settings.body"))
+    with store_guard():
+        words = keys.fingerprint_words(keys.public_key_b64())
+    st.markdown("  \n".join(f"{n}. **{word}**" for n, word in enumerate(words, 1)))
 
 st.subheader(t("settings.sandbox_title"))
 st.write(t("settings.sandbox_body"))

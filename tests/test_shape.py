@@ -6,6 +6,8 @@ between modules visible as a plain import.
   learning or the tracker;
 - ``learning/to_tracker`` is the one module of the parts that imports both the sandbox's side
   and the tracker's;
+- the province (issue 16) imports only the core: the package format is ``weekly_package``, the
+  commune's side of it ``tracker/package``, and neither end imports the other;
 - the core imports no part (``cli`` and ``databases`` sit above them all, by design);
 - nothing imports by name or skips what fails to import;
 - every module with tables or event kinds is in the registry (``databases.py``).
@@ -24,7 +26,7 @@ from workbench import databases
 from tests.conftest import ROOT
 
 WORKBENCH = ROOT / "workbench"
-PARTS = ("sandbox", "learning", "tracker")
+PARTS = ("sandbox", "learning", "tracker", "province")
 ABOVE_THE_PARTS = {"workbench.cli", "workbench.databases", "workbench.__main__"}
 CROSSING = "workbench.learning.to_tracker"
 
@@ -70,7 +72,9 @@ def test_the_workbench_does_not_know_where_the_pages_live():
     assert offenders == []
 
 
-@pytest.mark.parametrize("part, never", [("tracker", {"sandbox", "learning"}), ("sandbox", {"learning", "tracker"})])
+@pytest.mark.parametrize("part, never", [("tracker", {"sandbox", "learning", "province"}),
+                                         ("sandbox", {"learning", "tracker", "province"}),
+                                         ("province", {"sandbox", "learning", "tracker"})])
 def test_a_part_imports_nothing_from_the_parts_it_must_not_know(part, never):
     offenders = sorted(f"{name} imports {imported}" for name, path in MODULES.items() if part_of(name) == part
                        for imported in imports_of(path) if part_of(imported) in never)
@@ -115,7 +119,7 @@ def every_module():
 
 
 def test_every_module_with_tables_is_in_the_registry():
-    registered = {id(s) for s in databases.SANDBOX_MIGRATIONS + databases.TRACKER_MIGRATIONS}
+    registered = {id(s) for s in databases.SANDBOX_MIGRATIONS + databases.TRACKER_MIGRATIONS + databases.PROVINCE_MIGRATIONS}
     with_tables = [m.__name__ for m in every_module() if isinstance(getattr(m, "migrations", None), Migrations)]
     assert len(with_tables) >= len(databases.SANDBOX_MIGRATIONS) + len(databases.TRACKER_MIGRATIONS)
     assert [name for name in with_tables if id(importlib.import_module(name).migrations) not in registered] == []

@@ -11,6 +11,15 @@ cli.py. The library never builds a parser; every command is defined here.
     python -m workbench rules [--on YYYY-MM-DD] [--json] | rules --doc > docs/rules.md
     python -m workbench fees [--on YYYY-MM-DD] [--json]
     python -m workbench content check [--today YYYY-MM-DD] [--within DAYS] [--json]
+    python -m workbench tracker package --week YYYY-Www --out FILE [--commune-code CODE] [--no-pdf]
+    python -m workbench init --province "Tỉnh …"
+    python -m workbench province import FILE... [--json] [--confirm-new]
+    python -m workbench province summary [--week YYYY-Www] [--json]
+
+The weekly package to the province (issue 16, docs/province.md): ``tracker package`` prints one
+JSON object ``{"file", "commune", "week", "digital_citizens", "fingerprint"}``; ``province import
+--json`` prints ``{"imported", "replaced", "refused": [{"file", "reason"}], "held": [...]}``;
+``province summary --json`` prints a list, one object per commune.
 
 ``rules``, ``fees`` and ``content check`` answer from the dated rules of ``sandbox_data/rules``
 (issue 13): ``rules --json`` a list of ``{id, kind, value, valid_from, valid_to, source, confidence, …}``,
@@ -35,12 +44,15 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from workbench import clock, databases, fakes, freshness, i18n, network, rules, rules_doc, store
+from workbench import (clock, databases, fakes, freshness, i18n, keys, network, rules, rules_doc, store,
+                       weekly_package)
+from workbench.errors import Refusal
 from workbench.learning.lessons import catalogue as lesson_catalogue
 from workbench.learning.workshops import hall as workshop_hall
+from workbench.province import imports as province_imports, setup as province_setup, summary as province_summary
 from workbench.sandbox import fees as sandbox_fees, personas
 from workbench.tracker import (citizens as tracker_citizens, demo as tracker_demo, export as tracker_export,
-                               importer as tracker_import, sheets, team_names)
+                               importer as tracker_import, package as tracker_package, sheets, team_names)
 from workbench.tracker.errors import TrackerError
 
 PERSONA_COLUMNS = ["full_name", "gender", "birth_date", "ethnicity", "cccd", "phone", "village"]
@@ -96,8 +108,14 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_init(args) -> int:
-    """Check the data folder and both databases; create demo data when absent."""
+    """Check the data folder and both databases; create demo data when absent. With
+    ``--province``: set the folder up as a province instead (issue 16)."""
     store.ensure_data_dir()
+    if args.province is not None:
+        name = province_setup.set_name(databases.province(), args.province)
+        print(i18n.t("province.cli.initialised", province=name, path=str(store.db_path(store.PROVINCE))))
+        return 0
+    keys.ensure_key()  # the installation key that signs the weekly package to the province
     sandbox = databases.sandbox()
     databases.tracker()
     if not sandbox.execute("select count(*) from personas").fetchone()[0]:
@@ -227,6 +245,76 @@ def cmd_tracker_export(args) -> int:
     return 0
 
 
+# --- the weekly package to the province (issue 16) -------------------------------------------
+
+def cmd_tracker_package(args) -> int:
+    db = databases.tracker()
+    try:
+        if args.commune_code:
+            tracker_package.set_commune_code(db, args.commune_code, actor=args.actor)
+        name, data, summary = tracker_package.make(db, args.week, with_pdf=not args.no_pdf, lang=args.lang)
+    except Refusal as error:
+        print(i18n.t(error.key, args.lang, **error.params), file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out = out / name if out.is_dir() else out
+    out.write_bytes(data)
+    print(json.dumps({"file": str(out), **summary}, ensure_ascii=False))
+    return 0
+
+
+def _province_db(args):
+    if not province_setup.is_province():
+        raise Refusal("province.error.not_province")
+    return databases.province()
+
+
+def cmd_province_import(args) -> int:
+    try:
+        db = _province_db(args)
+    except Refusal as error:
+        print(i18n.t(error.key, args.lang, **error.params), file=sys.stderr)
+        return 2
+    report = province_imports.import_packages(
+        db, province_imports.read_files(args.files), confirm_new=args.confirm_new, actor=args.actor, lang=args.lang,
+        progress=lambda done: sys.stderr.write("\r" + i18n.t("province.cli.progress", args.lang, done=done)))
+    for refused in report["refused"]:
+        refused.pop("key", None)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(i18n.t("province.cli.import_summary", args.lang, imported=report["imported"],
+                     replaced=report["replaced"], refused=len(report["refused"]), held=len(report["held"])))
+        for refused in report["refused"]:
+            print(i18n.t("province.cli.refused_line", args.lang, **refused))
+        for held in report["held"]:
+            print(i18n.t("province.cli.held_line", args.lang, **held))
+        if report["held"]:
+            print(i18n.t("province.cli.held_hint", args.lang))
+    return 1 if report["refused"] or report["held"] else 0
+
+
+def cmd_province_summary(args) -> int:
+    try:
+        db = _province_db(args)
+        if args.week:
+            weekly_package.parse_week(args.week)
+    except Refusal as error:
+        print(i18n.t(error.key, args.lang, **error.params), file=sys.stderr)
+        return 2
+    rows = province_summary.summary(db, args.week)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(i18n.t("province.cli.summary_line", args.lang, commune=row["commune"],
+                     digital=row["digital_citizens"] if row["digital_citizens"] is not None else "—",
+                     target=row["target"] or "—",
+                     reported=i18n.t("province.cli.reported" if row["reported"] else "province.cli.not_reported",
+                                     args.lang)))
+    return 0
+
+
 # --- the dated rules: what is in force, the fees, is the content fresh (issue 13) -------------
 
 class BadDate(ValueError):
@@ -324,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="check the databases, create demo data when absent, print the LAN URL")
     p.add_argument("--port", type=int, default=network.DEFAULT_PORT)
+    p.add_argument("--province", metavar="NAME", help='set this data folder up as a province ("Tỉnh …")')
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("lessons", help="validate the lesson files and list them")
@@ -361,6 +450,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor", default="cli")
     p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
     p.set_defaults(func=cmd_tracker_export)
+    p = tracker_sub.add_parser("package", help="make the signed weekly package for the province (issue 16)")
+    p.add_argument("--week", required=True, metavar="YYYY-Www")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write (a folder: its usual name in it)")
+    p.add_argument("--commune-code", help="set the commune's code first (national list, e.g. 24469)")
+    p.add_argument("--no-pdf", action="store_true", help="leave the weekly PDF out")
+    p.add_argument("--actor", default="cli")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_tracker_package)
+
+    province_parser = sub.add_parser("province", help="a province's end: import the communes' packages, summary")
+    province_sub = province_parser.add_subparsers(dest="province_command", required=True)
+    p = province_sub.add_parser("import", help="import weekly packages (.congdanso.json)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--confirm-new", action="store_true",
+                   help="register the new communes of these files: only after hearing their fingerprint words")
+    p.add_argument("--actor", default="cli")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_province_import)
+    p = province_sub.add_parser("summary", help="each commune's figures for a week")
+    p.add_argument("--week", metavar="YYYY-Www", help="default: the latest week reported")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per commune")
+    p.add_argument("--lang", choices=i18n.LANGUAGES, default="vi")
+    p.set_defaults(func=cmd_province_summary)
 
     p = sub.add_parser("rules", help="the rules in force on a day (dated, with sources), or docs/rules.md")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day (default: the sandbox clock's date)")

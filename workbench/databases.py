@@ -15,6 +15,7 @@ from __future__ import annotations
 from workbench import clock, events, store
 from workbench.learning.lessons import progress as lesson_progress
 from workbench.learning.workshops import hall as workshop_hall
+from workbench.province import schema as province_schema
 from workbench.sandbox import catalogue, eid, health_book, otp, personas, phone, portal, scams, scenarios
 from workbench.sandbox.dossiers import schema as dossier_schema
 from workbench.sandbox.payments import schema as payment_schema
@@ -37,6 +38,9 @@ SANDBOX_MIGRATIONS = (
     workshop_hall.migrations,
 )
 TRACKER_MIGRATIONS = (tracker_schema.migrations,)
+# A province's database: the tracker's tables for its users, sign-in and audit (the same
+# sign-in and roles, issue 16; its citizen tables stay empty), and the packages received.
+PROVINCE_MIGRATIONS = (tracker_schema.migrations, province_schema.migrations)
 
 # Modules that record sandbox events, each with ``EVENT_KINDS = {"kind": "meaning"}``.
 EVENT_SOURCES = (
@@ -53,6 +57,11 @@ def sandbox() -> store.StoreDatabase:
 def tracker() -> store.StoreDatabase:
     """This thread's connection to the precious ``tracker.db``, migrated on first use."""
     return store.connect(store.TRACKER, TRACKER_MIGRATIONS)
+
+
+def province() -> store.StoreDatabase:
+    """This thread's connection to ``province.db``, made by ``init --province`` (issue 16)."""
+    return store.connect(store.PROVINCE, PROVINCE_MIGRATIONS)
 
 
 def event_kinds() -> dict[str, str]:

@@ -37,6 +37,7 @@ DATA_DIR_ENV = "CDS_DATA_DIR"
 
 SANDBOX = "sandbox"
 TRACKER = "tracker"
+PROVINCE = "province"  # a province's own database: the communes' weekly packages (issue 16)
 
 class StoreError(Refusal):
     """A problem with the data folder or a database file that the user must act on. Pages and
@@ -70,7 +71,7 @@ def data_dir() -> Path:
 
 
 def db_path(kind: str) -> Path:
-    if kind not in (SANDBOX, TRACKER):
+    if kind not in (SANDBOX, TRACKER, PROVINCE):
         raise ValueError(f"unknown database {kind!r}")
     return data_dir() / f"{kind}.db"
 

@@ -171,6 +171,12 @@ def tracker_db():
         return databases.tracker()
 
 
+def province_db():
+    """A province's database (issue 16): its users sign in as the tracker's do."""
+    with store_guard():
+        return databases.province()
+
+
 def placeholder(what_key: str) -> None:
     st.info(t("common.placeholder.body", what=t(what_key)), icon=":material/construction:")
 

@@ -55,6 +55,11 @@ GROUPS = {
         Page("pages/tracker/reports.py", "tracker_reports", ":material/description:", "tracker-reports"),
         Page("pages/tracker/admin.py", "tracker_admin", ":material/admin_panel_settings:", "tracker-admin"),
     ],
+    # issue 16: shown instead of the tracker when the data folder is set up as a province
+    "group_province": [
+        Page("pages/province/dashboard.py", "province_dashboard", ":material/map:", "province"),
+        Page("pages/province/imports.py", "province_import", ":material/move_to_inbox:", "province-import"),
+    ],
     "group_settings": [
         Page("pages/settings.py", "settings", ":material/settings:", "settings"),
     ],
@@ -63,6 +68,12 @@ GROUPS = {
 PAGES = [page for pages in GROUPS.values() for page in pages]
 URL_PATHS = [page.url_path for page in PAGES]
 _FILES = {page.url_path: page.file for page in PAGES}
+
+
+def groups(province: bool) -> dict[str, list[Page]]:
+    """The sidebar of a commune (its tracker) or of a province (the communes' reports), issue 16."""
+    hidden = "group_tracker" if province else "group_province"
+    return {group: pages for group, pages in GROUPS.items() if group != hidden}
 
 
 def file_for(url_path: str) -> str:

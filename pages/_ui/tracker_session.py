@@ -115,11 +115,12 @@ def _login_form(db) -> None:
         st.rerun()
 
 
-def require_tracker_user(action: str = "view_aggregates") -> tuple[object, dict]:
+def require_tracker_user(action: str = "view_aggregates", open_db=tracker_db) -> tuple[object, dict]:
     """The tracker database and the signed-in user allowed to ``action``; otherwise draw the
-    sign-in (or first-run set-up) form, or a "no permission" message, and stop the page."""
+    sign-in (or first-run set-up) form, or a "no permission" message, and stop the page.
+    A province's pages pass ``open_db=frame.province_db``: the same sign-in and roles (issue 16)."""
     with store_guard():
-        db = tracker_db()
+        db = open_db()
         user = signed_in_user(db)
         if user is None:
             if auth.needs_setup(db):

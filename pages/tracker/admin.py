@@ -17,6 +17,7 @@ from pages._ui.frame import page_setup, show_refusal, t
 from pages._ui.tracker_session import require_tracker_user
 from workbench import i18n, text
 from workbench.tracker import audit, auth, citizens, export, places, realtime, settings, signin, targets
+from workbench.tracker import package as tracker_package
 from workbench.tracker.errors import TrackerError
 from workbench.tracker.schema import MILESTONES
 
@@ -133,9 +134,13 @@ with tabs[1]:
         with st.form("admin_commune"):
             name = st.text_input(t("tracker.admin.commune_name"), value=current.get("name", ""))
             province = st.text_input(t("tracker.admin.province"), value=current.get("province", "") or "")
+            code = st.text_input(t("province.settings.commune_code"), value=tracker_package.commune_code(db) or "",
+                                 help=t("province.settings.commune_code_help"), key="admin_commune_code")
             if st.form_submit_button(t("common.save")):
                 try:
                     places.set_commune(db, name, province, actor=user["username"])
+                    if code.strip() != (tracker_package.commune_code(db) or ""):  # issue 16: the weekly package's
+                        tracker_package.set_commune_code(db, code, actor=user["username"])
                 except TrackerError as error:
                     show_refusal(error, as_text=True)
                 else:
