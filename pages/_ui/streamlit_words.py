@@ -49,14 +49,24 @@ def script(lang: str) -> str:
     """The one script: the menu closes after a choice on a narrow screen, and the skip link
     speaks the page's language. Safe to run on every page: it installs its listener once."""
     skip = json.dumps(i18n.t("common.streamlit.skip_to_content", lang), ensure_ascii=False)
+    upload = json.dumps(i18n.t("common.streamlit.upload", lang), ensure_ascii=False)
     return f"""<script id="cds-streamlit-words">
 (function () {{
   var doc = document;
   var skip = doc.querySelector('[data-testid="stSkipToContent"]');
   if (skip) {{ skip.textContent = {skip}; skip.lang = {json.dumps(lang)}; }}
   doc.documentElement.lang = {json.dumps(lang)};
+  // The uploader's button shows our word through CSS, which screen readers do not read: name it.
+  window.cdsUploadWord = {upload};
+  function nameUploadButtons() {{
+    doc.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(function (button) {{
+      if (button.getAttribute("aria-label") !== window.cdsUploadWord) button.setAttribute("aria-label", window.cdsUploadWord);
+    }});
+  }}
+  nameUploadButtons();
   if (window.cdsMenuClosesOnChoice) return;
   window.cdsMenuClosesOnChoice = true;
+  new MutationObserver(nameUploadButtons).observe(doc.body, {{ childList: true, subtree: true }});
   doc.addEventListener("click", function (event) {{
     var link = event.target.closest && event.target.closest('[data-testid="stSidebarNav"] a');
     if (!link || window.innerWidth >= {NARROW_PX}) return;

@@ -137,7 +137,8 @@ with projector:
             st.markdown(f"{t('workshop.projector.or_type')}  \n**{html.escape(base_url)}**")
             st.caption(t("workshop.projector.same_wifi"))
             # Not st.code: its scrolling <pre> cannot take focus (axe, serious) and it loads the highlighter.
-            st.markdown(f"<code style='overflow-wrap:anywhere'>{html.escape(join_url)}</code>", unsafe_allow_html=True)
+            st.markdown(f"<code class='cds-join-url' style='overflow-wrap:anywhere'>{html.escape(join_url)}</code>",
+                        unsafe_allow_html=True)
     with st.expander(t("persona.secrets.trainer_title"), icon=":material/key:"):
         secrets.trainer_box(hall.starting_state_for(current))  # the one list of secrets (issue 14)
 

@@ -57,7 +57,7 @@ def test_a_workshop_evening(app_url, app_data_dir, new_page):
     trainer.get_by_text("Đã tạo buổi").wait_for()
     workshop_id = re.search(r"[?&]w=([^&]+)", trainer.url).group(1)
     code = trainer.get_by_test_id("join-code").inner_text().replace("\xa0", "").replace(" ", "")
-    join_url = trainer.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    join_url = trainer.locator("code.cds-join-url").first.inner_text().strip()
     assert join_url.endswith(f"join?code={code}")
     screenshot(trainer, "workshop-projector-laptop")
 
