@@ -86,7 +86,7 @@ def money_of(db, persona_id) -> int:
 def lan(request, monkeypatch):
     """A desk QR holds the LAN link when the laptop has a network, the typed code when not."""
     if request.param:
-        monkeypatch.setattr("workbench.network.lan_url", lambda port=8501, path="": f"http://192.168.1.10:8630/{path}")
+        monkeypatch.setattr("workbench.network.public_url", lambda path="", port=None: f"http://192.168.1.10:8630/{path}")
     return request.param
 
 

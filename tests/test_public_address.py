@@ -20,10 +20,6 @@ def test_the_public_url_carries_the_served_port(hall_on_8630):
     assert network.public_url() == "http://192.168.1.10:8630"
 
 
-def test_the_older_name_gives_the_same_address(hall_on_8630):
-    assert network.lan_url(path="pay?t=x") == network.public_url("pay?t=x") == "http://192.168.1.10:8630/pay?t=x"
-
-
 def test_an_explicit_public_url_wins_and_no_network_gives_none(hall_on_8630, monkeypatch):
     monkeypatch.setenv("CDS_PUBLIC_URL", "http://10.0.0.5:9000/")
     assert network.public_url("join") == "http://10.0.0.5:9000/join"

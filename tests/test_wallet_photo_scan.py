@@ -21,7 +21,7 @@ LAN = "http://192.168.1.10:8630"
 
 @pytest.fixture
 def lan(monkeypatch):
-    monkeypatch.setattr("workbench.network.lan_url", lambda port=8501, path="": f"{LAN}/{path}")
+    monkeypatch.setattr("workbench.network.public_url", lambda path="", port=None: f"{LAN}/{path}")
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_a_photo_of_the_desk_qr_opens_that_payment_and_it_is_paid(sandbox_db, pe
 
 
 def test_a_photo_of_the_typed_code_qr_works_when_the_laptop_has_no_network(sandbox_db, persona, monkeypatch):
-    monkeypatch.setattr("workbench.network.lan_url", lambda port=8501, path="": None)
+    monkeypatch.setattr("workbench.network.public_url", lambda path="", port=None: None)
     request = desk_qr.issue_desk_qr(sandbox_db, 15_000, providers.fee_payee_id(), "Phí")
     assert request["payload"].startswith("MO-PHONG-")
     assert desk_qr.scan_photo(sandbox_db, persona["id"], photo_of(request["payload"], fmt="PNG"))["id"] == request["id"]

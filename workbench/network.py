@@ -83,7 +83,3 @@ def public_url(path: str = "", *, port: int | None = None) -> str | None:
         base = f"http://{addresses[0]}:{port or public_port()}"
     return base.rstrip("/") + ("/" + path.lstrip("/") if path else "")
 
-
-def lan_url(port: int | None = None, path: str = "") -> str | None:
-    """The older name of ``public_url``, kept so callers written before issue 14 stay right."""
-    return public_url(path, port=port)
