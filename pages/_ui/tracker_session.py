@@ -16,7 +16,8 @@ import secrets
 import streamlit as st
 
 from pages._ui import plain
-from pages._ui.frame import show_refusal, store_guard, t, tracker_db
+from pages._ui.frame import province_db, show_refusal, store_guard, t, tracker_db
+from workbench.province import setup as province_setup
 from workbench.tracker import auth, signin
 from workbench.tracker.errors import TrackerError
 
@@ -138,3 +139,12 @@ def require_tracker_user(action: str = "view_aggregates", open_db=tracker_db) ->
         st.warning(t("tracker.error.forbidden"), icon=":material/block:")
         st.stop()
     return db, user
+
+
+def require_province_user(action: str) -> tuple[object, dict]:
+    """A province page's start: on a commune's laptop say that this is a province's page and stop;
+    otherwise the province database and its signed-in user allowed to ``action`` (issue 16)."""
+    if not province_setup.is_province():
+        st.info(t("province.page.no_province"), icon=":material/info:")
+        st.stop()
+    return require_tracker_user(action, open_db=province_db)

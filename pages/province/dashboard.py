@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import plain
-from pages._ui.frame import page_setup, province_db, t
-from pages._ui.tracker_session import require_tracker_user
+from pages._ui.frame import page_setup, t
+from pages._ui.tracker_session import require_province_user
 from workbench import databases, i18n, store
 from workbench.province import charts, report, setup, summary
 
@@ -36,10 +36,7 @@ def province_view(path: str, version: int, week: str, lang: str) -> tuple[list, 
 
 lang = page_setup(sandbox=False)
 st.title(t("common.nav.province_dashboard"))
-if not setup.is_province():
-    st.info(t("province.page.no_province"), icon=":material/info:")
-    st.stop()
-db, user = require_tracker_user("reports", open_db=province_db)
+db, user = require_province_user("reports")
 province = setup.name(db)
 st.caption(plain.md(province))
 

@@ -4,19 +4,16 @@ what was refused and why, and confirm a new commune after hearing its fingerprin
 import streamlit as st
 
 from pages._ui import plain
-from pages._ui.frame import page_setup, province_db, t
-from pages._ui.tracker_session import require_tracker_user
+from pages._ui.frame import page_setup, t
+from pages._ui.tracker_session import require_province_user
 from workbench import weekly_package
-from workbench.province import imports, setup
+from workbench.province import imports
 
 MAX_FILES = 200  # a province's communes in one go; a bigger folder goes in parts (or by the CLI)
 
 lang = page_setup(sandbox=False)
 st.title(t("province.import.title"))
-if not setup.is_province():
-    st.info(t("province.page.no_province"), icon=":material/info:")
-    st.stop()
-db, user = require_tracker_user("import", open_db=province_db)
+db, user = require_province_user("import")
 st.write(t("province.import.body"))
 
 with st.form("province_import", clear_on_submit=True):
