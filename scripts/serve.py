@@ -36,7 +36,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import icon_font  # scripts/icon_font.py, beside this file
+import smaller_fonts  # scripts/smaller_fonts.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 CADDYFILE = ROOT / "scripts" / "Caddyfile"
@@ -140,12 +140,12 @@ ICON_CACHE = ROOT / ".cache" / "icons"
 
 
 def smaller_icons() -> Path:
-    """The folder of the smaller icon font (scripts/icon_font.py), made on the first start after
-    an install (about 3 s). On any failure an empty folder: Caddy then passes the original on."""
+    """The folder of the smaller fonts (scripts/smaller_fonts.py), made on the first start after
+    an install (about 6 s). On any failure an empty folder: Caddy then passes the originals on."""
     try:
-        return icon_font.served_folder(ICON_CACHE)
+        return smaller_fonts.served_folder(ICON_CACHE)
     except Exception as error:  # the app works with the whole font; never stop the start-up for this
-        say(f"the smaller icon font could not be made ({error!r}); phones download Streamlit's whole one")
+        say(f"the smaller fonts could not be made ({error!r}); phones download Streamlit's whole ones")
         ICON_CACHE.mkdir(parents=True, exist_ok=True)
         return ICON_CACHE / "none"
 

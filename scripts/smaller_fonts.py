@@ -1,4 +1,4 @@
-"""A smaller copy of Streamlit's icon font, for the phones in the hall (issue 14).
+"""Smaller copies of Streamlit's fonts, for the phones in the hall (issue 14).
 
 Streamlit ships Material Symbols whole (375 KB of woff2, already compressed: 4,300 icons) and
 every phone downloads it on its first visit to draw a handful of them: a third of what /join
@@ -9,6 +9,11 @@ address (scripts/Caddyfile); when anything goes wrong here, phones get the origi
 
 Icons are ligatures (the letters "home" drawn as one glyph), so the copy keeps the letters and
 each kept icon's ligature, without the layout closure that would pull every icon back in.
+
+The text font, Source Sans (170 KB upright, 138 KB italic), is cut to what Vietnamese and
+English need: Latin with its extensions and combining marks, the Vietnamese block, punctuation,
+currency (₫), arrows, maths and shapes: 90 KB and 74 KB. A rarer character falls back to the
+phone's own font.
 """
 
 from __future__ import annotations
@@ -29,9 +34,18 @@ MEDIA = "static/media"
 OUR_FILES = ("app.py", "pages/**/*.py", "locales/**/*.toml", "sandbox_data/**/*.toml", "lessons/**/*.toml")
 
 
+TEXT_FONTS = "SourceSansVF-*.woff2"
+TEXT_RANGES = [(0x20, 0x24F), (0x300, 0x36F), (0x1EA0, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF),
+               (0x2100, 0x214F), (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF)]
+
+
 def original() -> Path | None:
     found = sorted((STREAMLIT_STATIC / MEDIA).glob("MaterialSymbols-Rounded.*.woff2"))
     return found[0] if found else None
+
+
+def text_fonts() -> list[Path]:
+    return sorted((STREAMLIT_STATIC / MEDIA).glob(TEXT_FONTS))
 
 
 def our_icon_names(root: Path = ROOT) -> set[str]:
@@ -70,34 +84,52 @@ def kept_names(font: TTFont, root: Path = ROOT) -> list[str]:
     return sorted(name for name in ligatures(font) if name in wanted)
 
 
-def make(source: Path, target: Path, root: Path = ROOT) -> list[str]:
-    """Write the smaller copy of ``source`` to ``target``; return the icon names kept."""
-    font = TTFont(source)
-    glyph_of = ligatures(font)
-    names = kept_names(font, root)
+def _options() -> subset.Options:
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
-    options.layout_closure = False  # letters would otherwise bring every ligature back
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted({c for name in names for c in name})),
-                       glyphs=[glyph_of[name] for name in names])
-    subsetter.subset(font)
+    return options
+
+
+def _save(font: TTFont, target: Path) -> None:
     font.flavor = "woff2"
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as part:
         font.save(part)
     os.chmod(part.name, 0o644)
     os.replace(part.name, target)  # two servers starting at once never see half a file
+
+
+def make(source: Path, target: Path, root: Path = ROOT) -> list[str]:
+    """Write the smaller copy of the icon font ``source`` to ``target``; return the icon names kept."""
+    font = TTFont(source)
+    glyph_of = ligatures(font)
+    names = kept_names(font, root)
+    options = _options()
+    options.layout_closure = False  # letters would otherwise bring every ligature back
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted({c for name in names for c in name})),
+                       glyphs=[glyph_of[name] for name in names])
+    subsetter.subset(font)
+    _save(font, target)
     return names
 
 
+def make_text(source: Path, target: Path) -> None:
+    """Write the copy of a text font cut to ``TEXT_RANGES``."""
+    font = TTFont(source)
+    subsetter = subset.Subsetter(_options())
+    subsetter.populate(unicodes=[code for first, last in TEXT_RANGES for code in range(first, last + 1)])
+    subsetter.subset(font)
+    _save(font, target)
+
+
 def served_folder(cache: Path) -> Path:
-    """The folder Caddy serves the copy from: ``<cache>/static/media/<the original's name>``,
-    made when absent. Keyed by Streamlit's file (its hash changes with a new version) and by the
-    icons our pages name, so a new icon in a page makes a new copy."""
+    """The folder Caddy serves the copies from: ``<cache>/…/static/media/<each original's name>``,
+    made when absent. Keyed by Streamlit's files (their hashes change with a new version) and by
+    the icons our pages name, so a new icon in a page makes a new copy."""
     source = original()
     if source is None:
         raise FileNotFoundError("Streamlit's Material Symbols font was not found")
@@ -106,4 +138,7 @@ def served_folder(cache: Path) -> Path:
     target = folder / MEDIA / source.name
     if not target.exists():
         make(source, target)
+    for text_font in text_fonts():
+        if not (folder / MEDIA / text_font.name).exists():
+            make_text(text_font, folder / MEDIA / text_font.name)
     return folder
