@@ -49,34 +49,56 @@ def sharpness(grey: Image.Image) -> float:
     return ImageStat.Stat(edges).var[0]
 
 
+class Unreadable(Exception):
+    """Why an uploaded picture cannot be read at all: ``reason`` is ``image_too_large``,
+    ``image_too_many_pixels`` or ``not_an_image``."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def open_grey(data: bytes, side: int, *, max_bytes: int = MAX_BYTES,
+              max_pixels: int = MAX_PIXELS) -> tuple[Image.Image, tuple[int, int]]:
+    """An uploaded picture as a grey image at most ``side`` pixels long, and its own size.
+
+    Bounded before any pixel is decoded: the bytes, then the pixels the header claims (a
+    decompression-bomb PNG is refused in milliseconds); a JPEG is decoded at a reduced size.
+    The one guard for every picture a user sends (a paper's photo here, the wallet's QR scan)."""
+    if len(data) > max_bytes:
+        raise Unreadable("image_too_large")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                size = image.size
+                if size[0] * size[1] > max_pixels:
+                    raise Unreadable("image_too_many_pixels")
+                image.draft("L", (side, side))  # JPEG decodes at 1/2, 1/4 or 1/8: much cheaper
+                grey = image.convert("L")
+    except Unreadable:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Unreadable("image_too_many_pixels") from None
+    except Exception:  # any undecodable or truncated file is "not a picture", never a stack trace
+        raise Unreadable("not_an_image") from None
+    grey.thumbnail((side, side))
+    return grey, size
+
+
 def measured(data: bytes) -> dict:
     """``{"width", "height", "sharpness", "brightness"}`` of a picture, decoded small."""
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
-        image.draft("L", (MEASURE_SIDE, MEASURE_SIDE))  # JPEG decodes at 1/2, 1/4 or 1/8: much cheaper
-        grey = image.convert("L")
-    grey.thumbnail((MEASURE_SIDE, MEASURE_SIDE))
+    grey, (width, height) = open_grey(data, MEASURE_SIDE)
     return {"width": width, "height": height, "sharpness": sharpness(grey),
             "brightness": ImageStat.Stat(grey).mean[0]}
 
 
 def problem(data: bytes) -> str | None:
     """The first thing wrong with an uploaded photo (one of ``REASONS``), or None when it reads."""
-    if len(data) > MAX_BYTES:
-        return "image_too_large"
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-                if width * height > MAX_PIXELS:
-                    return "image_too_many_pixels"
-                image.verify()
-            found = measured(data)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "image_too_many_pixels"
-    except Exception:  # any undecodable file is "not a picture", never a stack trace
-        return "not_an_image"
+        found = measured(data)
+    except Unreadable as refused:
+        return refused.reason
     if min(found["width"], found["height"]) < MIN_SIDE:
         return "image_too_small"
     if found["brightness"] < MIN_BRIGHTNESS:

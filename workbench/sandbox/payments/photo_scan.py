@@ -12,13 +12,12 @@ before zxing reads it, which bounds the time too.
 
 from __future__ import annotations
 
-import io
-import warnings
 from urllib.parse import parse_qs, urlsplit
 
 import zxingcpp
 from PIL import Image
 
+from workbench.sandbox import photos
 from workbench.sandbox.payments import tokens
 from workbench.sandbox.payments.schema import PaymentError
 
@@ -32,27 +31,14 @@ def open_photo(data: bytes) -> Image.Image:
     """The photo as a small greyscale image, or PaymentError saying what to do instead."""
     if not data:
         raise PaymentError("payments.error.photo_empty", "photo")
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PaymentError("payments.error.photo_too_large", "photo", max_mb=MAX_PHOTO_BYTES // (1024 * 1024))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))  # reads the header only
-            width, height = image.size
-            if width * height > MAX_PHOTO_PIXELS:
-                raise PaymentError("payments.error.photo_too_many_pixels", "photo",
-                                   max_mp=MAX_PHOTO_PIXELS // 1_000_000)
-            image.draft("L", (DECODE_SIDE, DECODE_SIDE))  # JPEG: decode at a reduced size
-            image = image.convert("L")  # zxing reads a QR at any angle: no need to turn it
-    except PaymentError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PaymentError("payments.error.photo_too_many_pixels", "photo",
+        image, _ = photos.open_grey(data, DECODE_SIDE, max_bytes=MAX_PHOTO_BYTES, max_pixels=MAX_PHOTO_PIXELS)
+    except photos.Unreadable as refused:
+        key = {"image_too_large": "photo_too_large", "image_too_many_pixels": "photo_too_many_pixels",
+               "not_an_image": "photo_not_image"}[refused.reason]
+        raise PaymentError(f"payments.error.{key}", "photo", max_mb=MAX_PHOTO_BYTES // (1024 * 1024),
                            max_mp=MAX_PHOTO_PIXELS // 1_000_000) from None
-    except Exception:  # not an image, or a truncated one: the learner can take the photo again
-        raise PaymentError("payments.error.photo_not_image", "photo") from None
-    image.thumbnail((DECODE_SIDE, DECODE_SIDE))
-    return image
+    return image  # zxing reads a QR at any angle: no need to turn it
 
 
 def read_qr_texts(data: bytes) -> list[str]:
