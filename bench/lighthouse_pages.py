@@ -1,6 +1,7 @@
 """Lighthouse 12.2.3, mobile preset, on the pages a phone in the hall opens first (issue 14):
 /join (the workshop's QR), /phone (the simulated phone) and the home page. Prints, per page,
-what a first visit transfers, of which JavaScript, and the first contentful paint.
+what a first visit transfers, of which JavaScript, the first contentful paint, and when the
+largest element is drawn and the page answers (LCP, TTI: the app itself, not the "opening" text).
 Targets: /join transfers <= 1 MB; /join's FCP <= 6 s.
 
 Lighthouse is pinned in bench/node/package.json (+ package-lock.json); the first run installs
@@ -60,6 +61,8 @@ def measure(url: str) -> dict:
     kinds = {item["resourceType"]: item for item in audits["resource-summary"]["details"]["items"]}
     return {"bytes": audits["total-byte-weight"]["numericValue"], "js": kinds.get("script", {}).get("transferSize", 0),
             "font": kinds.get("font", {}).get("transferSize", 0), "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
+            "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
+            "tti": audits["interactive"]["numericValue"] / 1000,
             "error": report.get("runtimeError", {}).get("message")}
 
 
@@ -76,17 +79,20 @@ def main() -> int:
     server, base = start_app(data_dir, port=args.port, proxy=not args.no_proxy)
     route = "Streamlit alone (--no-proxy)" if args.no_proxy else "Caddy in front (make run)"
     print(f"Lighthouse 12.2.3, mobile preset, first visit; {route}")
-    print(f"  {'page':<8} {'transfer':>10} {'of it JS':>10} {'fonts':>9} {'FCP':>7}")
+    print(f"  {'page':<8} {'transfer':>10} {'of it JS':>10} {'fonts':>9} {'FCP':>7} {'LCP':>7} {'TTI':>7}")
     try:
         for path in PAGES:
             found = measure(f"{base}/{path}")
             print(f"  /{path:<7} {found['bytes'] / 1e6:>8.2f} MB {found['js'] / 1e6:>7.2f} MB {found['font'] / 1e6:>6.2f} MB "
-                  f"{found['fcp']:>5.1f} s" + (f"  ({found['error']})" if found["error"] else ""))
+                  f"{found['fcp']:>5.1f} s {found['lcp']:>5.1f} s {found['tti']:>5.1f} s"
+                  + (f"  ({found['error']})" if found["error"] else ""))
     finally:
         server.terminate()
         server.wait(timeout=20)
         shutil.rmtree(data_dir, ignore_errors=True)
     print("  targets: /join <= 1 MB, FCP on /join <= 6 s")
+    print("  FCP is the first text a phone shows: since scripts/page_shell.py, \"Đang mở trang…\";")
+    print("  LCP and TTI are when the app itself is drawn and answers taps")
     return 0
 
 
