@@ -47,12 +47,12 @@ def ensure_lighthouse() -> str | None:
     return None
 
 
-def measure(url: str) -> dict:
+def measure(url: str, throttling: str = "simulate") -> dict:
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     done = subprocess.run(
         [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet", "--only-categories=performance",
          "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
-         f"--extra-headers={json.dumps(LAN_PHONE)}", "--max-wait-for-load=90000"],
+         f"--extra-headers={json.dumps(LAN_PHONE)}", "--max-wait-for-load=90000", f"--throttling-method={throttling}"],
         capture_output=True, text=True, env=env, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip()[-300:])
@@ -70,6 +70,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-proxy", action="store_true", help="Streamlit alone, as before issue 14")
     parser.add_argument("--port", type=int, default=8620)
+    parser.add_argument("--throttling", choices=["simulate", "devtools"], default="simulate",
+                        help="simulate: Lighthouse's model (the preset); devtools: the page really loaded "
+                             "through the same slow 4G and 4x CPU")
     args = parser.parse_args()
     why = ensure_lighthouse()
     if why:
@@ -78,11 +81,11 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="cds-lighthouse-"))
     server, base = start_app(data_dir, port=args.port, proxy=not args.no_proxy)
     route = "Streamlit alone (--no-proxy)" if args.no_proxy else "Caddy in front (make run)"
-    print(f"Lighthouse 12.2.3, mobile preset, first visit; {route}")
+    print(f"Lighthouse 12.2.3, mobile preset, first visit; {route}; throttling: {args.throttling}")
     print(f"  {'page':<8} {'transfer':>10} {'of it JS':>10} {'fonts':>9} {'FCP':>7} {'LCP':>7} {'TTI':>7}")
     try:
         for path in PAGES:
-            found = measure(f"{base}/{path}")
+            found = measure(f"{base}/{path}", args.throttling)
             print(f"  /{path:<7} {found['bytes'] / 1e6:>8.2f} MB {found['js'] / 1e6:>7.2f} MB {found['font'] / 1e6:>6.2f} MB "
                   f"{found['fcp']:>5.1f} s {found['lcp']:>5.1f} s {found['tti']:>5.1f} s"
                   + (f"  ({found['error']})" if found["error"] else ""))
