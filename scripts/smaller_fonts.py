@@ -3,9 +3,19 @@
 Streamlit ships Material Symbols whole (375 KB of woff2, already compressed: 4,300 icons) and
 every phone downloads it on its first visit to draw a handful of them: a third of what /join
 costs. This makes, once per Streamlit version, a copy that keeps only the icons that can be
-asked for: every ``:material/name:`` in our pages, locales and data, and every icon name that
-appears as a word in Streamlit's own JavaScript. Caddy serves the copy at the original's hashed
-address (scripts/Caddyfile); when anything goes wrong here, phones get the original.
+drawn: every ``:material/name:`` in our pages, locales and data, and every icon Streamlit's own
+screens draw with the font (``streamlit_icon_names``). Caddy serves the copy at the original's
+hashed address (scripts/Caddyfile); when anything goes wrong here, phones get the original.
+
+How Streamlit 1.5x draws with the font (read from its bundles, checked in Chromium by
+tests/browser/test_hall_proxy.py): one component, DynamicIcon, turns an ``iconValue`` string
+``:material/name:`` into a span whose text is the name; every icon of its chrome (menu, sidebar
+chevrons, expander arrows, status, toast, dialog close, file uploader, date input, "View more")
+is such a literal in its JavaScript. The rest: st.status and st.text_input(type=…) send
+``:material/…:`` strings from Python; the data grid draws a few names on its canvas
+(``CANVAS_ICONS``) and one icon by its code point (U+E89E, open_in_new). Every other word of
+the bundles that happens to be an icon's name ("10k", "bathtub") is never drawn: the copy used
+to keep them all (704 icons, 69 KB).
 
 Icons are ligatures (the letters "home" drawn as one glyph), so the copy keeps the letters and
 each kept icon's ligature, without the layout closure that would pull every icon back in.
@@ -18,6 +28,7 @@ phone's own font.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -57,12 +68,55 @@ def our_icon_names(root: Path = ROOT) -> set[str]:
     return names
 
 
-def streamlit_words() -> set[str]:
-    """Every word of Streamlit's JavaScript that could be an icon's name (its own chrome)."""
-    words: set[str] = set()
-    for script in (STREAMLIT_STATIC / "static" / "js").glob("*.js"):
-        words |= set(re.findall(r"[a-z0-9_]{2,}", script.read_text(encoding="utf-8", errors="ignore")))
-    return words
+# Names the data grid (DataFrame chunk) draws on its canvas with the icon font, not through
+# DynamicIcon: "more_vert" (a row's menu), Zd={audio:`audio_file`,video:`video_file`} (media cells).
+CANVAS_ICONS = {"more_vert", "audio_file", "video_file"}
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # where Material Symbols puts each icon's code point
+
+
+def _scripts() -> list[Path]:
+    return sorted((STREAMLIT_STATIC / "static" / "js").glob("*.js"))
+
+
+def _python_icon_names() -> set[str]:
+    """``:material/name:`` strings Streamlit's Python sends the browser itself (st.status's check
+    and error, st.text_input's type icons), not those in its docstrings or its demo app."""
+    package = Path(streamlit.__file__).parent
+    names: set[str] = set()
+    for path in package.rglob("*.py"):
+        if {"hello", ".agents"} & set(path.relative_to(package).parts):
+            continue
+        source = path.read_text(encoding="utf-8", errors="ignore")
+        if ":material/" not in source:
+            continue
+        tree = ast.parse(source)
+        docstrings = {id(node.value) for node in ast.walk(tree)
+                      if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                names |= set(re.findall(r":material/([a-z0-9_]+):", node.value))
+    return names
+
+
+def streamlit_icon_names() -> set[str]:
+    """Every icon name Streamlit's own screens can draw with the font: the ``material/name``
+    literals of its JavaScript, the names its Python sends, and the data grid's canvas icons."""
+    names = set(CANVAS_ICONS) | _python_icon_names()
+    for script in _scripts():
+        names |= set(re.findall(r"material/([a-z0-9_]+)", script.read_text(encoding="utf-8", errors="ignore")))
+    return names
+
+
+def streamlit_code_points() -> set[int]:
+    """Icons Streamlit writes as the font's code point (the grid's link column writes
+    open_in_new as U+E89E), from the scripts that use the icon font; KaTeX's own code points
+    in the same range are for KaTeX's fonts and are left out."""
+    points: set[int] = set()
+    for script in _scripts():
+        text = script.read_text(encoding="utf-8", errors="ignore")
+        if "iconFont" in text:
+            points |= {ord(c) for c in PRIVATE_USE.findall(text)}
+    return points
 
 
 def ligatures(font: TTFont) -> dict[str, str]:
@@ -79,8 +133,13 @@ def ligatures(font: TTFont) -> dict[str, str]:
     return found
 
 
+def wanted_names(root: Path = ROOT) -> set[str]:
+    """Every icon name that can be drawn: ours and Streamlit's (before checking the font has it)."""
+    return our_icon_names(root) | streamlit_icon_names()
+
+
 def kept_names(font: TTFont, root: Path = ROOT) -> list[str]:
-    wanted = our_icon_names(root) | streamlit_words()
+    wanted = wanted_names(root)
     return sorted(name for name in ligatures(font) if name in wanted)
 
 
@@ -110,7 +169,9 @@ def make(source: Path, target: Path, root: Path = ROOT) -> list[str]:
     options = _options()
     options.layout_closure = False  # letters would otherwise bring every ligature back
     subsetter = subset.Subsetter(options)
+    cmap = font.getBestCmap()
     subsetter.populate(text="".join(sorted({c for name in names for c in name})),
+                       unicodes=[point for point in streamlit_code_points() if point in cmap],
                        glyphs=[glyph_of[name] for name in names])
     subsetter.subset(font)
     _save(font, target)
@@ -128,12 +189,13 @@ def make_text(source: Path, target: Path) -> None:
 
 def served_folder(cache: Path) -> Path:
     """The folder Caddy serves the copies from: ``<cache>/…/static/media/<each original's name>``,
-    made when absent. Keyed by Streamlit's files (their hashes change with a new version) and by
-    the icons our pages name, so a new icon in a page makes a new copy."""
+    made when absent. Keyed by Streamlit's font file (its hash changes with a new version) and
+    by every icon name that can be drawn, so a new icon in a page, or in Streamlit, makes a new copy."""
     source = original()
     if source is None:
         raise FileNotFoundError("Streamlit's Material Symbols font was not found")
-    key = hashlib.sha256(" ".join(sorted(our_icon_names())).encode()).hexdigest()[:12]
+    wanted = " ".join(sorted(wanted_names())) + " " + " ".join(map(str, sorted(streamlit_code_points())))
+    key = hashlib.sha256(wanted.encode()).hexdigest()[:12]
     folder = cache / f"{source.name}-{key}"
     target = folder / MEDIA / source.name
     if not target.exists():

@@ -6,6 +6,7 @@ Streamlit still serves the public port. Bytes, never timings."""
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import subprocess
 import sys
@@ -13,18 +14,23 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from playwright.sync_api import expect
 
-from tests.browser.util import PHONE, start_app, wait_for_app
+from pages._ui import nav
+from tests.browser.journeys import close_page_not_found, new_persona
+from tests.browser.util import LAPTOP, PHONE, screenshot, start_app, wait_for_app
 from workbench import i18n
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import serve  # noqa: E402
+import smaller_fonts  # noqa: E402
 
-FIRST_VISIT_TARGET = 1_000_000  # bytes: the issue's target for a phone's first /join (0.90 MB now)
-# Before issue 14: 2.93 MB. Caddy's compression made it 1.20 MB; the rest was two font files
-# Streamlit loads itself, already compressed: Material Symbols (375 KB, now a 69 KB copy with only
-# the icons the app can draw: scripts/smaller_fonts.py) and Source Sans (170 KB).
+FIRST_VISIT_TARGET = 1_000_000  # bytes: the issue's target for a phone's first /join
+# Before issue 14: 2.93 MB. Caddy's compression made it 1.20 MB; then Streamlit's fonts: Material
+# Symbols (375 KB, now an 18 KB copy with the icons that can be drawn: scripts/smaller_fonts.py)
+# and Source Sans (never downloaded: the phone's own font, scripts/page_shell.py); then the bundles
+# gzipped once with Zopfli (scripts/precompressed.py).
 CHROMIUM_ACCEPTS = "gzip, deflate, br, zstd"
 # Chromium asks for zstd and br only from a secure origin (https, or loopback as here); a phone
 # on the hall's plain-http LAN asks for gzip. The tests ask as the phone does.
@@ -174,23 +180,89 @@ def test_files_and_the_websocket_are_never_answered_with_the_opening_page(app_ur
             assert b"cds-opening" not in response.read(), path
 
 
+# Every element drawn with the icon font, its text (the ligature: the icon's name) and the width
+# that text takes: one glyph wide when the font has the icon, a word wide when it does not.
+DRAWN_ICONS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => getComputedStyle(e).fontFamily.includes('Material Symbols'))
+  .flatMap(e => [...e.childNodes].filter(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()).map(n => {
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    return [n.textContent.trim(), range.getBoundingClientRect().width, e.checkVisibility()];
+  }))"""
+
+
+def served_icon_names(app_url: str) -> set[str]:
+    """The icon names the font Caddy serves at Streamlit's address can draw (its ligatures)."""
+    _, body = get(f"{app_url}/static/media/{smaller_fonts.original().name}")
+    return set(smaller_fonts.ligatures(TTFont(io.BytesIO(body))))
+
+
+def icons_on_screen(page, where: str, drawn: dict[str, set[str]], too_wide: list) -> None:
+    page.evaluate("document.fonts.ready")
+    for name, width, visible in page.evaluate(DRAWN_ICONS):
+        drawn.setdefault(name, set()).add(where)
+        if visible and width > 40:  # letters, not a glyph
+            too_wide.append((where, name, round(width)))
+
+
+def open_everything(page, where: str, drawn: dict[str, set[str]], too_wide: list) -> None:
+    """Open what hides icons, one at a time (on a phone the open menu covers the page): every
+    expander, Streamlit's main menu, the menu (a phone's sidebar); note the icons after each."""
+    for summary in page.locator("[data-testid='stExpander'] summary").all():
+        if summary.is_visible():
+            summary.click()
+    icons_on_screen(page, where, drawn, too_wide)
+    main_menu = page.get_by_test_id("stMainMenu").locator("button")
+    if main_menu.count() and main_menu.first.is_visible():
+        main_menu.first.click()
+        page.get_by_test_id("stMainMenuList").wait_for()
+        icons_on_screen(page, f"{where} main menu", drawn, too_wide)
+        page.keyboard.press("Escape")
+        page.get_by_test_id("stMainMenuList").wait_for(state="detached")
+    expand = page.get_by_test_id("stExpandSidebarButton")
+    if expand.count() and expand.is_visible():
+        expand.click()
+        page.locator("[data-testid='stSidebar'][data-collapsed='false']").wait_for()
+        icons_on_screen(page, f"{where} menu", drawn, too_wide)
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # as the next page opens on a phone
+        page.locator("[data-testid='stSidebar'][data-collapsed='true']").wait_for(state="attached")
+
+
 @pytest.mark.browser
-def test_the_smaller_icon_font_still_draws_icons_not_their_names(app_url, browser):
-    """An icon missing from the smaller font would show its name in letters ("keyboard_double_
-    arrow_right", 200 px wide): every icon on a page with many of them is one glyph wide."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
-                                  extra_http_headers=LAN_PHONE)
+@pytest.mark.parametrize("size", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_every_icon_drawn_on_every_page_is_in_the_smaller_font(app_url, app_data_dir, browser, size):
+    """An icon missing from the smaller font (scripts/smaller_fonts.py) shows its name in letters
+    ("keyboard_double_arrow_right", 200 px wide). On every page, with the menu, the expanders,
+    Streamlit's main menu and its "Page not found" dialog open, every element drawn with the
+    icon font names an icon the served copy has, and takes one glyph's width."""
+    kept = served_icon_names(app_url)
+    assert len(kept) < 2 * len(smaller_fonts.kept_names(TTFont(smaller_fonts.original())))  # the copy, not the original
+    persona_id = new_persona(app_data_dir, "ready")
+    context = browser.new_context(viewport=size, locale="vi-VN", extra_http_headers=LAN_PHONE)
+    drawn: dict[str, set[str]] = {}
+    too_wide: list = []
     try:
         page = context.new_page()
-        page.goto(f"{app_url}/services")
+        page.goto(f"{app_url}/no-such-page")  # Streamlit's own dialog, with its close icon
         wait_for_app(page)
-        page.evaluate("document.fonts.ready")
-        icons = page.locator("[data-testid='stIconMaterial']")
-        assert icons.count() >= 10  # the menu's page icons, the notice's, the link's
-        widths = icons.evaluate_all("nodes => nodes.map(n => [n.textContent, n.getBoundingClientRect().width])")
-        assert [name for name, width in widths if width > 40] == [], widths
+        page.get_by_role("dialog").wait_for()
+        icons_on_screen(page, "page-not-found", drawn, too_wide)
+        for path in [p.url_path for pages in nav.groups(province=False).values() for p in pages]:
+            page.goto(f"{app_url}/{path}?p={persona_id}")
+            wait_for_app(page)
+            close_page_not_found(page)
+            open_everything(page, path, drawn, too_wide)
+        if size == PHONE:
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.locator("[data-testid='stSidebar'][data-collapsed='false']").wait_for()
+        screenshot(page, f"icons-{'phone' if size == PHONE else 'laptop'}")  # the menu's icons, to look at
     finally:
         context.close()
+    print(f"{len(drawn)} icons drawn: {sorted(drawn)}")
+    # the walk really saw Streamlit's chrome (the dialog's close, the menu's chevron, an expander's arrow) and our pages
+    assert {"close", "keyboard_double_arrow_left", "keyboard_arrow_down", "home", "school"} <= set(drawn)
+    assert {name: sorted(where) for name, where in drawn.items() if name not in kept} == {}
+    assert too_wide == []
 
 
 @pytest.mark.browser
