@@ -112,6 +112,29 @@ MODULE_SCRIPT = re.compile(r'\s*<script type="module" crossorigin src="([^"]+)">
 MODULE_PRELOAD = re.compile(r'\s*<link rel="modulepreload" crossorigin href="([^"]+)">')
 
 
+# The widgets a phone's first pages draw (/join's name box and choices, then the lesson's steps,
+# progress and links). Streamlit fetches each one's bundle only once the server asks for the
+# widget: on the hall's wifi a round trip each, on a link that sat idle meanwhile. Asked for with
+# the others, they come down while the link is busy anyway.
+FIRST_WIDGETS = ("Html", "TextInput", "Radio", "Checkbox", "Button", "PageLink", "Progress", "ImageList", "IFrame")
+STATIC_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
+JS_DIR = STREAMLIT_INDEX.parent / "static" / "js"
+
+
+def widget_bundles(js_dir: Path = JS_DIR, widgets=FIRST_WIDGETS) -> list[str]:
+    """The bundles of ``widgets`` and every bundle they import, in the order found; a widget
+    without a bundle (another Streamlit) is skipped."""
+    queue = [path.name for widget in widgets for path in sorted(js_dir.glob(f"{widget}.*.js"))]
+    found: list[str] = []
+    while queue:
+        name = queue.pop(0)
+        if name in found or not (js_dir / name).is_file():
+            continue
+        found.append(name)
+        queue.extend(STATIC_IMPORT.findall((js_dir / name).read_text(encoding="utf-8", errors="ignore")))
+    return [f"./static/js/{name}" for name in found]
+
+
 def after_first_paint(script: str, preloads: list[str]) -> str:
     """Streamlit's bundles, asked for once the "opening" text is on screen: on a congested link
     the text no longer waits behind 650 KB of JavaScript, and the bundles start one frame later.
@@ -137,7 +160,7 @@ def after_first_paint(script: str, preloads: list[str]) -> str:
             "</script>")
 
 
-def shell(index: str, *, drop_font_preload: bool) -> str:
+def shell(index: str, *, drop_font_preload: bool, widgets: list[str] = ()) -> str:
     """Streamlit's ``index`` page made into ours. Raises ValueError when a part this changes is
     not where it was: better Streamlit's own page than a broken one."""
     for needed, found in (("the root div", ROOT_DIV in index), ("<noscript>", NOSCRIPT.search(index)),
@@ -147,6 +170,7 @@ def shell(index: str, *, drop_font_preload: bool) -> str:
             raise ValueError(f"Streamlit's index.html has no {needed}")
     [script] = MODULE_SCRIPT.findall(index)
     preloads = MODULE_PRELOAD.findall(index)
+    preloads += [bundle for bundle in widgets if bundle not in preloads and bundle != script]
     page = MODULE_PRELOAD.sub("", MODULE_SCRIPT.sub("", index))
     page = page.replace("</head>", "  " + after_first_paint(script, preloads) + "\n  </head>", 1)
     page = page.replace('<html lang="en">', '<html lang="vi">', 1)
@@ -163,7 +187,8 @@ def shell(index: str, *, drop_font_preload: bool) -> str:
 def served_folder(cache: Path, index: Path = STREAMLIT_INDEX) -> Path:
     """The folder Caddy serves ``index.html`` from, made when absent; keyed by its content, so a
     new Streamlit, a changed theme or new words make a new copy."""
-    page = shell(index.read_text(encoding="utf-8"), drop_font_preload=uses_own_text_font())
+    page = shell(index.read_text(encoding="utf-8"), drop_font_preload=uses_own_text_font(),
+                 widgets=widget_bundles(index.parent / "static" / "js"))
     folder = cache / hashlib.sha256(page.encode()).hexdigest()[:16]
     target = folder / "index.html"
     if not target.exists():
