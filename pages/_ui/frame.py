@@ -31,9 +31,8 @@ div[data-testid="stTextInput"] input { font-size: 1.05rem; min-height: 2.8rem; }
    their h3 had, so a phone shows the same page. */
 [data-testid="stMain"] h2 { font-size: 1.75rem; padding: .75rem 0 1rem 0; }
 /* Our own markup is drawn by st.html, not Markdown with HTML: that made every phone fetch
-   Streamlit's rehype-raw (~63 KB, issue 14). Its last margin is the element gap's job, as it was
-   in Markdown (the fixed footer is the banner's last child: the banner keeps its margin). */
-[data-testid="stHtml"] > :last-child { margin-bottom: 0; }
+   Streamlit's rehype-raw (~63 KB, issue 14). Spaced as Streamlit spaces Markdown (-1rem below). */
+[data-testid="stHtml"] { margin-bottom: -1rem; }
 /* An address in code type, as Markdown drew it (st.html has no Markdown styles). */
 [data-testid="stHtml"] code { font-family: "Source Code Pro", monospace; font-size: .75em; padding: .2em .4em;
   border-radius: .25rem; background: rgb(252, 252, 251); color: rgb(12, 90, 68); overflow-wrap: anywhere; }
