@@ -296,7 +296,7 @@ def player(lesson, persona) -> None:
     # (~63 KB, issue 14). The link is ours to write, so the address is HTML-escaped: the browser
     # reads "&amp;" back as "&" in the link a person taps.
     address = html.escape(urllib.parse.quote(network.public_url(path) or "/" + path, safe=":/?&=.-_~%"))
-    st.html(f"<code class='cds-resume-link'><a href=\"{address}\" target=\"_blank\">{address}</a></code>")
+    st.html(f"<p><code class='cds-resume-link'><a href=\"{address}\" target=\"_blank\">{address}</a></code></p>")
     left, right = st.columns(2)
     if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", width="stretch"):
         choose_lesson(None)

@@ -138,7 +138,7 @@ with projector:
             # Not st.code: its scrolling <pre> cannot take focus (axe, serious) and it loads the highlighter.
             # A link, as Markdown made it (st.html, not Markdown with HTML: no rehype-raw, issue 14).
             address = html.escape(join_url)
-            st.html(f"<code class='cds-join-url'><a href='{address}' target='_blank'>{address}</a></code>")
+            st.html(f"<p><code class='cds-join-url'><a href='{address}' target='_blank'>{address}</a></code></p>")
     with st.expander(t("persona.secrets.trainer_title"), icon=":material/key:"):
         secrets.trainer_box(hall.starting_state_for(current))  # the one list of secrets (issue 14)
 
