@@ -33,7 +33,7 @@ with right:
         st.caption(t("common.home.join_caption", url=url))
         # Large plain text, not st.code: st.code makes every phone fetch Streamlit's 1.5 MB code
         # highlighter (issue 14). Not a Markdown link either: people copy it, or type it.
-        st.markdown(f"<p class='cds-address' style='font-size:1.5rem;font-weight:700;overflow-wrap:anywhere;"
-                    f"margin:0'>{html.escape(url)}</p>", unsafe_allow_html=True)
+        st.html(f"<p class='cds-address' style='font-size:1.5rem;font-weight:700;overflow-wrap:anywhere;"
+                f"margin:0'>{html.escape(url)}</p>")
     else:
         st.warning(t("common.home.join_no_lan"))

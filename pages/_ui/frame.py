@@ -30,7 +30,14 @@ div[data-testid="stTextInput"] input { font-size: 1.05rem; min-height: 2.8rem; }
 /* Sections are h2 under the page's h1 (headings in order, axe-core, issue 14), drawn at the size
    their h3 had, so a phone shows the same page. */
 [data-testid="stMain"] h2 { font-size: 1.75rem; padding: .75rem 0 1rem 0; }
-@media (max-width: 640px) { .block-container { padding-left: .8rem; padding-right: .8rem; padding-top: 3rem; } }
+/* Our own markup is drawn by st.html, not Markdown with HTML: that made every phone fetch
+   Streamlit's rehype-raw (~63 KB, issue 14). Spaced as Streamlit spaces Markdown (-1rem below). */
+[data-testid="stHtml"] { margin-bottom: -1rem; }
+/* An address in code type, as Markdown drew it (st.html has no Markdown styles). */
+[data-testid="stHtml"] code { font-family: "Source Code Pro", monospace; font-size: .75em; padding: .2em .4em;
+  border-radius: .25rem; background: rgb(252, 252, 251); color: rgb(12, 90, 68); overflow-wrap: anywhere; }
+/* 4rem: clear of Streamlit's 3.75rem header on a phone (the banner comes first on sandbox pages). */
+@media (max-width: 640px) { .block-container { padding-left: .8rem; padding-right: .8rem; padding-top: 4rem; } }
 </style>
 """
 
@@ -78,11 +85,10 @@ def language_switch() -> None:
 
 
 def sandbox_banner() -> None:
-    st.markdown(
+    st.html(
         f'<div class="cds-sandbox-banner" role="note">{t("common.sandbox_banner")}'
         f'<small>{t("common.sandbox_banner_detail")}</small></div>'
-        f'<div class="cds-sandbox-footer" aria-hidden="true">{t("common.sandbox_banner")}</div>',
-        unsafe_allow_html=True,
+        f'<div class="cds-sandbox-footer" aria-hidden="true">{t("common.sandbox_banner")}</div>'
     )
 
 
@@ -95,7 +101,7 @@ def page_setup(*, sandbox: bool = False, polls: bool = False) -> str:
     from pages._ui import workshop_nudge as _workshop_nudge
 
     lang = current_lang()
-    st.markdown(CSS, unsafe_allow_html=True)
+    st.html(CSS)  # only a style: Streamlit puts it where it takes no room
     streamlit_words.inject(lang)  # Streamlit's English words and the phone menu (issue 14)
     language_switch()
     st.session_state.pop(_workshop_nudge.SEEN, None)  # a poll compares with this run's messages only

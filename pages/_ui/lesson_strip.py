@@ -51,7 +51,7 @@ def draw() -> bool:
     db = databases.sandbox()
     if progress.active(db, persona_id) is None:
         return False
-    st.markdown(CSS, unsafe_allow_html=True)
+    st.html(CSS)
     _strip(persona_id)
     return True
 
@@ -97,5 +97,5 @@ def _strip(persona_id: str) -> None:
         parts.append(f"<b>{html.escape(where)}:</b> {html.escape(short)}")
         for hint in state.hints.get(state.current.id, []):
             parts.append(f"<span class='cds-hint'><b>{html.escape(t('lessons.hint_title'))}:</b> {html.escape(hint[lang])}</span>")
-    st.markdown(f"<div class='cds-lesson-strip' role='status'>{''.join(parts)}</div>", unsafe_allow_html=True)
+    st.html(f"<div class='cds-lesson-strip' role='status'>{''.join(parts)}</div>")
     page_link("lessons", t("lessons.strip.back"), ":material/school:", persona_id)

@@ -43,7 +43,7 @@ div[data-testid="InputInstructions"] { display: none; }
 
 
 def style() -> None:
-    st.markdown(CSS, unsafe_allow_html=True)
+    st.html(CSS)
 
 
 def money(amount: int) -> str:
@@ -70,13 +70,11 @@ def show_payment_refused(error: payment_schema.PaymentError, persona_id: str) ->
 
 def app_frame(provider: dict, persona: dict) -> None:
     """The header of the simulated bank / wallet app, in the fictional provider's colours."""
-    st.markdown(
+    st.html(
         f'<div class="cds-app" style="background:{provider["colour"]};color:{provider["text_colour"]}">'
         f'<div class="cds-app-name">{html.escape(t("payments.gateway.app_header", provider=provider["name"]))}</div>'
         f'<div class="cds-app-sub">{html.escape(t("payments.gateway.app_sub", name=persona["full_name"]))}</div>'
-        f"</div>",
-        unsafe_allow_html=True,
-    )
+        f"</div>")
 
 
 def summary(rows: list[tuple[str, str]], big: str | None = None) -> None:
@@ -85,21 +83,18 @@ def summary(rows: list[tuple[str, str]], big: str | None = None) -> None:
         f'<tr><th scope="row">{html.escape(label)}</th>'
         f'<td class="{"cds-big" if label == big else ""}">{html.escape(str(value))}</td></tr>'
         for label, value in rows)
-    st.markdown(f'<table class="cds-summary">{body}</table>', unsafe_allow_html=True)
+    st.html(f'<table class="cds-summary">{body}</table>')
 
 
 def panel(title: str, body: str = "", warn: bool = False) -> None:
-    st.markdown(
+    st.html(
         f'<div class="cds-panel{" cds-warn-panel" if warn else ""}" role="status">'
         f'<div class="cds-panel-title">{html.escape(title)}</div>'
-        + (f'<div class="cds-panel-body">{html.escape(body)}</div>' if body else "") + "</div>",
-        unsafe_allow_html=True,
-    )
+        + (f'<div class="cds-panel-body">{html.escape(body)}</div>' if body else "") + "</div>")
 
 
 def sms(sender: str, text: str) -> None:
-    st.markdown(f'<div class="cds-sms"><b>{html.escape(sender)}</b><br>{html.escape(text)}</div>',
-                unsafe_allow_html=True)
+    st.html(f'<div class="cds-sms"><b>{html.escape(sender)}</b><br>{html.escape(text)}</div>')
 
 
 def passcode_setup(db, persona: dict, key: str) -> bool:

@@ -5,6 +5,7 @@ persona), so a reload — or the same ``?p=`` link on another day — continues 
 ``?lesson=<id>`` picks a lesson; a persona with a lesson in progress resumes it.
 """
 
+import html
 import json
 import urllib.parse
 
@@ -36,12 +37,11 @@ def text_size_control() -> None:
     size = st.radio(t("lessons.text_size"), list(SIZES), key="lesson_text_size", horizontal=True,
                     format_func=lambda s: t(f"lessons.text_size_{s}"))
     scale = SIZES.get(size, 1.0)
-    st.markdown(
+    st.html(
         f"<style>[data-testid='stMain'] [data-testid='stMarkdownContainer'] p,"
         f"[data-testid='stMain'] [data-testid='stMarkdownContainer'] li {{ font-size: {scale:.2f}rem; "
         f"line-height: 1.5; }} .cds-step-do {{ font-size: {1.15 * scale:.2f}rem; font-weight: 600; }}"
-        f".cds-resume-link {{ word-break: break-all; }}</style>",
-        unsafe_allow_html=True)
+        f".cds-resume-link {{ word-break: break-all; }}</style>")
 
 
 def read_aloud(text: str) -> None:
@@ -188,7 +188,7 @@ def step_screen(lesson, state, persona) -> None:
     step = state.current
     index = lesson.steps.index(step) + 1
     st.markdown(f"### {t('lessons.step_of', n=index, total=len(lesson.steps))}")
-    st.markdown(f"<p class='cds-step-do'>{step.t('do', lang)}</p>", unsafe_allow_html=True)
+    st.html(f"<p class='cds-step-do'>{html.escape(step.t('do', lang))}</p>")
     if step.image:
         st.image(str(catalogue.LESSONS_DIR / step.image), width=240, alt=image_alt(step.image))
     read_aloud(step.t("do", lang))
@@ -290,12 +290,13 @@ def player(lesson, persona) -> None:
     st.divider()
     st.caption(t("lessons.resume_link"))
     path = f"lessons?p={persona['id']}&lesson={lesson.id}"
-    # Markdown, not st.code: st.code makes every phone fetch and compile Streamlit's 1.5 MB
+    # Not st.code: st.code makes every phone fetch and compile Streamlit's 1.5 MB
     # syntax highlighter, which cost each joining phone ~0.45 s of CPU (bench/workshop_load.py).
-    # Quoted, not HTML-escaped: Markdown turns the address into a link before the HTML is read,
-    # so an "&amp;" would stay in the link a person taps.
-    address = urllib.parse.quote(network.public_url(path) or "/" + path, safe=":/?&=.-_~%")
-    st.markdown(f"<code class='cds-resume-link'>{address}</code>", unsafe_allow_html=True)
+    # st.html, not Markdown with HTML: that makes every phone fetch Streamlit's rehype-raw
+    # (~63 KB, issue 14). The link is ours to write, so the address is HTML-escaped: the browser
+    # reads "&amp;" back as "&" in the link a person taps.
+    address = html.escape(urllib.parse.quote(network.public_url(path) or "/" + path, safe=":/?&=.-_~%"))
+    st.html(f"<p><code class='cds-resume-link'><a href=\"{address}\" target=\"_blank\">{address}</a></code></p>")
     left, right = st.columns(2)
     if not state.completed and left.button(t("lessons.other_lesson"), key="lesson_other", width="stretch"):
         choose_lesson(None)

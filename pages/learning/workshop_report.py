@@ -92,8 +92,7 @@ if data["mistakes"]:
         f"- **{row['label']}**: {t('workshop.report.times', n=row['count'])} "
         f"({t('workshop.report.people', n=row['participants'])})"
         for row in mistakes.sort_values("count", ascending=False).to_dict("records")))
-    st.markdown("<style>@media (max-width: 640px) { .st-key-report_mistakes_chart { display: none; } }</style>",
-                unsafe_allow_html=True)
+    st.html("<style>@media (max-width: 640px) { .st-key-report_mistakes_chart { display: none; } }</style>")
     with st.container(key="report_mistakes_chart"):
         st.altair_chart(alt.Chart(mistakes).mark_bar(color="#c62828").encode(
             x=alt.X("count:Q", title=t("workshop.report.count_axis"), axis=alt.Axis(tickMinStep=1, format="d")),

@@ -128,17 +128,17 @@ with projector:
             st.error(t("workshop.projector.no_network"), icon=":material/wifi_off:")
     with right:
         code = current["join_code"]
-        st.markdown(
+        st.html(
             f'<div style="text-align:center"><div style="font-size:1.4rem">{html.escape(t("workshop.projector.code_caption"))}</div>'
             f'<div data-testid="join-code" style="font-size:clamp(2.6rem, 6vw, 6rem); font-weight:800; white-space:nowrap; '
-            f'letter-spacing:.12em; font-family:monospace">{code[:3]}&nbsp;{code[3:]}</div></div>',
-            unsafe_allow_html=True)
+            f'letter-spacing:.12em; font-family:monospace">{code[:3]}&nbsp;{code[3:]}</div></div>')
         if base_url:
             st.markdown(f"{t('workshop.projector.or_type')}  \n**{html.escape(base_url)}**")
             st.caption(t("workshop.projector.same_wifi"))
             # Not st.code: its scrolling <pre> cannot take focus (axe, serious) and it loads the highlighter.
-            st.markdown(f"<code class='cds-join-url' style='overflow-wrap:anywhere'>{html.escape(join_url)}</code>",
-                        unsafe_allow_html=True)
+            # A link, as Markdown made it (st.html, not Markdown with HTML: no rehype-raw, issue 14).
+            address = html.escape(join_url)
+            st.html(f"<p><code class='cds-join-url'><a href='{address}' target='_blank'>{address}</a></code></p>")
     with st.expander(t("persona.secrets.trainer_title"), icon=":material/key:"):
         secrets.trainer_box(hall.starting_state_for(current))  # the one list of secrets (issue 14)
 
@@ -199,7 +199,7 @@ def live(workshop_id: str) -> None:
     if not rows:
         st.info(t("workshop.dashboard.nobody"), icon=":material/qr_code_2:")
         return
-    st.markdown(grid_html(board), unsafe_allow_html=True)
+    st.html(grid_html(board))
     st.caption(t("workshop.dashboard.legend", minutes=board["workshop"]["stuck_minutes"]))
     errors, done = st.columns(2)
     with errors:

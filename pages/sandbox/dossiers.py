@@ -20,7 +20,7 @@ from workbench.sandbox.dossiers import records
 from workbench.sandbox.dossiers import schema as dossier_schema
 
 lang = page_setup(sandbox=True)
-st.markdown(CSS, unsafe_allow_html=True)
+st.html(CSS)
 db = sandbox_db()
 persona = require_portal_persona(db, "dossiers.manage.title")
 pid = persona["id"]

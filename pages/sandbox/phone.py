@@ -48,7 +48,7 @@ PHONE_CSS = """
 """
 
 page_setup(sandbox=True)
-st.markdown(PHONE_CSS, unsafe_allow_html=True)
+st.html(PHONE_CSS)
 with st.container(key="phone_title"):
     st.title(t("phone.title"))
 db = sandbox_db()
@@ -128,7 +128,7 @@ def screen_sms() -> None:
     if not messages:
         st.info(t("phone.sms.empty"))
     for message in messages:
-        st.markdown(sms_html(message, "cds-sms unread" if not message["read"] else "cds-sms"), unsafe_allow_html=True)
+        st.html(sms_html(message, "cds-sms unread" if not message["read"] else "cds-sms"))
     if any(not m["read"] for m in messages):
         phone.mark_read(db, pid)
 
@@ -211,7 +211,7 @@ def screen_health() -> None:
 # --- the VNeID app ------------------------------------------------------------------------------
 
 def vneid_header() -> None:
-    st.markdown(f'<div class="cds-appbar">{t("eid.app_name")}</div>', unsafe_allow_html=True)
+    st.html(f'<div class="cds-appbar">{t("eid.app_name")}</div>')
 
 
 def vneid_activation_start() -> None:
@@ -322,7 +322,7 @@ def vneid_home() -> None:
     st.markdown(f"**{persona['full_name']}**  \n{t('eid.home.id_number')}: {persona['cccd'][:4]}••••{persona['cccd'][-3:]}")
     level = int(acc["level"] or 0)
     css = "cds-level" if level == 2 else "cds-level l1"
-    st.markdown(f'<span class="{css}">{t("eid.home.level", level=level)}</span>', unsafe_allow_html=True)
+    st.html(f'<span class="{css}">{t("eid.home.level", level=level)}</span>')
     if level < 2 and acc["registration"] == "approved":  # approved: activate here, not the police again
         st.info(t("eid.next.activate"), icon=":material/verified_user:")
         if st.button(t("eid.login.activate"), key="vneid_home_activate", type="primary", width="stretch"):
@@ -402,14 +402,14 @@ phone_col, notes_col = st.columns([2, 3], gap="large")
 with phone_col:
     with st.container(key="phone_frame"):
         now = clock.now(db)
-        st.markdown(f'<div class="cds-statusbar"><span>{now.strftime("%H:%M")}</span>'
-                    f'<span>{html.escape(persona["display_name"] or persona["full_name"])}</span></div>'
-                    + id_card_html(), unsafe_allow_html=True)
+        st.html(f'<div class="cds-statusbar"><span>{now.strftime("%H:%M")}</span>'
+                f'<span>{html.escape(persona["display_name"] or persona["full_name"])}</span></div>'
+                + id_card_html())
         if screen != "sms":
             # A heads-up notification for the newest unread message of the last 5 minutes, as on a real phone.
             newest = next((m for m in phone.inbox(db, pid) if not m["read"]), None)
             if newest and dt.datetime.fromisoformat(newest["at"]) >= now - dt.timedelta(minutes=5):
-                st.markdown(sms_html(newest, "cds-notify"), unsafe_allow_html=True)
+                st.html(sms_html(newest, "cds-notify"))
                 if st.button(t("phone.notify_dismiss"), key="phone_dismiss_notify", type="tertiary",
                              icon=":material/close:"):
                     phone.mark_read(db, pid, newest["id"])

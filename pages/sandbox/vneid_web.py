@@ -83,6 +83,5 @@ with st.expander(t("eid.web.phone_messages"), expanded=acc["step"] == "otp" and 
         st.caption(t("phone.sms.empty"))
     for message in messages:
         text = html.escape(message["text"]).replace("://", "&#58;//")
-        st.markdown(f"<div><b>{html.escape(message['sender'])} · {message['at'][11:16]}</b><br>{text}</div>",
-                    unsafe_allow_html=True)
+        st.html(f"<div><b>{html.escape(message['sender'])} · {message['at'][11:16]}</b><br>{text}</div>")
     page_link("pages/sandbox/phone.py", label=t("persona.current.open_phone"), icon=":material/smartphone:")

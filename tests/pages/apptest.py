@@ -31,9 +31,11 @@ def page(name: str, persona_id: str | None = None, *, lang: str = "vi", logged_i
 
 
 def text(app: AppTest) -> str:
-    """Everything the page says: markdown, captions, titles, alerts, as one string."""
+    """Everything the page says: markdown, our own markup (st.html), captions, titles, alerts,
+    as one string."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+    for kind in ("title", "header", "subheader", "markdown", "html", "caption", "error", "warning", "info",
+                 "success"):
         parts += [str(element.value) for element in getattr(app, kind)]
     return "\n".join(parts)
 

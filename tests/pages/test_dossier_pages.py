@@ -16,6 +16,7 @@ from workbench.sandbox.dossiers import citizen, desk, records, samples
 
 def text_of(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [e.value for e in app.error] + [w.value for w in app.warning]
+    parts += [h.value for h in app.html]  # the confirmation panel: st.html since issue 14
     parts += [c.value for c in app.caption] + [s.value for s in app.success] + [i.value for i in app.info]
     return "\n".join(parts)
 

@@ -15,7 +15,8 @@ PAGES = sorted(p.relative_to(ROOT / "pages").as_posix() for p in (ROOT / "pages"
 
 
 def markdown_text(app: AppTest) -> str:
-    return "\n".join(m.value for m in app.markdown)
+    """Markdown and our own markup (``st.html``, which the banner uses since issue 14)."""
+    return "\n".join([m.value for m in app.markdown] + [h.value for h in app.html])
 
 
 def test_every_page_file_is_registered_in_app_py():

@@ -16,6 +16,7 @@ PASSCODE = scenario_settings.scenario_defaults()["scenario_passcode"]
 
 def text(app):
     parts = [m.value for m in app.markdown] + [e.value for e in app.error] + [i.value for i in app.info]
+    parts += [h.value for h in app.html]  # panels, summaries, SMS: st.html since issue 14
     parts += [s.value for s in app.success] + [w.value for w in app.warning] + [c.value for c in app.caption]
     return "\n".join(str(p) for p in parts)
 
@@ -154,7 +155,7 @@ def test_the_desk_makes_a_big_qr_with_the_typed_code(sandbox_db):
     button(app, "Tạo mã QR").click().run()
     request = sandbox_db.execute("select code, amount from pay_requests").fetchone()
     assert request[1] == 25_000
-    assert any(request[0][:3] in m.value for m in app.markdown)
+    assert any(request[0][:3] in h.value for h in app.html)  # the typed code, drawn with st.html
 
 
 def test_the_desk_refuses_an_empty_reference(sandbox_db):

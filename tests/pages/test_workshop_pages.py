@@ -29,7 +29,8 @@ def through_app(name: str, **params) -> AppTest:
 
 def texts(app: AppTest) -> str:
     return "\n".join([m.value for m in app.markdown] + [e.value for e in app.error] + [s.value for s in app.success]
-                     + [i.value for i in app.info] + [c.value for c in app.caption])
+                     + [i.value for i in app.info] + [c.value for c in app.caption]
+                     + [h.value for h in app.html])  # the join code, the grid: st.html since issue 14
 
 
 @pytest.fixture
