@@ -34,7 +34,7 @@ div[data-testid="stTextInput"] input { font-size: 1.05rem; min-height: 2.8rem; }
    Streamlit's rehype-raw (~63 KB, issue 14). Spaced as Streamlit spaces Markdown (-1rem below). */
 [data-testid="stHtml"] { margin-bottom: -1rem; }
 /* An address in code type, as Markdown drew it (st.html has no Markdown styles). */
-[data-testid="stHtml"] code { font-family: "Source Code Pro", monospace; font-size: .75em; padding: .2em .4em;
+[data-testid="stHtml"] code { font-family: ui-monospace, "Roboto Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .75em; padding: .2em .4em;
   border-radius: .25rem; background: rgb(252, 252, 251); color: rgb(12, 90, 68); overflow-wrap: anywhere; }
 /* 4rem: clear of Streamlit's 3.75rem header on a phone (the banner comes first on sandbox pages). */
 @media (max-width: 640px) { .block-container { padding-left: .8rem; padding-right: .8rem; padding-top: 4rem; } }
