@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -46,6 +45,14 @@ from workbench.learning.workshops import hall  # noqa: E402
 
 LAN_PHONE = {"Accept-Encoding": "gzip, deflate"}  # what a phone asks a plain-http LAN address for
 JOINED = "[data-testid='stPageLink'] a[href*='phone']"  # the first lesson's step, drawn for the persona
+NAME_BOX = ".st-key-join_display_name input"  # /join's "Tên của bạn"
+
+
+async def drawn(page, selector: str) -> None:
+    """Until ``selector`` is on screen, checked at every frame the phone draws. Playwright's own
+    waits retry at growing intervals (up to half a second late), which timed the bench, not the hall."""
+    await page.wait_for_function("s => { const e = document.querySelector(s); return !!e && e.getBoundingClientRect().height > 0 }",
+                                 arg=selector, polling="raf")
 
 
 async def join_one(browser, n: int, join_url: str, share: dict, timeout_ms: int, received: dict) -> dict:
@@ -61,12 +68,11 @@ async def join_one(browser, n: int, join_url: str, share: dict, timeout_ms: int,
     started = time.perf_counter()
     try:
         await page.goto(join_url, wait_until="commit")
-        await page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+        await drawn(page, NAME_BOX)
         await close_page_not_found(page)
-        await page.get_by_role("textbox", name="Tên của bạn").fill(f"Người {n + 1:02d}")
+        await page.locator(NAME_BOX).fill(f"Người {n + 1:02d}")
         await page.get_by_role("button", name="Vào buổi tập").click()
-        await page.wait_for_url(re.compile(r".*/lessons\?.*"))
-        await page.wait_for_selector(JOINED, state="visible")
+        await drawn(page, JOINED)
         return {"seconds": time.perf_counter() - started, "bytes": sum(received.values()), "error": None}
     except Exception as error:  # a phone that never got there: counted, never hidden
         return {"seconds": None, "bytes": sum(received.values()),

@@ -34,7 +34,15 @@ def test_every_bundle_streamlits_page_names_is_still_asked_for_in_the_same_order
     [script] = re.findall(r'<script type="module" crossorigin src="([^"]+)"', STREAMLITS_PAGE)
     asked = bundles_named(ours)
     assert sorted(asked) == sorted(theirs)
-    assert asked[-1] == script  # the app's entry comes after its preloads
+    assert asked[0] == script  # the app's entry is asked for first, then what it imports
+    assert ours.index("app.src") < ours.index("forEach")
+
+
+def test_the_largest_bundles_are_asked_for_first(ours):
+    asked = bundles_named(ours)[1:]
+    sizes = [page_shell.bundle_size(bundle) for bundle in asked]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] > 50_000
 
 
 def test_the_bundles_wait_for_the_first_paint_not_the_parser(ours):
