@@ -177,9 +177,7 @@ def shell(index: str, *, drop_font_preload: bool, widgets: list[str] = ()) -> st
     [script] = MODULE_SCRIPT.findall(index)
     preloads = MODULE_PRELOAD.findall(index)
     preloads += [bundle for bundle in widgets if bundle not in preloads and bundle != script]
-    # Largest first: on a slow link the big bundles keep it busy while the small ones, each a round
-    # trip, go through the browser's other connections; in Streamlit's order the link sat idle
-    # between small files.
+    # Largest first: the bundles the app cannot start without are the big ones.
     preloads.sort(key=lambda bundle: -bundle_size(bundle))
     page = MODULE_PRELOAD.sub("", MODULE_SCRIPT.sub("", index))
     page = page.replace("</head>", "  " + after_first_paint(script, preloads) + "\n  </head>", 1)
