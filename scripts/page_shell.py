@@ -112,39 +112,13 @@ MODULE_SCRIPT = re.compile(r'\s*<script type="module" crossorigin src="([^"]+)">
 MODULE_PRELOAD = re.compile(r'\s*<link rel="modulepreload" crossorigin href="([^"]+)">')
 
 
-# The widgets a phone's first pages draw (/join's name box and choices, then the lesson's steps,
-# progress and links). Streamlit fetches each one's bundle only once the server asks for the
-# widget: on the hall's wifi a round trip each, on a link that sat idle meanwhile. Asked for with
-# the others, they come down while the link is busy anyway.
-FIRST_WIDGETS = ("Html", "TextInput", "Radio", "Checkbox", "Button", "PageLink", "Progress", "ImageList", "IFrame")
-STATIC_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')
-JS_DIR = STREAMLIT_INDEX.parent / "static" / "js"
-
-
-def widget_bundles(js_dir: Path = JS_DIR, widgets=FIRST_WIDGETS) -> list[str]:
-    """The bundles of ``widgets`` and every bundle they import, in the order found; a widget
-    without a bundle (another Streamlit) is skipped."""
-    queue = [path.name for widget in widgets for path in sorted(js_dir.glob(f"{widget}.*.js"))]
-    found: list[str] = []
-    while queue:
-        name = queue.pop(0)
-        if name in found or not (js_dir / name).is_file():
-            continue
-        found.append(name)
-        queue.extend(STATIC_IMPORT.findall((js_dir / name).read_text(encoding="utf-8", errors="ignore")))
-    return [f"./static/js/{name}" for name in found]
-
-
-def bundle_size(bundle: str) -> int:
-    path = JS_DIR / bundle.rsplit("/", 1)[-1]
-    return path.stat().st_size if path.is_file() else 0
-
-
 def after_first_paint(script: str, preloads: list[str]) -> str:
     """Streamlit's bundles, asked for once the "opening" text is on screen: on a congested link
     the text no longer waits behind 650 KB of JavaScript, and the bundles start one frame later.
     The timer is for a tab opened in the background, where frames are not drawn. The app's entry
-    is asked for first and the preloads in the order given (largest first, see ``shell``)."""
+    is asked for first, then its imports in Streamlit's order. (Asking for the widgets' bundles
+    too, or the largest first, measured neutral on the hall's wifi and 1-3 s slower to draw the
+    app with Lighthouse's 560 ms round trips: more requests before the app can start.)"""
     return ("<script>\n"
             "  (function () {\n"
             "    var started = false;\n"
@@ -166,7 +140,7 @@ def after_first_paint(script: str, preloads: list[str]) -> str:
             "</script>")
 
 
-def shell(index: str, *, drop_font_preload: bool, widgets: list[str] = ()) -> str:
+def shell(index: str, *, drop_font_preload: bool) -> str:
     """Streamlit's ``index`` page made into ours. Raises ValueError when a part this changes is
     not where it was: better Streamlit's own page than a broken one."""
     for needed, found in (("the root div", ROOT_DIV in index), ("<noscript>", NOSCRIPT.search(index)),
@@ -176,9 +150,6 @@ def shell(index: str, *, drop_font_preload: bool, widgets: list[str] = ()) -> st
             raise ValueError(f"Streamlit's index.html has no {needed}")
     [script] = MODULE_SCRIPT.findall(index)
     preloads = MODULE_PRELOAD.findall(index)
-    preloads += [bundle for bundle in widgets if bundle not in preloads and bundle != script]
-    # Largest first: the bundles the app cannot start without are the big ones.
-    preloads.sort(key=lambda bundle: -bundle_size(bundle))
     page = MODULE_PRELOAD.sub("", MODULE_SCRIPT.sub("", index))
     page = page.replace("</head>", "  " + after_first_paint(script, preloads) + "\n  </head>", 1)
     page = page.replace('<html lang="en">', '<html lang="vi">', 1)
@@ -195,8 +166,7 @@ def shell(index: str, *, drop_font_preload: bool, widgets: list[str] = ()) -> st
 def served_folder(cache: Path, index: Path = STREAMLIT_INDEX) -> Path:
     """The folder Caddy serves ``index.html`` from, made when absent; keyed by its content, so a
     new Streamlit, a changed theme or new words make a new copy."""
-    page = shell(index.read_text(encoding="utf-8"), drop_font_preload=uses_own_text_font(),
-                 widgets=widget_bundles(index.parent / "static" / "js"))
+    page = shell(index.read_text(encoding="utf-8"), drop_font_preload=uses_own_text_font())
     folder = cache / hashlib.sha256(page.encode()).hexdigest()[:16]
     target = folder / "index.html"
     if not target.exists():
