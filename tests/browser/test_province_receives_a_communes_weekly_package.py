@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.journeys import tracker_sign_in
 from tests.browser.util import LAPTOP, PHONE, ROOT, app_tracker, screenshot, start_app, wait_for_app
 
 PORTS = (8921, 8922)  # this journey's two servers
@@ -43,16 +44,6 @@ def two_installations():
     shutil.rmtree(province_dir, ignore_errors=True)
 
 
-def sign_in(page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
-    page.keyboard.press("Escape")  # a first visit to a page's address may show Streamlit's "page not found"
-    page.get_by_label("Tên đăng nhập").fill(USERNAME)
-    page.get_by_label("Mật khẩu hoặc mã PIN").fill(SECRET)
-    page.get_by_role("button", name="Đăng nhập").click()
-    wait_for_app(page)
-
-
 def test_a_province_receives_a_communes_weekly_package(two_installations, new_page, tmp_path):
     from workbench import databases, keys
     from workbench.tracker import auth, package
@@ -67,7 +58,7 @@ def test_a_province_receives_a_communes_weekly_package(two_installations, new_pa
 
     # The commune: the reports page, the week under way, the package downloaded.
     page = new_page(PHONE)
-    sign_in(page, commune_url + "/tracker-reports")
+    tracker_sign_in(page, USERNAME, SECRET, commune_url + "/tracker-reports")
     page.get_by_role("button", name="Tạo gói báo cáo tuần").click()
     wait_for_app(page)
     expect(page.get_by_text("Đã tạo gói tuần")).to_be_visible(timeout=120_000)
@@ -82,7 +73,7 @@ def test_a_province_receives_a_communes_weekly_package(two_installations, new_pa
 
     # The province: upload, confirm the words heard on the phone, see the commune.
     page = new_page(PHONE)
-    sign_in(page, province_url + "/province-import")
+    tracker_sign_in(page, USERNAME, SECRET, province_url + "/province-import")
     page.locator("input[type='file']").set_input_files(str(file))
     page.get_by_role("button", name="Nhập các gói").click()
     wait_for_app(page)

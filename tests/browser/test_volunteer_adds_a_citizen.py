@@ -4,6 +4,7 @@ commune official, on the office PC, sees the register change (issue 8)."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.journeys import tracker_sign_in
 from tests.browser.util import LAPTOP, PHONE, app_tracker, metric_value, screenshot, wait_for_app
 from workbench.tracker import charts
 
@@ -31,14 +32,6 @@ def accounts(app_data_dir):
     return {"village": village["name"], "digital_before": before}
 
 
-def sign_in(page, username, secret):
-    wait_for_app(page)
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu hoặc mã PIN").fill(secret)
-    page.get_by_role("button", name="Đăng nhập").click()
-    wait_for_app(page)
-
-
 def type_into(page, label, text):
     box = page.get_by_label(label, exact=True)
     box.fill(text)
@@ -61,7 +54,7 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     office.goto(app_url)
     wait_for_app(office)
     office.goto(app_url + "/tracker")
-    sign_in(office, "bt.canbo", "matkhau-123")
+    tracker_sign_in(office, "bt.canbo", "matkhau-123")
     before = accounts["digital_before"]
     expect(digital_citizens(office)).to_have_text(charts.number(before, "vi"))
 
@@ -71,7 +64,7 @@ def test_a_volunteer_adds_a_citizen_on_a_phone_and_the_official_sees_it(app_url,
     phone.goto(app_url)
     wait_for_app(phone)
     phone.goto(app_url + "/tracker-entry")
-    sign_in(phone, "bt.tnv", "246810")
+    tracker_sign_in(phone, "bt.tnv", "246810")
     type_into(phone, "Tìm theo họ tên", "y kham bya")
     phone.get_by_text("Chưa có ai tên").wait_for()  # waits while Streamlit reruns
     phone.get_by_role("button", name="Thêm người mới").click()

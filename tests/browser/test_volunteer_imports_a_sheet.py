@@ -3,7 +3,8 @@ its row number and column, nothing is written until they choose, then the good r
 
 import pytest
 
-from tests.browser.test_volunteer_adds_a_citizen import accounts, sign_in  # noqa: F401 - fixture
+from tests.browser.journeys import tracker_sign_in
+from tests.browser.test_volunteer_adds_a_citizen import accounts  # noqa: F401 - fixture
 from tests.browser.util import PHONE, app_tracker, screenshot, wait_for_app
 from workbench.tracker.importer import TEMPLATE_HEADERS
 
@@ -26,7 +27,7 @@ def test_a_volunteer_imports_a_sheet_after_a_dry_run(app_url, new_page, app_data
     page.goto(app_url)
     wait_for_app(page)
     page.goto(app_url + "/tracker-import")
-    sign_in(page, "bt.tnv", "246810")
+    tracker_sign_in(page, "bt.tnv", "246810")
     page.locator("input[type=file]").set_input_files(str(sheet))
     wait_for_app(page)
     page.get_by_role("button", name="Chạy thử (chưa ghi)").click()
